@@ -1,0 +1,90 @@
+"""Configuration classes. Values come from FORUM_* environment variables, read when a
+config object is made (never at import time), so tests and the CLI can build their own."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("FORUM_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _persistent_secret(instance: Path) -> str:
+    """A development key generated once and kept in the instance folder."""
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+class Config:
+    """Base configuration; `from_env()` builds one from the environment."""
+
+    ENV_NAME = "development"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+    PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    SOCKETIO_ASYNC_MODE = "threading"
+    MESSAGE_QUEUE = None
+    ALLOWED_ORIGINS: list[str] | None = None
+    MAIL_URL = None
+    MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
+    PER_PAGE_MAX = 100
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Config":
+        env = os.environ
+        cfg = cls()
+        instance = _instance_path()
+        cfg.INSTANCE_PATH = str(instance)
+        cfg.ENV_NAME = env.get("FORUM_ENV", "development")
+        if cfg.ENV_NAME not in ("development", "production"):
+            raise RuntimeError("FORUM_ENV must be 'development' or 'production'")
+        secret = env.get("FORUM_SECRET_KEY")
+        if not secret:
+            if cfg.ENV_NAME == "production":
+                raise RuntimeError("FORUM_SECRET_KEY is required when FORUM_ENV=production")
+            secret = _persistent_secret(instance)
+        cfg.SECRET_KEY = secret
+        cfg.SQLALCHEMY_DATABASE_URI = env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
+        cfg.MESSAGE_QUEUE = env.get("FORUM_MESSAGE_QUEUE") or None
+        cfg.RATELIMIT_STORAGE_URI = env.get("FORUM_RATELIMIT_STORAGE_URL") or "memory://"
+        origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
+        cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
+        cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
+        cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
+        if cfg.ENV_NAME == "production":
+            cfg.SESSION_COOKIE_SECURE = True
+            cfg.REMEMBER_COOKIE_SECURE = True
+        for key, value in overrides.items():
+            setattr(cfg, key, value)
+        return cfg
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite."""
+
+    TESTING = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SECRET_KEY = "test-secret"
+    ENV_NAME = "development"

@@ -1,0 +1,97 @@
+"""The Smart-City-Forum application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the app. `config` is a Config object; by default it is read from the environment."""
+    if config is None:
+        config = Config.from_env()
+    instance_path = getattr(config, "INSTANCE_PATH", None) or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=instance_path,
+    )
+    app.config.from_object(config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import database, errors, i18n, security
+    from .extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    i18n.init_app(app)
+    _init_login(app, login_manager)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or [],
+        max_http_buffer_size=64 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_models()
+
+    from .cli import register_commands
+    from .permissions import template_helpers
+
+    register_commands(app)
+    app.context_processor(template_helpers)
+    return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .accounts.auth import load_user, load_user_from_request
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Bitte melde dich an, um diese Seite zu sehen.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    login_manager.request_loader(load_user_from_request)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import flash, redirect, request, url_for
+
+        from .errors import error_response, wants_json
+
+        if wants_json():
+            return error_response(401)
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.routes import bp as accounts_bp
+    from .api import bp as api_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _register_models() -> None:
+    """Import every model module so metadata (and Alembic) sees all tables."""
+    from . import models  # noqa: F401

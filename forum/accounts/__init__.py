@@ -1,0 +1,1 @@
+"""Accounts: registration by stakeholder type, e-mail confirmation, verification, login, tokens."""

@@ -1,0 +1,86 @@
+"""People and their API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import utcnow
+from ..extensions import db
+
+STAKEHOLDERS = ("citizen", "business", "research", "culture", "association")
+ORGANISATION_STAKEHOLDERS = ("business", "research", "culture", "association")
+ROLES = ("member", "managing_director", "chair", "admin")
+STAFF_ROLES = ("managing_director", "chair", "admin")
+VERIFICATION_STATES = ("not_required", "pending", "verified", "rejected")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("stakeholder", STAKEHOLDERS), name="stakeholder"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(_in("verification", VERIFICATION_STATES), name="verification"),
+        Index("ix_users_verification", "verification"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    stakeholder: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30), default="member")
+    verification: Mapped[str] = mapped_column(String(20), default="not_required")
+    verification_note: Mapped[str | None] = mapped_column(String(500))
+    email_confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped on password change, logout-everywhere and deletion: invalidates sessions.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.stakeholder in ORGANISATION_STAKEHOLDERS
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_verified(self) -> bool:
+        """Counts as a full member: confirmed e-mail, and for organisations a verified account."""
+        if not self.email_confirmed:
+            return False
+        return not self.is_organisation or self.verification == "verified"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,180 @@
+"""Account services: register, confirm, authenticate, verify, profile changes, API tokens.
+
+They take models and an explicit actor, raise `DomainError`s, flush, and never commit.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import utcnow
+from ..errors import Conflict, Invalid, NotAllowed
+from ..extensions import db
+from ..permissions import can_verify_organisations
+from .auth import new_token_value, token_digest
+from .models import ORGANISATION_STAKEHOLDERS, ROLES, STAKEHOLDERS, ApiToken, User
+
+MIN_PASSWORD = 8
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _check_password_rules(password: str) -> None:
+    if not password or len(password) < MIN_PASSWORD:
+        raise Invalid(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.", "weak_password")
+    if len(password) > 200:
+        raise Invalid("Das Passwort ist zu lang.", "invalid_password")
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(*, email: str, name: str, password: str, stakeholder: str, organisation: str | None = None,
+             role: str = "member") -> User:
+    """Create an unconfirmed account. Organisation accounts start as 'pending' verification.
+
+    Raises Invalid (bad stakeholder, role, missing organisation, weak password) or
+    Conflict (e-mail already registered)."""
+    email = normalise_email(email)
+    name = (name or "").strip()
+    organisation = (organisation or "").strip() or None
+    if stakeholder not in STAKEHOLDERS:
+        raise Invalid("Unbekannte Gruppe.", "invalid_stakeholder")
+    if role not in ROLES:
+        raise Invalid("Unbekannte Rolle.", "invalid_role")
+    if not name or len(name) > 120:
+        raise Invalid("Bitte gib einen Namen mit höchstens 120 Zeichen an.", "invalid_name")
+    if "@" not in email or len(email) > 254:
+        raise Invalid("Bitte gib eine gültige E-Mail-Adresse an.", "invalid_email")
+    if stakeholder in ORGANISATION_STAKEHOLDERS and not organisation:
+        raise Invalid("Bitte gib den Namen deiner Organisation an.", "organisation_required")
+    if organisation and len(organisation) > 200:
+        raise Invalid("Der Name der Organisation ist zu lang.", "invalid_organisation")
+    _check_password_rules(password)
+    if find_by_email(email) is not None:
+        raise Conflict("Diese E-Mail-Adresse ist bereits registriert.", "email_taken")
+    user = User(
+        email=email, name=name, password_hash=hash_password(password), stakeholder=stakeholder,
+        organisation=organisation if stakeholder in ORGANISATION_STAKEHOLDERS else None, role=role,
+        verification="pending" if stakeholder in ORGANISATION_STAKEHOLDERS else "not_required",
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
+
+
+def confirmation_token(user: User) -> str:
+    return _serializer().dumps({"id": user.id, "email": user.email})
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address a token was issued for. Raises Invalid for a bad, expired or stale token."""
+    try:
+        data = _serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+    except SignatureExpired as exc:
+        raise Invalid("Der Bestätigungslink ist abgelaufen. Fordere einen neuen an.", "token_expired") from exc
+    except BadSignature as exc:
+        raise Invalid("Der Bestätigungslink ist ungültig.", "token_invalid") from exc
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("email"):
+        raise Invalid("Der Bestätigungslink ist ungültig.", "token_invalid")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None — the same answer (and similar time) for unknown e-mail and wrong password."""
+    user = find_by_email(email) if email and len(email) <= 254 else None
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+        check_password_hash(_DUMMY_HASH[method], password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def change_name(user: User, name: str) -> None:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise Invalid("Bitte gib einen Namen mit höchstens 120 Zeichen an.", "invalid_name")
+    user.name = name
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Raises NotAllowed for a wrong current password, Invalid for a weak new one. Ends other sessions."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise NotAllowed("Das aktuelle Passwort stimmt nicht.", "wrong_password")
+    _check_password_rules(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    db.session.flush()
+
+
+def pending_organisations() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.verification == "pending").order_by(User.created_at)
+    ))
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.verification == "pending")) or 0
+
+
+def decide_verification(actor: User, user: User, approve: bool, note: str | None = None) -> None:
+    """Verify or reject an organisation account. Raises NotAllowed or Conflict."""
+    if not can_verify_organisations(actor):
+        raise NotAllowed("Nur die Geschäftsführung kann Organisationen verifizieren.")
+    if not user.is_organisation:
+        raise Conflict("Nur Organisationskonten werden verifiziert.", "not_an_organisation")
+    note = (note or "").strip()[:500] or None
+    if not approve and not note:
+        raise Invalid("Bitte gib einen Grund für die Ablehnung an.", "reason_required")
+    user.verification = "verified" if approve else "rejected"
+    user.verification_note = note
+    db.session.flush()
+
+
+def issue_token(user: User) -> str:
+    """Create an API token and return its value (shown once; only the digest is stored)."""
+    value = new_token_value()
+    db.session.add(ApiToken(user_id=user.id, digest=token_digest(value)))
+    db.session.flush()
+    return value
+
+
+def revoke_token(token: ApiToken) -> None:
+    db.session.delete(token)
+    db.session.flush()
+
+
+def create_confirmed_user(*, email: str, name: str, password: str, stakeholder: str,
+                          organisation: str | None = None, role: str = "member", verified: bool = False) -> User:
+    """Operator path (CLI, demo data): a confirmed account, verified only when asked."""
+    user = register(email=email, name=name, password=password, stakeholder=stakeholder,
+                    organisation=organisation, role=role)
+    user.email_confirmed_at = utcnow()
+    if user.is_organisation and verified:
+        user.verification = "verified"
+    db.session.flush()
+    return user

@@ -1,0 +1,22 @@
+"""JSON API v1. Bearer-token requests need no CSRF token; cookie-authenticated writes send X-CSRFToken."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import current_user
+
+from ..accounts.auth import bearer_token
+from ..extensions import csrf
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@bp.before_request
+def _csrf_for_cookie_writes():
+    if request.method in WRITE_METHODS and not bearer_token(request) and current_user.is_authenticated:
+        csrf.protect()
+
+
+from . import accounts, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,1 @@
+"""Topic advisory councils (Fachbeiräte): members, moderators, private spaces."""

@@ -1,0 +1,35 @@
+"""Engine tuning per backend and small query helpers shared by every area."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask
+from sqlalchemy import event
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC; stored as naive UTC for SQLite/PostgreSQL alike."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers run beside one writer; busy_timeout makes writers wait instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"

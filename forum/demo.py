@@ -1,0 +1,19 @@
+"""Demo content drawn from the article about Braunschweig's Smart-City-Forum.
+
+Each area seeds its own part and checks for itself whether that part exists, so a second
+run adds nothing and a database seeded before a feature existed gets that feature's demo data.
+"""
+from __future__ import annotations
+
+DEMO_PASSWORD = "demo-passwort"
+
+
+def seed_demo() -> int:
+    """Seed every area in dependency order; returns how many objects were added."""
+    from .accounts.demo import seed as seed_accounts
+    from .councils.demo import seed as seed_councils
+
+    added = 0
+    for seed in (seed_accounts, seed_councils):
+        added += seed()
+    return added

@@ -1,0 +1,110 @@
+"""Domain errors and the error pages / JSON bodies every failure ends in."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule said no. `code` is the machine word, `status` the HTTP status it maps to."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotAllowed(DomainError):
+    code, status = "forbidden", 403
+
+
+class NotFound(DomainError):
+    code, status = "not_found", 404
+
+
+class Conflict(DomainError):
+    code, status = "conflict", 409
+
+
+class Invalid(DomainError):
+    code, status = "invalid", 422
+
+
+MESSAGES = {
+    400: ("bad_request", "Die Anfrage ist ungültig."),
+    401: ("unauthorized", "Bitte melde dich an."),
+    403: ("forbidden", "Dafür fehlt dir die Berechtigung."),
+    404: ("not_found", "Diese Seite gibt es nicht."),
+    405: ("method_not_allowed", "Diese Methode ist hier nicht erlaubt."),
+    413: ("too_large", "Die Anfrage ist zu groß."),
+    429: ("rate_limited", "Zu viele Anfragen. Bitte warte einen Moment und versuche es erneut."),
+    500: ("server_error", "Ein interner Fehler ist aufgetreten. Wir kümmern uns darum."),
+    503: ("unavailable", "Der Dienst ist gerade nicht erreichbar. Bitte versuche es gleich noch einmal."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, code: str | None = None, message: str | None = None):
+    default_code, default_message = MESSAGES.get(status, ("error", "Fehler"))
+    code = code or default_code
+    message = message or _(default_message)
+    if wants_json():
+        return jsonify(error={"code": code, "message": message}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        db.session.rollback()
+        return error_response(err.status, err.code, err.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return error_response(400, "csrf_failed", _("Das Formular ist abgelaufen. Bitte lade die Seite neu und sende es erneut."))
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        if status == 401 and not wants_json():
+            return error_response(403)
+        message = None
+        if status in (400, 422) and err.description and getattr(err, "forum_message", False):
+            message = err.description
+        return error_response(status, message=message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(err):
+        log.error("database error on %s %s: %s", request.method, request.path, err.__class__.__name__)
+        _safe_rollback()
+        return error_response(503, "database_unavailable")
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        _safe_rollback()
+        return error_response(500)
+
+
+def _safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection itself may be gone
+        log.debug("rollback failed", exc_info=True)

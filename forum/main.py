@@ -1,0 +1,69 @@
+"""Start page, language choice and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from sqlalchemy import select, text
+
+from .councils.visibility import council_column_visible, visible_councils
+from .extensions import db
+from .security import is_safe_path
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    from flask_login import current_user
+
+    from .proposals.models import Proposal
+
+    councils = db.session.scalars(visible_councils(current_user).limit(6)).all()
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.status.not_in(("draft", "withdrawn")), council_column_visible(Proposal.council_id, current_user))
+        .order_by(Proposal.created_at.desc()).limit(5)
+    ).all()
+    return render_template("main/index.html", councils=councils, proposals=proposals, meetings=[])
+
+
+@bp.post("/language")
+def language():
+    """Remember the chosen language in the session (a POST: it changes state)."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_path(target) else url_for("main.index"))
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database (and a configured message queue) answer; 503 naming what fails."""
+    report = {"status": "ok", "database": "ok", "message_queue": "disabled"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        report["database"] = "failing"
+    queue_url = current_app.config.get("MESSAGE_QUEUE")
+    if queue_url:
+        report["message_queue"] = "ok" if _queue_ok(queue_url) else "failing"
+    failing = [k for k in ("database", "message_queue") if report[k] == "failing"]
+    if failing:
+        report["status"] = "failing"
+        report["failing"] = failing
+        return jsonify(report), 503
+    return jsonify(report)
+
+
+def _queue_ok(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception:  # noqa: BLE001
+        return False

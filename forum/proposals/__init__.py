@@ -1,0 +1,1 @@
+"""Proposals, votes and comments."""

@@ -1,0 +1,51 @@
+"""The one sanitiser: user Markdown in, safe HTML out.
+
+markdown-it-py renders CommonMark with raw HTML switched off; bleach then keeps only a small
+allow-list of tags and http/https/mailto links. Templates mark only this function's output safe.
+"""
+from __future__ import annotations
+
+import bleach
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "hr", "del",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("strikethrough")
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+)
+
+
+def _nofollow(attrs, new=False):
+    href_key = (None, "href")
+    if href_key in attrs:
+        attrs[(None, "rel")] = "nofollow noopener ugc"
+    return attrs
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render user Markdown to HTML that is safe to embed; headings are demoted to h3+."""
+    if not text:
+        return Markup("")
+    text = text.replace("\x00", "")
+    html = _md.render(text)
+    for level in (2, 1):  # page structure owns h1/h2
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    cleaned = _cleaner.clean(html)
+    cleaned = bleach.linkify(cleaned, callbacks=[_nofollow], skip_tags={"pre", "code"}, parse_email=False)
+    return Markup(cleaned.strip())
+
+
+def plain_excerpt(text: str | None, length: int = 200) -> str:
+    """A short plain-text excerpt of user Markdown (for lists and notifications)."""
+    if not text:
+        return ""
+    plain = bleach.clean(_md.render(text.replace("\x00", "")), tags=set(), strip=True)
+    plain = " ".join(plain.split())
+    return plain if len(plain) <= length else plain[: length - 1].rstrip() + "…"

@@ -1,0 +1,199 @@
+"""Fixtures that read like the domain: app, client, login(user), make_user(...), make_council(...).
+
+The suite runs on a fresh SQLite database per test by default. With FORUM_TEST_DATABASE_URL set
+(CI sets it), the `pg_app` fixture and tests marked `postgres` run against that PostgreSQL.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from config import TestConfig
+from forum import create_app
+from forum.extensions import db as _db
+
+_counter = itertools.count(1)
+PASSWORD = "richtig-geheim"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh app context (its own `g` and database session), as in
+    production, although the test itself holds an app context for its factories.
+    Objects a test loaded before a request may be stale after it: re-read them, or
+    call `db.session.expire_all()`."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+def _make_app(tmp_path, database_url: str | None = None, **overrides):
+    cfg = TestConfig()
+    cfg.INSTANCE_PATH = str(tmp_path / "instance")
+    cfg.SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp_path / 'test.db'}"
+    for key, value in overrides.items():
+        setattr(cfg, key, value)
+    application = create_app(cfg)
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture
+def app_factory(tmp_path):
+    """Build further apps (other config) sharing this test's tmp folder."""
+    def factory(**overrides):
+        return _make_app(tmp_path, **overrides)
+    return factory
+
+
+@pytest.fixture
+def app(tmp_path, request):
+    database_url = None
+    if request.node.get_closest_marker("postgres") or os.environ.get("FORUM_TEST_BACKEND") == "postgres":
+        database_url = os.environ.get("FORUM_TEST_DATABASE_URL")
+        if not database_url:
+            pytest.skip("FORUM_TEST_DATABASE_URL is not set")
+    application = _make_app(tmp_path, database_url)
+    with application.app_context():
+        if database_url:
+            _reset_postgres()
+        _db.create_all()
+        yield application
+        _db.session.remove()
+        if database_url:
+            _reset_postgres()
+        _db.engine.dispose()
+
+
+def _reset_postgres():
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection switched on (for tests that prove it)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def make_user(app):
+    from forum.accounts.services import create_confirmed_user
+
+    def make(stakeholder: str = "citizen", role: str = "member", verified: bool = True, *, name: str | None = None,
+             email: str | None = None, organisation: str | None = None, confirmed: bool = True, password: str = PASSWORD):
+        n = next(_counter)
+        if stakeholder != "citizen" and organisation is None:
+            organisation = f"Organisation {n}"
+        user = create_confirmed_user(
+            email=email or f"person{n}@example.org", name=name or f"Person {n}", password=password,
+            stakeholder=stakeholder, organisation=organisation, role=role, verified=verified,
+        )
+        if not confirmed:
+            user.email_confirmed_at = None
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_council(app):
+    from forum.councils.models import Council, Membership
+
+    def make(name: str | None = None, *, visibility: str = "public", join_policy: str = "open",
+             members=(), moderators=(), slug: str | None = None):
+        n = next(_counter)
+        name = name or f"Fachbeirat {n}"
+        council = Council(slug=slug or f"fachbeirat-{n}", name=name, mandate=f"Auftrag von {name}",
+                          description="", visibility=visibility, join_policy=join_policy)
+        _db.session.add(council)
+        _db.session.flush()
+        for user in members:
+            _db.session.add(Membership(council_id=council.id, user_id=user.id, role="member"))
+        for user in moderators:
+            _db.session.add(Membership(council_id=council.id, user_id=user.id, role="moderator"))
+        council.members_count = len(members) + len(moderators)
+        _db.session.commit()
+        return council
+
+    return make
+
+
+@pytest.fixture
+def make_proposal(app, make_user):
+    from forum.database import utcnow
+    from forum.proposals.models import Proposal
+
+    def make(title: str | None = None, *, author=None, council=None, status: str = "published", body: str = "Text"):
+        n = next(_counter)
+        author = author or make_user()
+        proposal = Proposal(title=title or f"Vorschlag {n}", body=body, status=status, author_id=author.id,
+                            council_id=council.id if council else None,
+                            published_at=None if status == "draft" else utcnow())
+        _db.session.add(proposal)
+        _db.session.commit()
+        return proposal
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign `user` in through the real login form; returns the client."""
+    def do_login(user, password: str = PASSWORD):
+        client.post("/logout")
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    return do_login
+
+
+@pytest.fixture
+def api_token(client):
+    """An API token for `user` from POST /api/v1/tokens; returns the Authorization headers."""
+    def issue(user, password: str = PASSWORD):
+        response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+    return issue
+
+
+@pytest.fixture
+def outbox(app):
+    """The mails written to the instance outbox, newest last, as text."""
+    from pathlib import Path
+
+    def read():
+        folder = Path(app.instance_path) / "outbox"
+        files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+        return [f.read_text() for f in files]
+    return read
+
+
+def extract_link(mail_text: str, path_prefix: str) -> str:
+    """The first link in a mail whose path starts with `path_prefix`, as a path."""
+    import quopri
+
+    decoded = quopri.decodestring(mail_text.encode()).decode("utf-8", "replace")
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", decoded)
+    assert match, f"no link to {path_prefix} in mail"
+    return match.group(1)
