@@ -60,6 +60,15 @@ def can_moderate(user, council) -> bool:
     return council is not None and council_role(user, council) == "moderator"
 
 
+def can_view_proposal(user, proposal) -> bool:
+    """Drafts only for their author; everything else for whoever may see its council."""
+    if proposal is None:
+        return False
+    if proposal.status == "draft":
+        return is_signed_in(user) and proposal.author_id == user.id
+    return can_view_council(user, proposal.council)
+
+
 def template_helpers() -> dict:
     """Expose the vocabulary to templates as `can.<predicate>(...)`."""
     import sys
