@@ -25,7 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, errors, i18n, security
+    from . import database, errors, i18n, mail, security
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -46,6 +46,7 @@ def create_app(config: object | None = None) -> Flask:
         engineio_logger=False,
     )
     security.init_app(app)
+    mail.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
     _register_models()
@@ -86,8 +87,12 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
     from .main import bp as main_bp
+    from .notifications.routes import bp as notifications_bp
+    from .notifications.routes import unread_for_nav
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(notifications_bp)
+    app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -15,7 +15,12 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
     babel.init_app(app, locale_selector=select_locale)
+    # Stored datetimes are naive UTC; Flask-Babel shows them in Europe/Berlin.
+    app.jinja_env.filters["datetimeformat"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["dateformat"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
 
     @app.context_processor
     def _language():

@@ -18,6 +18,31 @@ def outbox_dir() -> Path:
     return Path(current_app.instance_path) / "outbox"
 
 
+def queue_mail(to: str, subject: str, body: str) -> None:
+    """Send after the current transaction commits (nothing is sent if it rolls back)."""
+    from .extensions import db
+
+    db.session.info.setdefault("outgoing_mail", []).append((to, subject, body))
+
+
+def _send_queued(session) -> None:
+    for to, subject, body in session.info.pop("outgoing_mail", []):
+        send_mail(to, subject, body)
+
+
+def _drop_queued(session, _previous_transaction=None) -> None:
+    session.info.pop("outgoing_mail", None)
+
+
+def init_app(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _send_queued):
+        event.listen(Session, "after_commit", _send_queued)
+        event.listen(Session, "after_soft_rollback", _drop_queued)
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text mail. Failures are logged; they never undo the action that caused the mail."""
     msg = EmailMessage()

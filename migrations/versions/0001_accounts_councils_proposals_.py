@@ -1,8 +1,8 @@
-"""accounts, councils and proposals
+"""accounts, councils, proposals, notifications
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 01:30:42.795097
+Create Date: 2026-11-30 01:33:54.536075
 
 """
 from alembic import op
@@ -74,6 +74,20 @@ def upgrade():
     with op.batch_alter_table('councils', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_councils_visibility'), ['visibility'], unique=False)
 
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.String(length=1000), nullable=False),
+    sa.Column('url', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('council_id', sa.Integer(), nullable=False),
@@ -132,6 +146,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_created')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('councils', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_councils_visibility'))
 
