@@ -225,3 +225,49 @@ def test_leaving_a_private_council_returns_to_the_list(client, login, make_user,
     assert client.get(f"/councils/{council.slug}").status_code == 404
     db.session.expire_all()
     assert db.session.get(Council, council.id).members_count == 0
+
+
+def test_forms_carry_csrf_tokens(csrf_app, make_user, make_council):
+    """With CSRF on, every button and form on the council pages works and a missing token is refused."""
+    import re
+
+    client = csrf_app.test_client()
+    moderator, person = make_user(), make_user()
+    council = make_council(join_policy="request", moderators=[moderator])
+
+    def sign_in(user):
+        client.post("/logout", data={"csrf_token": _token(client.get("/login"))})
+        token = _token(client.get("/login"))
+        assert client.post("/login", data={"email": user.email, "password": "richtig-geheim",
+                                           "csrf_token": token}).status_code == 302
+
+    def _token(response, name="csrf_token"):
+        page = response.get_data(as_text=True)
+        return re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]+)"', page).group(1)
+
+    sign_in(person)
+    assert client.post(f"/councils/{council.slug}/request", data={"message": "Hallo"}).status_code == 400
+    page = client.get(f"/councils/{council.slug}")
+    assert client.post(f"/councils/{council.slug}/request",
+                       data={"message": "Hallo", "csrf_token": _token(page)}).status_code == 302
+    sign_in(moderator)
+    rid = db.session.scalar(select(JoinRequest.id))
+    page = client.get(f"/councils/{council.slug}/members")
+    response = client.post(f"/councils/{council.slug}/requests/{rid}", data={
+        f"r{rid}-csrf_token": _token(page, f"r{rid}-csrf_token"), f"r{rid}-accept": "Annehmen"})
+    assert response.status_code == 302
+    page = client.get(f"/councils/{council.slug}/members")
+    response = client.post(f"/councils/{council.slug}/members/{person.id}/remove", data={"csrf_token": _token(page)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Council, council.id).members_count == 1
+
+
+def test_managing_director_sees_every_council_with_open_requests(client, login, make_user, make_council):
+    council = make_council("Smart-City-Board", visibility="private", join_policy="request")
+    db.session.add(JoinRequest(council_id=council.id, user_id=make_user().id, status="pending"))
+    db.session.commit()
+    login(make_user(role="managing_director"))
+    assert "Alle Fachbeiräte, auch die privaten" in client.get("/profile").get_data(as_text=True)
+    page = client.get("/councils").get_data(as_text=True)
+    assert "Smart-City-Board" in page and "1 offene Anfrage" in page
