@@ -16,6 +16,7 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import (can_appoint, can_decide_requests, can_manage_members, can_remove_member,
                            is_signed_in, is_verified_member)
+from ..accounts.models import User
 from .models import COUNCIL_ROLES, Council, JoinRequest, Membership
 
 MESSAGE_MAX = 1000
@@ -115,7 +116,8 @@ def join(actor, council: Council) -> Membership:
 
 
 def request_to_join(actor, council: Council, message: str | None = "") -> JoinRequest:
-    """Ask to join a council with join policy 'request'; its moderators are notified.
+    """Ask to join a council with join policy 'request'; its moderators (or, while it has none,
+    the managing director) are notified.
     Raises NotAllowed, Conflict (as `join`, or a request is already pending) or Invalid (message)."""
     blocker = join_blocker(actor, council, via="request")
     if blocker is not None:
@@ -128,10 +130,13 @@ def request_to_join(actor, council: Council, message: str | None = "") -> JoinRe
     except IntegrityError as exc:
         db.session.rollback()
         raise Conflict("Deine Beitrittsanfrage liegt bereits vor.", "request_pending") from exc
-    moderators = db.session.scalars(
-        select(Membership).where(Membership.council_id == council.id, Membership.role == "moderator")
-    ).all()
-    notify([m.user for m in moderators], f"Beitrittsanfrage für {council.name}",
+    deciders = list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.council_id == council.id, Membership.role == "moderator")
+    ))
+    if not deciders:  # nobody moderates yet: the managing director decides
+        deciders = list(db.session.scalars(select(User).where(User.role == "managing_director")))
+    notify(deciders, f"Beitrittsanfrage für {council.name}",
            f"{actor.name} möchte dem Fachbeirat „{council.name}“ beitreten.", f"{_url(council)}/members")
     return join_request
 

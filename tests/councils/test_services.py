@@ -248,3 +248,12 @@ def test_demo_seed_is_idempotent_and_fits_the_article(app):
                                     .where(Membership.council_id == council.id))
         assert council.members_count == counted
     assert db.session.scalar(select(JoinRequest).where(JoinRequest.status == "pending")) is not None
+
+
+def test_request_without_moderators_reaches_the_managing_director(make_user, make_council, outbox):
+    director = make_user(role="managing_director")
+    council = make_council("Fachbeirat Neu", join_policy="request")
+    membership.request_to_join(make_user(name="Erika Muster"), council)
+    db.session.commit()
+    mails = outbox()
+    assert len(mails) == 1 and director.email in mails[0] and "Erika Muster" in mails[0]
