@@ -96,6 +96,11 @@ def _meeting_form_choices(form: MeetingForm) -> None:
 @login_required
 def create():
     """Create a draft meeting of the forum or of a council."""
+    if request.method == "POST":
+        slug = (request.form.get("council") or "")[:80]
+        council = get_visible_council_or_404(slug, current_user) if slug else None
+        if not can_create_meeting(current_user, council):
+            abort(403)
     form = MeetingForm()
     _meeting_form_choices(form)
     if not form.council.choices:
@@ -103,7 +108,6 @@ def create():
     if request.method == "GET" and request.args.get("council"):
         form.council.data = request.args["council"]
     if form.validate_on_submit():
-        council = get_visible_council_or_404(form.council.data, current_user) if form.council.data else None
         try:
             meeting = services.create_meeting(
                 current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),

@@ -149,6 +149,7 @@ def record_revision(meeting: Meeting, actor, summaries: list[str], *, notify_fol
     db.session.add(MeetingRevision(meeting_id=meeting.id, actor_id=getattr(actor, "id", None), summary=summary))
     meeting.sequence += 1
     db.session.flush()
+    db.session.expire(meeting, ["revisions"])
     if notify_followers:
         with force_locale("de"):
             subject = _("Sitzung geändert: %(title)s", title=meeting.title)
