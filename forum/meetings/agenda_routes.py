@@ -13,6 +13,9 @@ from .forms import ActionForm, AgendaItemForm, MoveForm
 from .models import AgendaItem, Meeting
 from .routes import attempt, bp, load
 
+# The add form shares the edit page with the meeting's own form: its fields get distinct names and ids.
+ADD_PREFIX = "item"
+
 
 def _proposal_choices(form: AgendaItemForm, item: AgendaItem | None = None) -> None:
     proposals = queries.linkable_proposals(current_user)
@@ -29,7 +32,7 @@ def _visible_links(item: AgendaItem) -> list:
 def agenda_context(meeting: Meeting, item_form: AgendaItemForm | None = None) -> dict:
     """What the edit page needs to show and change the agenda."""
     if item_form is None:
-        item_form = AgendaItemForm(formdata=None)
+        item_form = AgendaItemForm(formdata=None, prefix=ADD_PREFIX)
     _proposal_choices(item_form)
     items = list(meeting.items)
     return {"items": items, "links": queries.linked_proposals(items, current_user), "item_form": item_form,
@@ -54,7 +57,7 @@ def _editable(meeting_id: int) -> Meeting:
 @login_required
 def add_item(meeting_id: int):
     meeting = _editable(meeting_id)
-    form = AgendaItemForm()
+    form = AgendaItemForm(prefix=ADD_PREFIX)
     _proposal_choices(form)
     if form.validate_on_submit():
         try:

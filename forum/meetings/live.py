@@ -20,12 +20,21 @@ def resolve_meeting_room(key: str, user) -> Room | None:
     meeting = db.session.get(Meeting, int(key))
     if meeting is None or not can_view_meeting(user, meeting):
         return None
+    meeting_id = meeting.id
+
+    def fresh() -> Meeting | None:
+        # The checks run again on later socket events: read the meeting's state now, not as captured.
+        return db.session.get(Meeting, meeting_id, populate_existing=True)
+
+    # Newer Room versions also carry a title and the page the room belongs to.
+    extra = {"title": meeting.title, "url": f"/meetings/{meeting.id}"}
     return Room(
         name=room_name("meeting", meeting.id),
         obj=meeting,
         council=meeting.council,
-        can_read=lambda who: can_view_meeting(who, meeting),
-        can_post=lambda who: can_post_in_meeting(who, meeting),
+        can_read=lambda who: can_view_meeting(who, fresh()),
+        can_post=lambda who: can_post_in_meeting(who, fresh()),
+        **{k: v for k, v in extra.items() if k in Room.__dataclass_fields__},
     )
 
 

@@ -59,7 +59,7 @@ CASES = {
     "edit published meeting": Case(lambda c, m, k: c.get(f"/meetings/{m.id}/edit"),
                                    signed_in(lambda r: 200 if r in MANAGERS else 403)),
     "add item to published meeting": Case(
-        lambda c, m, k: c.post(f"/meetings/{m.id}/items", data={"title": "Neu"}),
+        lambda c, m, k: c.post(f"/meetings/{m.id}/items", data={"item-title": "Neu"}),
         signed_in(lambda r: 302 if r in MANAGERS else 403),
         check=lambda m, ok: len(m.items) == (3 if ok else 2)),
     "publish council draft": Case(
@@ -136,7 +136,7 @@ def test_moderator_builds_agenda_then_director_publishes(app, client, login, mak
     meeting = db.session.scalar(select(Meeting).where(Meeting.title == FORM["title"]))
     for title in ("Begrüßung", "Handy-Parken", "Verschiedenes"):
         assert client.post(f"/meetings/{meeting.id}/items",
-                           data={"title": title, "duration_minutes": "20"}).status_code == 302
+                           data={"item-title": title, "item-duration_minutes": "20"}).status_code == 302
     items = db.session.scalars(select(Meeting).where(Meeting.id == meeting.id)).one().items
     client.post(f"/meetings/{meeting.id}/items/{items[2].id}/move", data={"position": "1"})
     client.post(f"/meetings/{meeting.id}/items/{items[0].id}/delete")
@@ -155,7 +155,7 @@ def test_moderator_builds_agenda_then_director_publishes(app, client, login, mak
 def test_revisions_are_visible_on_the_page(client, login, make_user, make_meeting):
     meeting = make_meeting(items=("Begrüßung", "Bericht"))
     login(make_user(role="managing_director"))
-    client.post(f"/meetings/{meeting.id}/items", data={"title": "Kooperation mit Wolfsburg"})
+    client.post(f"/meetings/{meeting.id}/items", data={"item-title": "Kooperation mit Wolfsburg"})
     client.post(f"/meetings/{meeting.id}/edit", data={**FORM, "title": meeting.title})
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Änderungen seit der Veröffentlichung" in page
@@ -267,8 +267,8 @@ def test_minutes_need_text(client, login, make_user, make_meeting):
 def test_user_markdown_is_cleaned(client, login, make_user, make_meeting):
     meeting = make_meeting()
     login(make_user(role="managing_director"))
-    client.post(f"/meetings/{meeting.id}/items", data={"title": "<script>alert(1)</script>",
-                                                       "description": "<img src=x onerror=alert(1)> *ok*"})
+    client.post(f"/meetings/{meeting.id}/items", data={"item-title": "<script>alert(1)</script>",
+                                                       "item-description": "<img src=x onerror=alert(1)> *ok*"})
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img" not in page and "<em>ok</em>" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -298,3 +298,13 @@ def test_print_and_pages_render(client, make_meeting):
     meeting = make_meeting("Konstituierende Sitzung")
     page = client.get(f"/meetings/{meeting.id}/print").get_data(as_text=True)
     assert '<th scope="col">' in page and "Begrüßung" in page and "15 Min." in page
+
+
+def test_edit_page_ids_are_unique(client, login, make_user, make_meeting):
+    import re
+
+    meeting = make_meeting()
+    login(make_user(role="managing_director"))
+    page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and 'for="item-title"' in page

@@ -315,3 +315,12 @@ def test_api_times_need_an_offset(app):
 def test_form_times_are_berlin(app):
     assert local_to_utc(datetime(2026, 1, 15, 18, 0)) == datetime(2026, 1, 15, 17, 0)
     assert local_to_utc(datetime(2026, 7, 15, 18, 0)) == datetime(2026, 7, 15, 16, 0)
+
+
+def test_room_checks_read_fresh_state(ctx, make_user, make_meeting):
+    user = make_user()
+    meeting = make_meeting()
+    room = resolve_meeting_room(str(meeting.id), user)
+    assert room.can_post(user)
+    db.session.execute(Meeting.__table__.update().where(Meeting.id == meeting.id).values(status="ended"))
+    assert not room.can_post(user) and room.can_read(user)
