@@ -91,7 +91,7 @@ def test_participant_follows_the_current_item_live(new_page, create_user, sign_i
         "document.querySelector('[data-timer-elapsed]').textContent.startsWith('Verstrichen')")
     assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 5:00"
 
-    director.get_by_role("button", name="Diesen TOP aufrufen: TOP 3").click()
+    director.get_by_role("button", name="TOP 3 aufrufen").click()
     director.wait_for_load_state()
     participant.locator(f"#{ids[2]}[aria-current='step']").wait_for()
     assert first.get_attribute("aria-current") is None
