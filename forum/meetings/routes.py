@@ -58,6 +58,13 @@ def creatable_councils(user) -> list[Council]:
     return [c for c in db.session.scalars(stmt) if can_create_meeting(user, c)]
 
 
+@bp.app_template_global("meeting_discussions")
+def meeting_discussions(proposal) -> list:
+    """For any page (the proposal page): [(meeting, agenda item)] of published meetings the viewer may see
+    that have `proposal` on their agenda. Render with {% include "meetings/_discussed.html" %}."""
+    return queries.meetings_discussing(proposal, current_user)
+
+
 @bp.get("/meetings")
 def index():
     """Upcoming and past meetings the viewer may see, drafts for those who edit them."""

@@ -236,3 +236,15 @@ def test_every_meeting_route_is_documented(app, client):
             assert method.lower() in spec["paths"][path], (method, path)
     post = spec["paths"]["/meetings"]["post"]
     assert "missing_offset" in post["requestBody"]["content"]["application/json"]["schema"]["properties"]["starts_at"]["description"]
+
+
+def test_drafts_are_listed_only_for_their_editors(client, api_token, make_user, make_council, make_meeting):
+    moderator = make_user()
+    council = make_council(moderators=[moderator])
+    make_meeting("Entwurf A", council=council, status="draft"), make_meeting("Forum-Entwurf", status="draft")
+    titles = lambda headers: [m["title"] for m in client.get("/api/v1/meetings?status=draft",  # noqa: E731
+                                                              headers=headers).get_json()["items"]]
+    assert titles({}) == [] and titles(api_token(make_user())) == []
+    assert titles(api_token(moderator)) == ["Entwurf A"]
+    assert sorted(titles(api_token(make_user(role="managing_director")))) == ["Entwurf A", "Forum-Entwurf"]
+    assert client.get("/api/v1/meetings").get_json()["total"] == 0

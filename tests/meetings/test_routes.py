@@ -308,3 +308,17 @@ def test_edit_page_ids_are_unique(client, login, make_user, make_meeting):
     page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) and 'for="item-title"' in page
+
+
+def test_discussed_partial_for_proposal_pages(app, client, make_user, make_council, make_meeting, make_proposal):
+    """The proposal page includes meetings/_discussed.html; only meetings the viewer may see are listed."""
+    from flask import render_template
+
+    proposal = make_proposal("Handy-Parken ausbauen")
+    make_meeting("Offene Sitzung", proposals=[proposal])
+    make_meeting("Geheime Sitzung", council=make_council(visibility="private"), proposals=[proposal])
+    make_meeting("Entwurfssitzung", status="draft", proposals=[proposal])
+    with app.test_request_context("/proposals/1"):
+        html = render_template("meetings/_discussed.html", proposal=proposal)
+    assert "In Sitzungen besprochen" in html and "Offene Sitzung, TOP 1" in html
+    assert "Geheime Sitzung" not in html and "Entwurfssitzung" not in html
