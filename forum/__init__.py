@@ -89,12 +89,14 @@ def _register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
+    from .proposals import init_app as init_proposals
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
     app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_proposals(app)
 
 
 def _register_models() -> None:

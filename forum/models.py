@@ -1,5 +1,5 @@
 """Every model module, imported once so SQLAlchemy metadata and Alembic see all tables."""
 from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, Membership  # noqa: F401
-from .proposals.models import Proposal  # noqa: F401
+from .proposals.models import Comment, Follow, Proposal, ProposalRevision, ProposalTag, Vote  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
