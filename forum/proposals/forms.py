@@ -16,7 +16,7 @@ class ProposalForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Beschreibung"), validators=[DataRequired(), Length(max=BODY_MAX)],
                          render_kw={"rows": 12})
-    council = SelectField(_l("Fachbeirat"), choices=[], validate_choice=True)
+    council = SelectField(_l("Fachbeirat"), choices=[], validate_choice=True, default="")
     tags = StringField(_l("Schlagworte"), validators=[Optional(), Length(max=300)])
     hide_votes = BooleanField(_l("Stimmenzahlen erst nach dem Ende der Abstimmung zeigen"))
     preview = SubmitField(_l("Vorschau"))
@@ -43,7 +43,7 @@ class VoteForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Neuer Status"), choices=[], validate_choice=True)
+    status = SelectField(_l("Neuer Status"), choices=[], validate_choice=True, default="")
     voting_ends_at = DateTimeLocalField(_l("Abstimmung endet am (optional)"), format="%Y-%m-%dT%H:%M",
                                         validators=[Optional()])
     response = TextAreaField(_l("Offizielle Antwort (Markdown, optional)"),
