@@ -32,6 +32,7 @@ class Proposal(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", STATUSES), name="status"),
         Index("ix_proposals_status_created", "status", "created_at"),
+        Index("ix_proposals_status_council", "status", "council_id"),  # index-only COUNT for the list
         Index("ix_proposals_council_created", "council_id", "created_at"),
         Index("ix_proposals_created_id", "created_at", "id"),
         Index("ix_proposals_votes_count_id", "votes_count", "id"),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..accounts.forms import STAKEHOLDER_LABELS
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
                            can_vote, can_withdraw_proposal, is_signed_in, voting_open)
 from ..text import render_markdown
-from . import comments, lifecycle, services, voting
+from . import comments, lifecycle, pagecache, services, voting
 from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
 from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
@@ -58,15 +59,19 @@ def _to_utc(value):
 @bp.get("/proposals")
 def index():
     """The list: filters by council, status, author group and tag; search; three sort orders."""
-    filters = parse_filters(request.args, current_user)
-    page, per_page = page_args()
-    items, total = page_of(filters, current_user, page, per_page)
-    councils = db.session.scalars(visible_councils(current_user)).all()
-    pages = max(1, -(-total // per_page))
-    return render_template("proposals/list.html", proposals=items, total=total, page=page, per_page=per_page,
-                           pages=pages, filters=filters, councils=councils, statuses=STATUSES,
-                           stakeholders=STAKEHOLDERS, sorts=list(SORTS),
-                           may_create=can_create_proposal(current_user))
+    key = pagecache.cache_key()
+    body = pagecache.get(key)
+    if body is None:
+        filters = parse_filters(request.args, current_user)
+        page, per_page = page_args()
+        items, total = page_of(filters, current_user, page, per_page)
+        councils = db.session.scalars(visible_councils(current_user)).all()
+        body = Markup(render_template(
+            "proposals/_list_body.html", proposals=items, total=total, page=page, per_page=per_page,
+            pages=max(1, -(-total // per_page)), filters=filters, councils=councils, statuses=STATUSES,
+            stakeholders=STAKEHOLDERS, sorts=list(SORTS), may_create=can_create_proposal(current_user)))
+        pagecache.put(key, body)
+    return render_template("proposals/list.html", list_body=body)
 
 
 def _council_choices(selected: Council | None = None) -> list[tuple[str, str]]:

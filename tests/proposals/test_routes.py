@@ -309,3 +309,25 @@ def test_start_page_lists_newest_proposals(app, client, make_proposal):
     make_proposal("Mein Entwurf", status="draft")
     page = client.get("/").get_data(as_text=True)
     assert "Offene Daten der Stadtwerke" in page and "Mein Entwurf" not in page
+
+
+def test_anonymous_list_content_is_cached_briefly(app, client, login, make_user, make_proposal):
+    from forum.proposals import pagecache
+
+    app.config["PROPOSAL_LIST_CACHE_SECONDS"] = 60
+    try:
+        make_proposal("Erster Vorschlag")
+        first = client.get("/proposals").get_data(as_text=True)
+        make_proposal("Zweiter Vorschlag")
+        again = client.get("/proposals").get_data(as_text=True)
+        assert "Erster Vorschlag" in again and "Zweiter Vorschlag" not in again
+        token = re.search(r'name="csrf-token" content="([^"]+)"', first).group(1)
+        other = app.test_client().get("/proposals").get_data(as_text=True)
+        assert re.search(r'name="csrf-token" content="([^"]+)"', other).group(1) != token  # page shell per session
+        login(make_user())
+        assert "Zweiter Vorschlag" in client.get("/proposals").get_data(as_text=True)  # signed in: always fresh
+        pagecache.clear()
+        client.post("/logout")
+        assert "Zweiter Vorschlag" in client.get("/proposals").get_data(as_text=True)
+    finally:
+        pagecache.clear()
