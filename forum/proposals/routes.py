@@ -4,6 +4,7 @@ Comments, votes and follows are in routes_actions.py (same blueprint).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -30,6 +31,8 @@ from .models import STATUSES, Proposal
 from .queries import SORTS, page_of, parse_filters
 
 bp = Blueprint("proposals", __name__)
+# The same text always renders to the same safe HTML: remember recent results (bleach is slow).
+cached_markdown = lru_cache(maxsize=4096)(render_markdown)
 
 
 @bp.record_once
@@ -37,7 +40,7 @@ def _template_globals(state) -> None:
     """Labels and helpers for proposal templates (globals, so imported macros see them too)."""
     state.app.jinja_env.globals.update(
         status_labels=lifecycle.STATUS_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, group_labels=GROUP_LABELS,
-        choice_labels=CHOICE_LABELS, vote_chart=vote_chart, render_markdown=render_markdown)
+        choice_labels=CHOICE_LABELS, vote_chart=vote_chart, render_markdown=cached_markdown)
 
 
 def load_visible(proposal_id: int) -> Proposal:
@@ -66,8 +69,9 @@ def index():
         page, per_page = page_args()
         items, total = page_of(filters, current_user, page, per_page)
         councils = db.session.scalars(visible_councils(current_user)).all()
-        body = Markup(render_template(
-            "proposals/_list_body.html", proposals=items, total=total, page=page, per_page=per_page,
+        # Rendered without the context processors (the page around it runs them once).
+        body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
+            current_user=current_user, request=request, proposals=items, total=total, page=page, per_page=per_page,
             pages=max(1, -(-total // per_page)), filters=filters, councils=councils, statuses=STATUSES,
             stakeholders=STAKEHOLDERS, sorts=list(SORTS), may_create=can_create_proposal(current_user)))
         pagecache.put(key, body)
@@ -192,7 +196,7 @@ def render_detail(proposal: Proposal, status: int = 200, *, comment_form: Commen
     shown = voting.votes_visible(proposal)
     return render_template(
         "proposals/detail.html", proposal=proposal,
-        body_html=render_markdown(proposal.body), response_html=render_markdown(proposal.response),
+        body_html=cached_markdown(proposal.body), response_html=cached_markdown(proposal.response or ""),
         threads=comments.threads(proposal), my_vote=voting.vote_of(proposal, current_user),
         following=services.is_following(proposal, current_user),
         votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown,

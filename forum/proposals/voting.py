@@ -7,14 +7,15 @@ constraint) and the choice in a closed set (check constraint).
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import STAKEHOLDERS
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..permissions import can_view_proposal, is_verified_member, voting_open
-from .locking import lock_proposal
+from .locking import begin_write
 from .models import CHOICES, Proposal, Vote, tally_column
 from .services import _not_verified
 
@@ -36,14 +37,22 @@ def vote_of(proposal: Proposal, user) -> str | None:
     return db.session.scalar(select(Vote.choice).where(Vote.proposal_id == proposal.id, Vote.user_id == user.id))
 
 
-def _apply(proposal_id: int, deltas: dict[str, int]) -> None:
+COUNTER_COLUMNS = ("votes_count", *TOTAL_COLUMNS.values(),
+                   *(tally_column(s, c) for s in STAKEHOLDERS for c in CHOICES))
+
+
+def _apply(proposal: Proposal, deltas: dict[str, int]) -> None:
+    """`UPDATE proposals SET x = x + d …` and take the new values back in the same round trip."""
     deltas = {column: d for column, d in deltas.items() if d}
     if not deltas:
         return
     table = Proposal.__table__
     values = {column: table.c[column] + d for column, d in deltas.items()}
     values["updated_at"] = table.c.updated_at  # a vote is not an edit of the proposal
-    db.session.execute(update(table).where(table.c.id == proposal_id).values(values))
+    row = db.session.execute(update(table).where(table.c.id == proposal.id).values(values)
+                             .returning(*(table.c[c] for c in COUNTER_COLUMNS))).one()
+    for column, value in zip(COUNTER_COLUMNS, row):
+        set_committed_value(proposal, column, value)
 
 
 def _count(deltas: dict[str, int], choice: str, stakeholder: str, sign: int) -> None:
@@ -52,17 +61,20 @@ def _count(deltas: dict[str, int], choice: str, stakeholder: str, sign: int) -> 
 
 
 def _load_for_vote(proposal: Proposal, voter) -> tuple[Proposal, Vote | None]:
-    locked = lock_proposal(proposal.id)
+    """The locked proposal and the voter's current vote, read in one query after taking the lock."""
+    begin_write()
+    row = db.session.execute(
+        select(Proposal, Vote).outerjoin(Vote, and_(Vote.proposal_id == Proposal.id, Vote.user_id == voter.id))
+        .where(Proposal.id == proposal.id).with_for_update(of=Proposal.__table__)
+        .execution_options(populate_existing=True)
+    ).first()
+    locked, existing = row if row is not None else (None, None)
     if locked is None or not can_view_proposal(voter, locked):
         raise NotFound("Diesen Vorschlag gibt es nicht.")
     if not is_verified_member(voter):
         raise _not_verified(voter)
     if not voting_open(locked):
         raise Conflict("Über diesen Vorschlag wird gerade nicht abgestimmt.", "voting_closed")
-    existing = db.session.scalar(
-        select(Vote).where(Vote.proposal_id == locked.id, Vote.user_id == voter.id)
-        .execution_options(populate_existing=True)
-    )
     return locked, existing
 
 
@@ -86,8 +98,7 @@ def cast_vote(proposal: Proposal, voter, choice) -> Proposal:
     else:
         return proposal
     db.session.flush()
-    _apply(proposal.id, deltas)
-    db.session.refresh(proposal)
+    _apply(proposal, deltas)
     return proposal
 
 
@@ -102,8 +113,7 @@ def withdraw_vote(proposal: Proposal, voter) -> Proposal:
     _count(deltas, existing.choice, existing.stakeholder, -1)
     db.session.delete(existing)
     db.session.flush()
-    _apply(proposal.id, deltas)
-    db.session.refresh(proposal)
+    _apply(proposal, deltas)
     return proposal
 
 
