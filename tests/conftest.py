@@ -197,3 +197,22 @@ def extract_link(mail_text: str, path_prefix: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", decoded)
     assert match, f"no link to {path_prefix} in mail"
     return match.group(1)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (FORUM_TEST_NO_SKIP=1) a skipped PostgreSQL, Redis or browser test fails the run,
+    and the counts of those tests are printed so the log shows they ran."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    stats = reporter.stats
+    ran = [r for key in ("passed", "failed") for r in stats.get(key, []) if getattr(r, "when", "call") == "call"]
+    counts = {marker: sum(1 for r in ran if marker in r.keywords) for marker in ("postgres", "redis", "browser")}
+    if os.environ.get("FORUM_TEST_BACKEND") == "postgres":
+        counts["postgres"] = len(ran)
+    reporter.write_sep("-", "forum: ran {postgres} PostgreSQL, {redis} Redis and {browser} browser tests".format(**counts))
+    skipped = stats.get("skipped", [])
+    if skipped and os.environ.get("FORUM_TEST_NO_SKIP") == "1":
+        reporter.write_line(f"forum: {len(skipped)} tests were skipped, which CI does not allow", red=True)
+        if exitstatus == 0:
+            session.exitstatus = 1

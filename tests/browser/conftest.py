@@ -1,0 +1,179 @@
+"""Real-browser harness: a real `forum serve` on a fresh database, driven by Playwright in Debian's
+Chromium, with axe-core checking WCAG 2.1 A/AA on the pages a test reaches.
+
+Fixtures: `live_server` (base URL; module-scoped), `browser`, `new_page()`, `sign_in(page, email, pw)`,
+`create_user(...)` (through `forum create-user`), `axe_check(page)`, `outbox_mails()`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+FORUM = str(Path(sys.executable).with_name("forum"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A `forum serve` process with its own instance folder and SQLite database."""
+
+    def __init__(self, root: Path, extra_env: dict | None = None):
+        self.root = root
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "FORUM_INSTANCE_PATH": str(root / "instance"),
+                    "FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}",
+                    "FORUM_SECRET_KEY": "browser-test-secret", "FORUM_ENV": "development",
+                    # every browser signs in from 127.0.0.1: the per-address login limit would bite
+                    "FORUM_LOGIN_RATE_LIMIT": "1000 per minute",
+                    **(extra_env or {})}
+        self.process: subprocess.Popen | None = None
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run([FORUM, *args], env=self.env, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-2000:]}")
+        return result.stdout
+
+    def start(self) -> None:
+        self.cli("db", "upgrade")
+        log = open(self.root / "server.log", "w")  # noqa: SIM115 - closed in stop()
+        self._log = log
+        self.process = subprocess.Popen([FORUM, "serve", "--port", str(self.port)], env=self.env,
+                                        stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("forum serve did not come up:\n" + (self.root / "server.log").read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def outbox(self) -> list[str]:
+        folder = self.root / "instance" / "outbox"
+        files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+        return [f.read_text() for f in files]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page() opens a fresh browser context (its own cookies) and returns its page."""
+    contexts = []
+
+    def open_page(locale: str = "de-DE"):
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+_users = iter(range(1, 10_000))
+
+
+@pytest.fixture
+def create_user(live_server):
+    """create_user(stakeholder=..., role=..., verified=True) → (id, email, password) via `forum create-user`."""
+    def create(stakeholder: str = "citizen", role: str = "member", verified: bool = True, name: str | None = None,
+               organisation: str | None = None, email: str | None = None):
+        n = next(_users)
+        email = email or f"browser{n}-{time.monotonic_ns()}@example.org"
+        password = "browser-passwort"
+        args = ["create-user", email, "--name", name or f"Testperson {n}", "--password", password,
+                "--stakeholder", stakeholder, "--role", role]
+        if stakeholder != "citizen":
+            args += ["--organisation", organisation or f"Organisation {n}"]
+        if verified:
+            args.append("--verified")
+        user_id = int(live_server.cli(*args).strip().splitlines()[-1])
+        return user_id, email, password
+    return create
+
+
+@pytest.fixture
+def sign_in():
+    def do_sign_in(page, email: str, password: str):
+        page.goto("/login")
+        page.get_by_label("E-Mail-Adresse").fill(email)
+        page.get_by_label("Passwort", exact=True).fill(password)
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_load_state()
+        assert "/login" not in page.url, "sign-in failed"
+    return do_sign_in
+
+
+@pytest.fixture
+def axe_check():
+    """Assert that axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                         "resultTypes": ["violations"]})
+        assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
+    return check
+
+
+@pytest.fixture
+def outbox_mails(live_server):
+    return live_server.outbox
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() and shutil.which("chromium") is not None

@@ -1,0 +1,124 @@
+"""App-wide behaviour: health, headers, error bodies, size limits, CSRF, the migration/model match."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "message_queue": "disabled"}
+
+
+def test_healthz_names_failing_database(app_factory):
+    broken = app_factory(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["database"] == "failing" and "database" in body["failing"]
+
+
+def test_healthz_names_failing_queue(app_factory):
+    app = app_factory(MESSAGE_QUEUE="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["message_queue"] == "failing"
+
+
+@pytest.mark.redis
+def test_healthz_with_real_redis(app_factory):
+    url = os.environ.get("FORUM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("FORUM_TEST_REDIS_URL is not set")
+    app = app_factory(MESSAGE_QUEUE=url)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["message_queue"] == "ok"
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "richtig-geheim"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_requires_secret_and_secure_cookies(monkeypatch, tmp_path):
+    from config import Config
+
+    monkeypatch.setenv("FORUM_ENV", "production")
+    monkeypatch.setenv("FORUM_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="FORUM_SECRET_KEY"):
+        Config.from_env()
+    monkeypatch.setenv("FORUM_SECRET_KEY", "x" * 40)
+    assert Config.from_env().SESSION_COOKIE_SECURE is True
+
+
+def test_not_found_html_and_json(client):
+    page = client.get("/gibt-es-nicht")
+    assert page.status_code == 404 and "Nicht gefunden" in page.get_data(as_text=True)
+    api = client.get("/api/v1/gibt-es-nicht")
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+def test_too_large_request(client):
+    big = "x" * (2 * 1024 * 1024)
+    page = client.post("/login", data={"email": big, "password": "x"})
+    assert page.status_code == 413 and "Zu groß" in page.get_data(as_text=True)
+    api = client.post("/api/v1/tokens", data=big, content_type="application/json")
+    assert api.status_code == 413 and api.get_json()["error"]["code"] == "too_large"
+
+
+def test_csrf_required_on_forms(csrf_app, make_user):
+    client = csrf_app.test_client()
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "richtig-geheim"})
+    assert response.status_code == 400
+    assert "abgelaufen" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_clean_500(app, client):
+    @app.get("/boom-test")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    page = client.get("/boom-test")
+    assert page.status_code == 500
+    text = page.get_data(as_text=True)
+    assert "secret detail" not in text and "Traceback" not in text
+
+
+def _migrated_schema_diff(database_url: str, tmp_path: Path) -> list:
+    env = {**os.environ, "FORUM_DATABASE_URL": database_url, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"),
+           "FORUM_SECRET_KEY": "x"}
+    forum = str(Path(sys.executable).with_name("forum"))
+    upgrade = subprocess.run([forum, "db", "upgrade"], env=env, capture_output=True, text=True)
+    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+    check = subprocess.run([forum, "db", "check"], env=env, capture_output=True, text=True)
+    return [check.returncode, check.stdout + check.stderr]
+
+
+def test_migrations_match_models_sqlite(tmp_path):
+    code, output = _migrated_schema_diff(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
+    assert code == 0, output
+
+
+@pytest.mark.postgres
+def test_migrations_match_models_postgres(app, tmp_path):
+    from tests.conftest import _reset_postgres
+
+    _reset_postgres()  # the fixture made tables with create_all; start from an empty schema
+    code, output = _migrated_schema_diff(os.environ["FORUM_TEST_DATABASE_URL"], tmp_path)
+    assert code == 0, output
