@@ -7,7 +7,7 @@ constraint) and the choice in a closed set (check constraint).
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import STAKEHOLDERS
@@ -15,7 +15,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..permissions import can_view_proposal, is_verified_member, voting_open
-from .locking import begin_write
+from .locking import lock_proposal
 from .models import CHOICES, Proposal, Vote, tally_column
 from .services import _not_verified
 
@@ -61,20 +61,22 @@ def _count(deltas: dict[str, int], choice: str, stakeholder: str, sign: int) -> 
 
 
 def _load_for_vote(proposal: Proposal, voter) -> tuple[Proposal, Vote | None]:
-    """The locked proposal and the voter's current vote, read in one query after taking the lock."""
-    begin_write()
-    row = db.session.execute(
-        select(Proposal, Vote).outerjoin(Vote, and_(Vote.proposal_id == Proposal.id, Vote.user_id == voter.id))
-        .where(Proposal.id == proposal.id).with_for_update(of=Proposal.__table__)
-        .execution_options(populate_existing=True)
-    ).first()
-    locked, existing = row if row is not None else (None, None)
+    """The locked proposal, then the voter's current vote.
+
+    The vote is read in its own statement *after* the lock is held: a statement that waited for a
+    row lock sees the locked row's new version but the rest of its old snapshot on PostgreSQL, so a
+    join in the locking query could miss a vote committed meanwhile."""
+    locked = lock_proposal(proposal.id)
     if locked is None or not can_view_proposal(voter, locked):
         raise NotFound("Diesen Vorschlag gibt es nicht.")
     if not is_verified_member(voter):
         raise _not_verified(voter)
     if not voting_open(locked):
         raise Conflict("Über diesen Vorschlag wird gerade nicht abgestimmt.", "voting_closed")
+    existing = db.session.scalar(
+        select(Vote).where(Vote.proposal_id == locked.id, Vote.user_id == voter.id)
+        .execution_options(populate_existing=True)
+    )
     return locked, existing
 
 
