@@ -184,7 +184,7 @@ def follow(proposal: Proposal, user) -> None:
         with db.session.begin_nested():
             db.session.add(Follow(proposal_id=proposal.id, user_id=user.id))
     except IntegrityError:
-        pass  # a parallel request followed first: the outcome is the same
+        return  # a parallel request followed first: the outcome is the same
 
 
 def unfollow(proposal: Proposal, user) -> None:
