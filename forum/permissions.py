@@ -69,6 +69,21 @@ def can_view_proposal(user, proposal) -> bool:
     return can_view_council(user, proposal.council)
 
 
+def can_read_live(user, room) -> bool:
+    """A live room (forum.live.rooms.Room) resolved for `user`; None means missing or invisible."""
+    return room is not None and room.can_read(user)
+
+
+def can_post_live(user, room) -> bool:
+    """Signed-in, verified, allowed in the room by its kind (members of a council, open proposals …)."""
+    return can_read_live(user, room) and is_verified_member(user) and room.can_post(user)
+
+
+def can_hide_live(user, room) -> bool:
+    """Moderators of the room's council; for forum-wide rooms the managing director and admins."""
+    return can_read_live(user, room) and can_moderate(user, room.council)
+
+
 def template_helpers() -> dict:
     """Expose the vocabulary to templates as `can.<predicate>(...)`."""
     import sys

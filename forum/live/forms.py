@@ -1,0 +1,19 @@
+"""The no-JavaScript forms of the live panel (the same services answer them as the socket)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .models import MAX_BODY, MAX_CLIENT_ID, MAX_REASON
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Deine Nachricht"), validators=[DataRequired(), Length(max=MAX_BODY)])
+    # Made fresh for each rendered form: submitting the same page twice stores one message.
+    client_id = HiddenField(validators=[Optional(), Length(max=MAX_CLIENT_ID)])
+    next = HiddenField()
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("Grund"), validators=[DataRequired(), Length(max=MAX_REASON)])
+    next = HiddenField()
