@@ -21,7 +21,7 @@ from ..extensions import db, socketio
 from ..permissions import can_hide_live, can_post_live
 from . import services
 from .broadcast import emit_to_room, user_room
-from .guard import (drop_identity, failure, leave, live_event, load_actor, save_socket_session, socket_session)
+from .guard import failure, leave, live_event, save_socket_session, socket_session
 from .rooms import NAMESPACE, resolve_room
 from .state import live_state, start_refresher
 
@@ -166,15 +166,9 @@ class LiveNamespace(Namespace):
         return {"ok": True, "message": payload}
 
 
-_registered = False
-
-
 def register_namespace() -> None:
-    """Register the /live namespace once per process (the SocketIO extension re-binds it to each app)."""
-    global _registered
-    if not _registered:
-        socketio.on_namespace(LiveNamespace(NAMESPACE))
-        _registered = True
-
-
-__all__ = ["LiveNamespace", "register_namespace", "drop_identity", "load_actor"]
+    """Give the server `socketio.init_app` just made its /live namespace (one handler per server:
+    Flask-SocketIO's on_namespace() would bind it only to the first app's server)."""
+    handler = LiveNamespace(NAMESPACE)
+    handler._set_socketio(socketio)
+    socketio.server.register_namespace(handler)
