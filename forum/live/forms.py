@@ -4,11 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .models import MAX_BODY, MAX_CLIENT_ID, MAX_REASON
+from .models import MAX_CLIENT_ID, MAX_REASON
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Deine Nachricht"), validators=[DataRequired(), Length(max=MAX_BODY)])
+    # Length and emptiness are checked by the service, which words it the same for socket and form.
+    body = TextAreaField(_l("Deine Nachricht"))
     # Made fresh for each rendered form: submitting the same page twice stores one message.
     client_id = HiddenField(validators=[Optional(), Length(max=MAX_CLIENT_ID)])
     next = HiddenField()

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..database import utcnow
+from ..database import is_postgres, utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_hide_live, can_post_live, is_signed_in
@@ -70,8 +70,7 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
     message = LiveMessage(room=room.name, author_id=author.id, body=body, body_html=str(render_markdown(body)),
                           client_id=client_id, created_at=utcnow())
     try:
-        with db.session.begin_nested():
-            db.session.add(message)
+        _insert(message)
     except IntegrityError:
         # the same client_id raced in from another socket or process: the first one wins
         earlier = _by_client_id(author.id, client_id) if client_id else None
@@ -83,6 +82,23 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
 
     emit_after_commit(room.name, "message", live_message(message))
     return message, True
+
+
+def _insert(message: LiveMessage) -> None:
+    """Insert and flush. On PostgreSQL inside a SAVEPOINT, so a unique violation leaves the caller's
+    transaction usable. Not on SQLite: pysqlite starts no transaction before the first write, so a
+    SAVEPOINT would open one of its own and its RELEASE would commit (see SQLAlchemy's notes on
+    pysqlite and SAVEPOINT). SQLite serialises writers; a violation there rolls the session back."""
+    if is_postgres():
+        with db.session.begin_nested():
+            db.session.add(message)
+        return
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise
 
 
 def _same_room(message: LiveMessage, room: Room) -> LiveMessage:
