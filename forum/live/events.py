@@ -20,7 +20,8 @@ from ..api.serializers import live_message
 from ..extensions import db, socketio
 from ..permissions import can_hide_live, can_post_live
 from . import services
-from .broadcast import emit_to_room, user_room
+from .broadcast import user_room
+from .presence import announce
 from .guard import failure, leave, live_event, save_socket_session, socket_session
 from .rooms import NAMESPACE, resolve_room
 from .state import live_state, start_refresher
@@ -95,7 +96,7 @@ class LiveNamespace(Namespace):
             state = live_state()
             for name in identity.get("rooms", []):
                 try:
-                    emit_to_room(name, "presence", {"room": name, "count": state.presence_remove(name, sid)})
+                    announce(name, state.presence_remove(name, sid))
                 except Exception:  # noqa: BLE001 - the state store may be away; entries expire
                     log.warning("presence cleanup for %s failed", name, exc_info=True)
             if identity.get("user_id") is not None:
@@ -121,7 +122,7 @@ class LiveNamespace(Namespace):
             identity["rooms"].append(room.name)
             save_socket_session(identity, sid)
         count = live_state().presence_add(room.name, sid)
-        emit_to_room(room.name, "presence", {"room": room.name, "count": count})
+        announce(room.name, count)
         messages = services.history(room, actor, since=since, limit=services.HISTORY_MAX)
         return {
             "ok": True,
@@ -149,7 +150,7 @@ class LiveNamespace(Namespace):
         if room is None:
             return failure("not_found", "Diesen Raum gibt es nicht.")
         message, _created = services.post_message(room, actor, data.get("body"), data.get("client_id"))
-        payload = live_message(message, reveal_hidden=_reveal(actor, room, message))
+        payload = live_message(message, reveal_hidden=True)  # the author's own; hidden only if a retry came late
         db.session.commit()
         return {"ok": True, "message": payload}
 

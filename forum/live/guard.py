@@ -59,22 +59,25 @@ def load_actor(identity: dict):
     user_id = identity.get("user_id")
     if user_id is None:
         return AnonymousUserMixin()
+    if identity.get("via") == "token":  # one query: the person and the token still in place
+        from sqlalchemy import select
+
+        return db.session.scalar(select(User).join(ApiToken, ApiToken.user_id == User.id)
+                                 .where(User.id == user_id, ApiToken.id == identity.get("token_id")))
     user = db.session.get(User, user_id)
-    if user is None:
-        return None
-    if identity.get("via") == "token":
-        token = db.session.get(ApiToken, identity.get("token_id"))
-        if token is None or token.user_id != user.id:
-            return None
-    elif user.session_version != identity.get("version"):
+    if user is None or user.session_version != identity.get("version"):
         return None
     return user
 
 
 def _limit(name: str) -> tuple[int, int]:
     default = DEFAULT_POST_LIMIT if name == "post" else DEFAULT_EVENT_LIMIT
-    count, window = str(current_app.config.get(f"LIVE_{name.upper()}_LIMIT", default)).split("/")
-    return int(count), int(window)
+    try:
+        count, window = str(current_app.config.get(f"LIVE_{name.upper()}_LIMIT") or default).split("/")
+        return max(1, int(count)), max(1, int(window))
+    except ValueError:
+        count, window = default.split("/")
+        return int(count), int(window)
 
 
 def allowed(name: str, who: str) -> bool:
@@ -102,13 +105,13 @@ def leave(sid: str, identity: dict, name: str) -> None:
     """Take the socket out of room `name` and tell the room its new presence count."""
     from flask_socketio import leave_room
 
-    from .broadcast import emit_to_room
+    from .presence import announce
 
     leave_room(name, sid=sid, namespace=NAMESPACE)
     if name in identity.get("rooms", []):
         identity["rooms"].remove(name)
         save_socket_session(identity, sid)
-        emit_to_room(name, "presence", {"room": name, "count": live_state().presence_remove(name, sid)})
+        announce(name, live_state().presence_remove(name, sid))
 
 
 def prune_rooms(sid: str, identity: dict, actor) -> None:

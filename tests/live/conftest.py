@@ -8,6 +8,13 @@ from forum.live.rooms import NAMESPACE
 from tests.conftest import PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _presence_at_once(request):
+    """Announce every presence change at once (production coalesces them for a second)."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").config["LIVE_PRESENCE_DELAY"] = 0
+
+
 @pytest.fixture
 def sio(app):
     """sio(user=None, *, token=None, headers=None, auth=None) → a test client connected to /live.
