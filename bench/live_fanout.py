@@ -124,7 +124,8 @@ class Servers:
 
 
 def token(url: str) -> str:
-    request = urllib.request.Request(url + "/api/v1/tokens", method="POST", headers={"Content-Type": "application/json"},
+    request = urllib.request.Request(url + "/api/v1/tokens", method="POST",
+                                     headers={"Content-Type": "application/json"},
                                      data=json.dumps({"email": SENDER, "password": PASSWORD}).encode())
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["token"]
@@ -241,7 +242,8 @@ def table(results: list[dict]) -> str:
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     summary = {}
     for (server, size), rows in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0])):
-        summary[(server, size)] = {k: med(rows, k) for k in ("p50_ms", "p99_ms", "kib_per_conn", "rss_mib", "connect_s")}
+        keys = ("p50_ms", "p99_ms", "kib_per_conn", "rss_mib", "connect_s")
+        summary[(server, size)] = {k: med(rows, k) for k in keys}
         m = summary[(server, size)]
         lines.append(f"| {server} | {min(r['clients'] for r in rows)} | {len(rows)} | {m['p50_ms']} | {m['p99_ms']} | "
                      f"{sum(r['lost'] for r in rows)} | {m['kib_per_conn']} | {m['rss_mib']} | {m['connect_s']} |")

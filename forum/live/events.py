@@ -21,8 +21,8 @@ from ..extensions import db, socketio
 from ..permissions import can_hide_live, can_post_live
 from . import services
 from .broadcast import user_room
-from .presence import announce
 from .guard import failure, leave, live_event, save_socket_session, socket_session
+from .presence import announce
 from .rooms import NAMESPACE, resolve_room
 from .state import live_state, start_refresher
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum.councils.models import Membership
 from forum.extensions import db
 from forum.live.models import LiveMessage
 from tests.live.conftest import ROLES, call, received
@@ -126,8 +127,7 @@ def test_a_repeated_client_id_returns_the_first_message(sio, make_user, make_cou
     assert db.session.query(LiveMessage).count() == 1
     # another person may use the same client_id: it is per author
     ben = make_user()
-    db.session.add(__import__("forum.councils.models", fromlist=["Membership"]).Membership(
-        council_id=council.id, user_id=ben.id, role="member"))
+    db.session.add(Membership(council_id=council.id, user_id=ben.id, role="member"))
     db.session.commit()
     other = call(sio(ben), "post", {"room": room, "body": "Einmal", "client_id": "retry-7"})
     assert other["ok"] and other["message"]["id"] != first["message"]["id"]

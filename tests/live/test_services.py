@@ -14,7 +14,8 @@ from forum.live.rooms import resolve_room
 def emitted(monkeypatch):
     """The live emits that actually went out (after a commit), as (room, event, payload)."""
     sent = []
-    monkeypatch.setattr("forum.live.broadcast.emit_to_room", lambda room, event, payload: sent.append((room, event, payload)))
+    monkeypatch.setattr("forum.live.broadcast.emit_to_room",
+                        lambda room, event, payload: sent.append((room, event, payload)))
     return sent
 
 
@@ -73,7 +74,8 @@ def test_the_database_refuses_a_duplicate_client_id(make_user, make_council):
         db.session.flush()
 
 
-@pytest.mark.parametrize("body, code", [("", "empty"), (" \n ", "empty"), ("x" * 2001, "too_long"), (None, "invalid_field")])
+@pytest.mark.parametrize("body, code", [
+    ("", "empty"), (" \n ", "empty"), ("x" * 2001, "too_long"), (None, "invalid_field")])
 def test_bad_bodies_are_invalid(body, code, make_user, make_council):
     anna = make_user()
     council = make_council(members=[anna])
