@@ -81,6 +81,8 @@ def _limit(name: str) -> tuple[int, int]:
 
 
 def allowed(name: str, who: str) -> bool:
+    """Count one `name` event ("event" or "post") for `who`; False once the limit is reached.
+    The HTML form shares the socket's post budget (same key, same store)."""
     count, window = _limit(name)
     return live_state().hit(f"{name}:{who}", count, window)
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..security import is_safe_path
 from . import services
 from .forms import HideForm, MessageForm
+from .guard import allowed
 from .rooms import resolve_room, room_name
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -46,6 +47,9 @@ def post(kind: str, key: str):
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
+        return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
+    if not allowed("post", f"user:{current_user.id}"):
+        flash(_("Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment."), "error")
         return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
     try:
         message, _created = services.post_message(found, current_user, form.body.data, form.client_id.data or None)

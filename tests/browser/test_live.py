@@ -27,6 +27,9 @@ def test_a_message_appears_in_the_other_browser_and_a_hide_removes_it(demo, new_
     sign_in(author, "anna.schmidt@demo.example", DEMO_PASSWORD)
     open_room(author)
     visitor = new_page()
+    sockets, csp_errors = [], []
+    visitor.on("websocket", lambda ws: sockets.append(ws.url))
+    visitor.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     open_room(visitor)
     axe_check(visitor)
 
@@ -35,6 +38,9 @@ def test_a_message_appears_in_the_other_browser_and_a_hide_removes_it(demo, new_
     message = visitor.locator(".live-message", has_text="funktioniert jetzt auch am Hauptbahnhof")
     expect(message).to_be_visible()
     expect(message.locator("strong")).to_have_text("Handy-Parken")
+    # the live path is a WebSocket that the page's CSP (connect-src 'self') allows
+    assert any("/socket.io/" in url and "transport=websocket" in url for url in sockets), sockets
+    assert csp_errors == []
     expect(author.get_by_label("Deine Nachricht")).to_have_value("")
     expect(author.locator(".live-message", has_text="am Hauptbahnhof")).to_have_count(1)
     expect(visitor.locator("[data-live-presence]")).to_have_text(re.compile(r"\d+ Personen sind gerade hier"))

@@ -67,7 +67,8 @@ def test_archived_council_room_is_read_only(sio, make_user, make_council):
     db.session.commit()
     client = sio(member)
     assert call(client, "join", {"room": f"council:{council.slug}"})["ok"]
-    assert call(client, "post", {"room": f"council:{council.slug}", "body": "Noch da?"})["error"]["code"] == "not_allowed"
+    ack = call(client, "post", {"room": f"council:{council.slug}", "body": "Noch da?"})
+    assert ack["error"]["code"] == "not_allowed"
 
 
 @pytest.mark.parametrize("status, readable, postable", [

@@ -102,6 +102,27 @@ def test_an_http_form_post_on_one_process_reaches_a_socket_on_the_other(cluster)
         reader.close()
 
 
+def test_a_process_that_serves_no_sockets_emits_through_the_queue(cluster):
+    """What a CLI command or a worker does: build the app, emit, exit."""
+    import subprocess
+    import sys
+
+    a, b = cluster
+    reader = Listener(b.url)
+    script = ("from forum import create_app\n"
+              "from forum.live.broadcast import emit_to_room\n"
+              "app = create_app()\n"
+              "with app.app_context():\n"
+              "    emit_to_room('council:mobilitaet', 'votes', {'proposal_id': 7, 'votes': {'total': 3}})\n")
+    try:
+        assert reader.call("join", {"room": ROOM})["ok"]
+        subprocess.run([sys.executable, "-c", script], env=a.env, check=True, timeout=60)
+        got = reader.wait_for(lambda e: e[0] == "votes")
+        assert [p for _, p in got] == [{"proposal_id": 7, "votes": {"total": 3}}]
+    finally:
+        reader.close()
+
+
 def test_presence_is_counted_across_processes(cluster):
     a, b = cluster
     first, second = Listener(a.url), Listener(b.url)

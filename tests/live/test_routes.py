@@ -173,3 +173,16 @@ def test_a_page_of_another_feature_can_show_the_panel(app, client, make_user):
         assert client.get("/live/rooms/demo/2").status_code == 404
     finally:
         _resolvers.pop("demo", None)
+
+
+def test_the_plain_form_shares_the_post_rate_limit(app, login, make_user, make_council, sio):
+    app.config["LIVE_POST_LIMIT"] = "2/60"
+    anna = make_user()
+    council = make_council(members=[anna])
+    assert call(sio(anna), "post", {"room": f"council:{council.slug}", "body": "per Socket"})["ok"]
+    client = login(anna)
+    client.post(f"/live/rooms/council/{council.slug}/messages", data={"body": "per Formular"})
+    response = client.post(f"/live/rooms/council/{council.slug}/messages", data={"body": "zu viel"},
+                           follow_redirects=True)
+    assert "Zu viele Nachrichten in kurzer Zeit" in response.get_data(as_text=True)
+    assert db.session.query(LiveMessage).count() == 2

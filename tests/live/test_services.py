@@ -160,3 +160,13 @@ def test_a_duplicate_racing_past_the_lookup_returns_the_first(monkeypatch, make_
     assert not created and again.id == first.id
     db.session.commit()
     assert db.session.query(LiveMessage).count() == 1
+
+
+def test_demo_messages_are_seeded_once(app):
+    from forum.demo import seed_demo
+
+    assert seed_demo() > 0
+    db.session.commit()
+    assert seed_demo() == 0
+    rooms = {m.room for m in db.session.query(LiveMessage)}
+    assert rooms == {"council:mobilitaet"}
