@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from ..permissions import can_hide_live, can_post_live
 from . import services
-from .forms import HideForm, MessageForm
 from .models import LiveMessage
 from .rooms import Room, resolve_room
 from .state import live_state
@@ -29,8 +28,7 @@ class LivePanel:
     can_post: bool
     can_hide: bool
     presence: int
-    message_form: MessageForm | None = None
-    hide_form: HideForm | None = None
+    client_id: str = ""  # fresh per rendered form: submitting the same page twice stores one message
     dom_id: str = field(default="")
     user_id: int | None = None
     next_path: str = "/"
@@ -77,9 +75,7 @@ def live_history(name: str) -> LivePanel | None:
         next_path=request.full_path.rstrip("?") if request else "/",
     )
     if panel.can_post:
-        panel.message_form = MessageForm(formdata=None, client_id=f"form-{secrets.token_hex(12)}")
-    if can_hide:
-        panel.hide_form = HideForm(formdata=None)
+        panel.client_id = f"form-{secrets.token_hex(12)}"
     return panel
 
 
