@@ -22,7 +22,7 @@ from ..permissions import can_hide_live, can_post_live
 from . import services
 from .broadcast import user_room
 from .guard import failure, leave, live_event, save_socket_session, socket_session
-from .presence import announce
+from .presence import announce, depart, enter
 from .rooms import NAMESPACE, resolve_room
 from .state import live_state, start_refresher
 
@@ -82,7 +82,10 @@ class LiveNamespace(Namespace):
             save_socket_session(identity)
             if identity["user_id"] is not None:
                 join_room(user_room(identity["user_id"]))
-                live_state().user_add(identity["user_id"], request.sid, identity["via"])
+                try:
+                    live_state().user_add(identity["user_id"], request.sid, identity["via"])
+                except Exception:  # noqa: BLE001 - without the registry only logout's socket closing is lost
+                    log.warning("could not register the live socket of user %s", identity["user_id"], exc_info=True)
             start_refresher(app, socketio)
 
     def on_disconnect(self, reason=None):
@@ -93,15 +96,11 @@ class LiveNamespace(Namespace):
                 identity = socket_session(sid)
             except KeyError:
                 return
-            state = live_state()
             for name in identity.get("rooms", []):
-                try:
-                    announce(name, state.presence_remove(name, sid))
-                except Exception:  # noqa: BLE001 - the state store may be away; entries expire
-                    log.warning("presence cleanup for %s failed", name, exc_info=True)
+                announce(name, depart(name, sid))
             if identity.get("user_id") is not None:
                 try:
-                    state.user_remove(identity["user_id"], sid)
+                    live_state().user_remove(identity["user_id"], sid)
                 except Exception:  # noqa: BLE001
                     log.warning("socket registry cleanup failed", exc_info=True)
 
@@ -121,7 +120,7 @@ class LiveNamespace(Namespace):
             join_room(room.name, sid=sid, namespace=NAMESPACE)  # before reading history: nothing falls between
             identity["rooms"].append(room.name)
             save_socket_session(identity, sid)
-        count = live_state().presence_add(room.name, sid)
+        count = enter(room.name, sid)
         announce(room.name, count)
         messages = services.history(room, actor, since=since, limit=services.HISTORY_MAX)
         return {

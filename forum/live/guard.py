@@ -82,9 +82,14 @@ def _limit(name: str) -> tuple[int, int]:
 
 def allowed(name: str, who: str) -> bool:
     """Count one `name` event ("event" or "post") for `who`; False once the limit is reached.
-    The HTML form shares the socket's post budget (same key, same store)."""
+    The HTML form shares the socket's post budget (same key, same store). When the store (Redis)
+    is away the event is let through: a lost counter must not silence the whole forum."""
     count, window = _limit(name)
-    return live_state().hit(f"{name}:{who}", count, window)
+    try:
+        return live_state().hit(f"{name}:{who}", count, window)
+    except Exception:  # noqa: BLE001
+        log.warning("live rate limit store unavailable", exc_info=True)
+        return True
 
 
 def drop_identity(sid: str, identity: dict) -> dict:
@@ -107,13 +112,13 @@ def leave(sid: str, identity: dict, name: str) -> None:
     """Take the socket out of room `name` and tell the room its new presence count."""
     from flask_socketio import leave_room
 
-    from .presence import announce
+    from .presence import announce, depart
 
     leave_room(name, sid=sid, namespace=NAMESPACE)
     if name in identity.get("rooms", []):
         identity["rooms"].remove(name)
         save_socket_session(identity, sid)
-        announce(name, live_state().presence_remove(name, sid))
+        announce(name, depart(name, sid))
 
 
 def prune_rooms(sid: str, identity: dict, actor) -> None:

@@ -22,13 +22,31 @@ log = logging.getLogger(__name__)
 DEFAULT_DELAY = 1.0
 
 
+def enter(room: str, sid: str) -> int:
+    """Count `sid` in `room`; 0 when the state store is away (joining still works)."""
+    try:
+        return live_state().presence_add(room, sid)
+    except Exception:  # noqa: BLE001
+        log.warning("presence for %s is unavailable", room, exc_info=True)
+        return 0
+
+
+def depart(room: str, sid: str) -> int | None:
+    try:
+        return live_state().presence_remove(room, sid)
+    except Exception:  # noqa: BLE001 - entries of a vanished socket expire on their own
+        log.warning("presence for %s is unavailable", room, exc_info=True)
+        return None
+
+
 def announce(room: str, count: int | None = None) -> None:
     """Tell `room` its presence count now (delay 0) or once the current burst of changes is over."""
     app = current_app._get_current_object()
     delay = float(app.config.get("LIVE_PRESENCE_DELAY", DEFAULT_DELAY))
     if delay <= 0:
-        emit_to_room(room, "presence", {"room": room, "count": live_state().presence_count(room) if count is None
-                                        else count})
+        if count is None:
+            return
+        emit_to_room(room, "presence", {"room": room, "count": count})
         return
     pending, lock = app.extensions.setdefault("forum_live_presence", (set(), threading.Lock()))
     with lock:

@@ -140,3 +140,16 @@ def test_configured_origins_replace_the_default(app_factory):
 
 def test_the_default_never_allows_every_origin(app):
     assert socketio.server.eio.cors_allowed_origins is None  # Engine.IO: same origin only
+
+
+def test_reading_goes_on_when_the_shared_state_store_is_away(app_factory, make_council):
+    """Presence and rate-limit counters live in Redis; without it a room can still be joined and read."""
+    from forum.extensions import db as _db
+
+    council = make_council()
+    broken = app_factory(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", LIVE_PRESENCE_DELAY=0,
+                         SQLALCHEMY_DATABASE_URI=_db.engine.url.render_as_string(hide_password=False))
+    client = socketio.test_client(broken, namespace=NAMESPACE)
+    ack = call(client, "join", {"room": f"council:{council.slug}"})
+    assert ack["ok"] and ack["presence"] == 0
+    client.disconnect(NAMESPACE)
