@@ -11,9 +11,10 @@ DEMO_PASSWORD = "demo-passwort"
 def seed_demo() -> int:
     """Seed every area in dependency order; returns how many objects were added."""
     from .accounts.demo import seed as seed_accounts
+    from .controlling.demo import seed as seed_controlling
     from .councils.demo import seed as seed_councils
 
     added = 0
-    for seed in (seed_accounts, seed_councils):
+    for seed in (seed_accounts, seed_councils, seed_controlling):
         added += seed()
     return added

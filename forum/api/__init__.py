@@ -19,4 +19,4 @@ def _csrf_for_cookie_writes():
         csrf.protect()
 
 
-from . import accounts, openapi  # noqa: E402,F401  (routes register on bp)
+from . import accounts, openapi, projects  # noqa: E402,F401  (routes register on bp)
