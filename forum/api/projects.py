@@ -75,9 +75,9 @@ PATHS = {
                 "items": {"type": "array", "items": PROJECT_SCHEMA}}}]}}}},
             "400": {"$ref": "#/components/responses/Error"}},
     }},
-    "/projects/{id}": {"get": {
+    "/projects/{project_id}": {"get": {
         "summary": "One public project", "security": [],
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "The project", "content": {"application/json": {"schema": PROJECT_SCHEMA}}},
                       "404": {"$ref": "#/components/responses/Error"}},
     }},
