@@ -216,3 +216,13 @@ def test_footer_and_navigation_links(world, act_as):
     assert 'href="/open-data"' in page and 'href="/cooperation"' in page and 'href="/projects"' in page
     assert 'href="/controlling"' not in page
     assert 'href="/controlling"' in act_as(world.people["admin"]).get("/").get_data(as_text=True)
+
+
+def test_cooperation_form_is_rate_limited_per_person(world, act_as):
+    client = act_as(world.people["citizen"])
+    statuses = [client.post("/cooperation", data={"topic": "other", "organisation": "X", "message": "kurz"}).status_code
+                for _ in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    # another person is not affected
+    assert act_as(world.people["business"]).post(
+        "/cooperation", data={"topic": "other", "organisation": "X", "message": "kurz"}).status_code == 422
