@@ -29,7 +29,8 @@ def list_projects():
     page = paginate(stmt, lambda p: p)
     catalogue = scoring.current_catalogue()
     scores = scoring.project_scores([p.id for p in page["items"]], catalogue) if catalogue else {}
-    page["items"] = [serialize_project(p, current_user, scores.get(p.id), catalogue) for p in page["items"]]
+    origins = svc.origins([p.id for p in page["items"]], current_user)
+    page["items"] = [serialize_project(p, current_user, scores.get(p.id), catalogue, origins) for p in page["items"]]
     return jsonify(page)
 
 

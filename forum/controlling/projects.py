@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
@@ -45,8 +46,9 @@ def visible_projects(user, *, status: str | None = None, department: str | None 
 
 
 def public_projects() -> Select:
-    """Public projects only, by id (API and open data)."""
-    return select(Project).where(Project.visibility == "public").order_by(Project.id)
+    """Public projects only, by id, with partners and milestones loaded alongside (API, open data)."""
+    return (select(Project).where(Project.visibility == "public").order_by(Project.id)
+            .options(selectinload(Project.partners), selectinload(Project.milestones)))
 
 
 def get_visible_project(project_id: int, user) -> Project:
@@ -80,6 +82,25 @@ def linked_councils(project: Project, user) -> list[Council]:
             .where(ProjectCouncil.project_id == project.id, visible_council_filter(user))
             .order_by(Council.name))
     return list(db.session.scalars(stmt))
+
+
+def origins(project_ids, user) -> tuple[dict[int, list[Proposal]], dict[int, list[Council]]]:
+    """For many projects at once (two queries): the proposals and councils each came from that
+    `user` may see, as ({project id: [Proposal]}, {project id: [Council]})."""
+    proposals: dict[int, list[Proposal]] = {pid: [] for pid in project_ids}
+    councils: dict[int, list[Council]] = {pid: [] for pid in project_ids}
+    if not project_ids:
+        return proposals, councils
+    for project_id, proposal in db.session.execute(
+            select(ProjectProposal.project_id, Proposal).join(Proposal, Proposal.id == ProjectProposal.proposal_id)
+            .where(ProjectProposal.project_id.in_(project_ids), Proposal.status != "draft",
+                   council_column_visible(Proposal.council_id, user)).order_by(Proposal.id)):
+        proposals[project_id].append(proposal)
+    for project_id, council in db.session.execute(
+            select(ProjectCouncil.project_id, Council).join(Council, Council.id == ProjectCouncil.council_id)
+            .where(ProjectCouncil.project_id.in_(project_ids), visible_council_filter(user)).order_by(Council.name)):
+        councils[project_id].append(council)
+    return proposals, councils
 
 
 def projects_for_proposal(proposal: Proposal, user) -> list[Project]:

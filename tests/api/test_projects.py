@@ -88,3 +88,24 @@ def test_unknown_project_and_openapi(client):
     assert client.get("/api/v1/projects/999999").status_code == 404
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/projects" in spec["paths"] and "/projects/{project_id}" in spec["paths"]
+
+
+def test_listing_does_not_query_per_project(client, app, make_project, make_council, make_proposal):
+    from sqlalchemy import event
+
+    from forum.extensions import db as _db
+
+    council = make_council()
+    for n in range(12):
+        make_project(f"Projekt {n}", councils=[council], proposals=[make_proposal(council=council)])
+    statements = []
+    with app.app_context():
+        engine = _db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        body = client.get("/api/v1/projects?per_page=50").get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert body["total"] == 12 and all(len(item["proposals"]) == 1 for item in body["items"])
+    assert len(statements) < 15, statements

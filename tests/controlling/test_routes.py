@@ -202,6 +202,9 @@ def test_proposal_macro_shows_button_or_link(app, world, make_proposal):
     with app.test_request_context("/"):
         login_user(world.people["citizen"])
         assert render_template_string(template, p=proposal).strip() == ""
+    with app.test_request_context("/"):
+        login_user(world.people["moderator"])
+        assert f"/evaluate/proposal/{proposal.id}" in render_template_string(template, p=proposal)
     project = world.public
     db.session.add(ProjectProposal(project_id=project.id, proposal_id=proposal.id))
     db.session.commit()
@@ -226,3 +229,17 @@ def test_cooperation_form_is_rate_limited_per_person(world, act_as):
     # another person is not affected
     assert act_as(world.people["business"]).post(
         "/cooperation", data={"topic": "other", "organisation": "X", "message": "kurz"}).status_code == 422
+
+
+def test_evaluator_scores_a_proposal_and_the_ranking_shows_it(world, act_as, catalogue, make_proposal):
+    cat = catalogue()
+    proposal = make_proposal("Sitzbänke mit Solarladestation", council=world.council)
+    hidden = make_proposal("Geheim", council=world.board)
+    client = act_as(world.people["moderator"])
+    assert client.get(f"/evaluate/proposal/{hidden.id}").status_code == 404
+    assert client.post(f"/evaluate/proposal/{proposal.id}", data=_evaluation_form(cat, "5")).status_code == 302
+    ranking = client.get("/controlling/ranking").get_data(as_text=True)
+    assert "Sitzbänke mit Solarladestation" in ranking and "85,0" in ranking
+    assert "Nach Kriterienkatalog Version 1: 1 Bewertung." in ranking
+    assert client.get("/controlling/ranking?version=7").status_code == 404
+    assert client.get("/evaluate/meeting/1").status_code == 404
