@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
@@ -23,6 +24,7 @@ STATUS_LABELS = {"new": _l("neu"), "in_progress": _l("in Bearbeitung"), "answere
                  "closed": _l("geschlossen")}
 # At most this many unanswered requests per person: the queue is not a chat.
 MAX_OPEN_PER_REQUESTER = 5
+QUEUE_LIMIT = 500
 
 
 def submit_request(actor, topic: str, organisation: str, message: str) -> CooperationRequest:
@@ -69,16 +71,17 @@ def _require_staff(actor) -> None:
 
 
 def queue(actor, *, status: str | None = None, assignee_id: int | None = None) -> list[CooperationRequest]:
-    """The office's queue, oldest open first; filtered by status and/or assignee."""
+    """The office's queue: new, in progress, answered, closed, each oldest first (at most
+    QUEUE_LIMIT rows); filtered by status and/or assignee."""
     _require_staff(actor)
     stmt = select(CooperationRequest)
     if status:
         stmt = stmt.where(CooperationRequest.status == status)
     if assignee_id:
         stmt = stmt.where(CooperationRequest.assignee_id == assignee_id)
-    order = {"new": 0, "in_progress": 1, "answered": 2, "closed": 3}
-    rows = list(db.session.scalars(stmt.order_by(CooperationRequest.created_at, CooperationRequest.id)))
-    return sorted(rows, key=lambda r: order[r.status])
+    rank = case({"new": 0, "in_progress": 1, "answered": 2}, value=CooperationRequest.status, else_=3)
+    return list(db.session.scalars(stmt.options(selectinload(CooperationRequest.assignee))
+                                   .order_by(rank, CooperationRequest.created_at, CooperationRequest.id).limit(QUEUE_LIMIT)))
 
 
 def get_for_staff(actor, request_id: int) -> CooperationRequest:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from ..councils.models import Council
 from ..extensions import db
@@ -67,7 +68,7 @@ def budget_totals(rows: list[Project]) -> dict:
 def milestones(filters: Filters, today: date) -> tuple[list[Milestone], list[Milestone]]:
     """(late, due within DUE_SOON_DAYS) open milestones of the filtered projects, soonest first."""
     stmt = filters.apply(select(Milestone).join(Project, Project.id == Milestone.project_id)
-                         .where(Milestone.done_on.is_(None)))
+                         .options(contains_eager(Milestone.project)).where(Milestone.done_on.is_(None)))
     late = list(db.session.scalars(stmt.where(Milestone.due_date < today).order_by(Milestone.due_date)))
     soon = list(db.session.scalars(stmt.where(Milestone.due_date >= today,
                                               Milestone.due_date <= today + timedelta(days=DUE_SOON_DAYS))

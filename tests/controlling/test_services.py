@@ -156,3 +156,16 @@ def test_request_rules(in_request, make_user):
         cooperation.assign(person, request, person)
     with pytest.raises(Invalid):
         cooperation.assign(make_user(role="admin"), request, person)
+
+
+def test_queue_orders_new_before_in_progress_before_answered_before_closed(in_request, make_user):
+    md = make_user(role="managing_director")
+    created = [cooperation.submit_request(make_user(), "other", f"Org {n}", "Eine ausreichend lange Nachricht.")
+               for n in range(4)]
+    cooperation.set_status(md, created[0], "closed")
+    cooperation.reply(md, created[1], "Antwort")
+    cooperation.assign(md, created[2], md)
+    db.session.commit()
+    assert [r.organisation for r in cooperation.queue(md)] == ["Org 3", "Org 2", "Org 1", "Org 0"]
+    assert [r.organisation for r in cooperation.queue(md, assignee_id=md.id)] == ["Org 2", "Org 1"]
+    assert [r.organisation for r in cooperation.queue(md, status="closed")] == ["Org 0"]
