@@ -17,7 +17,7 @@ def index():
 
     from .proposals.models import Proposal
 
-    councils = db.session.scalars(visible_councils(current_user).limit(6)).all()
+    councils = db.session.scalars(visible_councils(current_user, archived=False).limit(6)).all()
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.status.not_in(("draft", "withdrawn")), council_column_visible(Proposal.council_id, current_user))

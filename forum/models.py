@@ -1,6 +1,6 @@
 """Every model module, imported once so SQLAlchemy metadata and Alembic see all tables."""
 from .accounts.models import ApiToken, User  # noqa: F401
-from .councils.models import Council, Membership  # noqa: F401
+from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Proposal  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal  # noqa: F401

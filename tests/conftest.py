@@ -218,6 +218,41 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = 1
 
 
+# Everyone a permission table is checked for (see make_actor).
+ACTORS = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
+          "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
+
+
+@pytest.fixture
+def make_actor(make_user, make_council):
+    """`make_actor(kind, council)`: a person of one of ACTORS relative to `council` (None for anonymous).
+    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council."""
+    from forum.councils.models import Membership
+
+    def make(kind: str, council):
+        if kind == "anonymous":
+            return None
+        if kind in ("citizen", "business", "research", "culture", "association"):
+            return make_user(stakeholder=kind)
+        if kind == "unverified_organisation":
+            return make_user(stakeholder="business", verified=False)
+        if kind in ("managing_director", "chair", "admin"):
+            return make_user(role=kind)
+        user = make_user()
+        if kind == "other_moderator":
+            make_council(moderators=[user])
+        elif kind in ("council_member", "moderator"):
+            _db.session.add(Membership(council_id=council.id, user_id=user.id,
+                                       role="moderator" if kind == "moderator" else "member"))
+            council.members_count += 1
+            _db.session.commit()
+        else:
+            raise ValueError(kind)
+        return user
+
+    return make
+
+
 @pytest.fixture
 def make_project(app, make_user):
     """make_project(title=..., visibility="public", status="running", councils=(), proposals=()) → Project."""
