@@ -86,9 +86,10 @@ def _init_login(app: Flask, login_manager) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
-    from .councils.routes import bp as councils_bp
     from .controlling.routes import bp as controlling_bp
+    from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
+    from .meetings.routes import bp as meetings_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
 
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(controlling_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

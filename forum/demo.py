@@ -13,8 +13,9 @@ def seed_demo() -> int:
     from .accounts.demo import seed as seed_accounts
     from .controlling.demo import seed as seed_controlling
     from .councils.demo import seed as seed_councils
+    from .meetings.demo import seed as seed_meetings
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_controlling):
+    for seed in (seed_accounts, seed_councils, seed_meetings, seed_controlling):
         added += seed()
     return added

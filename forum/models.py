@@ -3,6 +3,7 @@ from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Proposal  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401
 from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal  # noqa: F401
 from .controlling.scoring_models import CriteriaCatalogue, Criterion, Evaluator, Score  # noqa: F401
 from .controlling.cooperation_models import CooperationReply, CooperationRequest  # noqa: F401

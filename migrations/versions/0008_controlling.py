@@ -1,7 +1,7 @@
 """controlling
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-30 01:46:02.455062
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
