@@ -96,9 +96,15 @@ def vote_totals() -> dict[str, int]:
 
 
 def council_activity() -> list[dict]:
-    """Per council: members, proposals (not drafts), votes cast on them, latest proposal."""
+    """Per council: members, proposals (not drafts), votes cast on them, latest proposal, and
+    meetings held or announced (not drafts)."""
+    from ..meetings.models import Meeting
+
+    meetings = dict(db.session.execute(select(Meeting.council_id, func.count(Meeting.id))
+                                       .where(Meeting.status != "draft", Meeting.council_id.is_not(None))
+                                       .group_by(Meeting.council_id)).all())
     rows = db.session.execute(
-        select(Council.name, Council.slug, Council.visibility, Council.members_count,
+        select(Council.id, Council.name, Council.slug, Council.visibility, Council.members_count,
                func.count(Proposal.id), func.coalesce(func.sum(Proposal.votes_for + Proposal.votes_against
                                                                + Proposal.votes_abstain), 0),
                func.max(Proposal.created_at))
@@ -106,8 +112,16 @@ def council_activity() -> list[dict]:
         .where(Council.archived_at.is_(None))
         .group_by(Council.id, Council.name, Council.slug, Council.visibility, Council.members_count)
         .order_by(Council.name)).all()
-    return [{"name": r[0], "slug": r[1], "private": r[2] == "private", "members": r[3], "proposals": r[4],
-             "votes": int(r[5]), "latest": r[6]} for r in rows]
+    return [{"name": r[1], "slug": r[2], "private": r[3] == "private", "members": r[4], "proposals": r[5],
+             "votes": int(r[6]), "latest": r[7], "meetings": meetings.get(r[0], 0)} for r in rows]
+
+
+def meetings_by_status() -> list[tuple[str, int]]:
+    """Meetings of the forum and all councils by status (drafts left out)."""
+    from ..meetings.models import PUBLIC_STATUSES, Meeting
+
+    counts = dict(db.session.execute(select(Meeting.status, func.count(Meeting.id)).group_by(Meeting.status)).all())
+    return [(status, counts.get(status, 0)) for status in PUBLIC_STATUSES]
 
 
 def requests_by_status() -> list[tuple[str, int]]:

@@ -115,6 +115,24 @@ def council_rows() -> list[dict]:
              "url": url_for("main.index", _external=True).rstrip("/") + f"/councils/{c.slug}"} for c in councils]
 
 
+def meeting_rows() -> list[dict]:
+    """Published (also live, ended, cancelled) meetings of the forum and of public councils, with
+    agenda titles and linked public proposals; no presenters, minutes text or attendees."""
+    from ..meetings.queries import linked_proposals as agenda_links
+    from ..meetings.models import Meeting
+    from ..meetings.queries import meetings_query
+
+    meetings = db.session.scalars(meetings_query(ANONYMOUS).order_by(None).order_by(Meeting.starts_at, Meeting.id)).all()
+    links = agenda_links([item for m in meetings for item in m.items], ANONYMOUS)
+    site = url_for("main.index", _external=True).rstrip("/")
+    return [{"id": m.id, "title": m.title, "council": m.council.slug if m.council else None,
+             "starts_at": _iso(m.starts_at), "ends_at": _iso(m.ends_at), "location": m.location, "status": m.status,
+             "agenda": [f"{item.position}. {item.title}" for item in m.items],
+             "proposal_ids": sorted({p.id for item in m.items for p in links.get(item.id, [])}),
+             "minutes_published": m.minutes_published_at is not None, "attendance_count": m.attendance_count,
+             "url": f"{site}/meetings/{m.id}", "ics_url": f"{site}/meetings/{m.id}.ics"} for m in meetings]
+
+
 def criteria_rows() -> list[dict]:
     rows = db.session.execute(select(CriteriaCatalogue.version, Criterion).join(
         Criterion, Criterion.catalogue_id == CriteriaCatalogue.id).order_by(CriteriaCatalogue.version, Criterion.position))
@@ -149,6 +167,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
              ("join_policy", "open, request, appointed"), ("members_count", _l("Mitglieder")),
              ("proposals_count", _l("Vorschläge")), ("archived", _l("archiviert")),
              ("created_at", _l("gegründet (UTC)")), ("url", _l("Adresse im Forum"))), council_rows),
+    Dataset("meetings", _l("Sitzungen"),
+            _l("Veröffentlichte Sitzungen des Forums und der öffentlichen Fachbeiräte mit Tagesordnung."),
+            (("id", _l("Nummer")), ("title", _l("Titel")), ("council", _l("Fachbeirat (leer: Sitzung des Forums)")),
+             ("starts_at", _l("Beginn (UTC)")), ("ends_at", _l("Ende (UTC)")), ("location", _l("Ort")),
+             ("status", "published, live, ended, cancelled"), ("agenda", _l("Tagesordnungspunkte")),
+             ("proposal_ids", _l("behandelte Vorschläge")), ("minutes_published", _l("Protokoll veröffentlicht")),
+             ("attendance_count", _l("Zahl der Teilnehmenden")), ("url", _l("Adresse im Forum")),
+             ("ics_url", _l("Kalenderdatei (iCalendar)"))), meeting_rows),
     Dataset("criteria", _l("Kriterienkatalog"),
             _l("Alle Versionen des Kriterienkatalogs, nach dem Projekte und Vorschläge bewertet werden."),
             (("version", _l("Version")), ("position", _l("Reihenfolge")), ("name", _l("Kriterium")),

@@ -63,6 +63,9 @@ def dashboard_page():
         "vote_chart": charts.bar_chart([(vote_labels[k], [v]) for k, v in votes.items()], [_("Stimmen")]),
         "councils": dashboard.council_activity(),
         "request_counts": dashboard.requests_by_status(),
+        "meeting_counts": dashboard.meetings_by_status(),
+        "meeting_labels": {"published": _("angekündigt"), "live": _("laufen gerade"), "ended": _("beendet"),
+                           "cancelled": _("abgesagt")},
         "euro": charts.euro,
     }
     return render_template("controlling/dashboard.html", **context)

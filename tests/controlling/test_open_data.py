@@ -14,7 +14,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 @pytest.fixture
-def forum_with_secrets(app, make_user, make_council, make_proposal, make_project, catalogue):
+def forum_with_secrets(app, make_user, make_council, make_proposal, make_project, make_meeting, catalogue):
     """Public content next to personal data and private content that must never be exported."""
     author = make_user(name="Erika Mustermann-Geheim", email="erika.geheim@example.org")
     judge = make_user(name="Bewerter Heimlich", email="bewerter.heimlich@example.org")
@@ -32,6 +32,10 @@ def forum_with_secrets(app, make_user, make_council, make_proposal, make_project
     public = make_project("Open-Data-Plattform", councils=[public_council, private_council],
                           proposals=[public_proposal, secret_proposal])
     make_project("Interne-Strategie-XYZ", visibility="internal")
+    meeting = make_meeting("Sitzung Offene Daten", council=public_council, proposals=[public_proposal, secret_proposal])
+    meeting.items[0].presenter = "Erika Mustermann-Geheim"
+    meeting.minutes = "Bewerter Heimlich berichtet."
+    make_meeting("Geheimsitzung-XYZ", council=private_council)
     cat = catalogue()
     scoring.submit_evaluation(judge, public, {c.id: (4, "Begruendung-Geheim-XYZ") for c in cat.criteria})
     projects.add_partner(make_user(role="chair"), public, "Technische Universität Braunschweig", "research")
@@ -41,7 +45,7 @@ def forum_with_secrets(app, make_user, make_council, make_proposal, make_project
     db.session.commit()
     forbidden = ["Erika", "Mustermann", "Heimlich", "Anfrage Person", "Geheim-Firma", "Geheimvorschlag-XYZ",
                  "Verschlusssache", "verschlusssache", "Entwurf-XYZ", "Zurueckgezogen-XYZ", "Interne-Strategie-XYZ",
-                 "Begruendung-Geheim-XYZ", "Kooperations-Geheimnis", "richtig-geheim", "pbkdf2"]
+                 "Begruendung-Geheim-XYZ", "Kooperations-Geheimnis", "Geheimsitzung-XYZ", "richtig-geheim", "pbkdf2"]
     return {"forbidden": forbidden, "public_project": public, "secret_proposal": secret_proposal,
             "public_proposal": public_proposal, "public_council": public_council}
 
@@ -81,6 +85,9 @@ def test_exports_still_contain_the_public_content(client, forum_with_secrets):
     councils = client.get("/open-data/councils.json").get_json()["items"]
     assert [c["name"] for c in councils] == ["Fachbeirat Offene Daten"]
     assert len(client.get("/open-data/criteria.json").get_json()["items"]) == 6
+    (meeting,) = client.get("/open-data/meetings.json").get_json()["items"]
+    assert meeting["title"] == "Sitzung Offene Daten"
+    assert meeting["proposal_ids"] == [forum_with_secrets["public_proposal"].id]
 
 
 def test_csv_has_documented_header_and_licence_link(client, forum_with_secrets):
@@ -104,3 +111,22 @@ def test_index_lists_every_dataset_with_formats_and_licence(client):
     for name in DATASETS:
         assert f'href="/open-data/{name}.csv"' in page and f'href="/open-data/{name}.json"' in page
     assert client.get("/open-data/users.json").status_code == 404
+
+
+def test_meetings_export_has_published_public_meetings_only(client, make_council, make_meeting, make_proposal):
+    public, secret = make_council("Fachbeirat Mobilität"), make_council("Verschlusssache", visibility="private")
+    visible = make_proposal("Radwege", council=public)
+    hidden = make_proposal("Geheimvorschlag-XYZ", council=secret)
+    make_meeting("Sitzung Mobilität", council=public, items=("Begrüßung", "Radwege"), proposals=[visible, hidden])
+    make_meeting("Forumssitzung", items=("Bericht",))
+    make_meeting("Geheimsitzung-XYZ", council=secret)
+    make_meeting("Entwurfssitzung-XYZ", council=public, status="draft")
+    data = client.get("/open-data/meetings.json").get_json()
+    assert [m["title"] for m in data["items"]] == ["Sitzung Mobilität", "Forumssitzung"]  # same start: by id
+    first = next(m for m in data["items"] if m["title"] == "Sitzung Mobilität")
+    assert first["council"] == public.slug and first["agenda"] == ["1. Begrüßung", "2. Radwege"]
+    assert first["proposal_ids"] == [visible.id]
+    assert next(m for m in data["items"] if m["title"] == "Forumssitzung")["council"] is None
+    text = client.get("/open-data/meetings.csv").get_data(as_text=True)
+    for word in ("Geheimsitzung-XYZ", "Entwurfssitzung-XYZ", "Verschlusssache", "Geheimvorschlag-XYZ"):
+        assert word not in text and word not in str(data)

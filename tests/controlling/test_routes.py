@@ -155,7 +155,9 @@ def test_criteria_edit_makes_a_new_version(world, act_as, catalogue):
     assert same.status_code == 422 and "unverändert" in same.get_data(as_text=True)
 
 
-def test_dashboard_shows_figures_as_charts_and_tables(world, act_as, make_project):
+def test_dashboard_shows_figures_as_charts_and_tables(world, act_as, make_project, make_meeting):
+    make_meeting(council=world.council)
+    make_meeting(council=world.council, status="draft")
     make_project("Breitband-Förderung", department="Braunschweig Zukunft GmbH", budget_eur=5_000_000,
                  spent_eur=6_000_000)
     page = act_as(world.people["managing_director"]).get("/controlling").get_data(as_text=True)
@@ -163,6 +165,9 @@ def test_dashboard_shows_figures_as_charts_and_tables(world, act_as, make_projec
     assert "Geheime Strategie" in page  # staff see internal projects
     assert "über Budget" in page and "5.000.000 €" in page
     assert '<th scope="col">' in page
+    row = re.search(r"Fachbeirat Mobilität</a>.*?</tr>", page, re.S).group(0)
+    assert re.findall(r"<td>(\d+)</td>", row)[:4] == ["2", "0", "0", "1"]  # members, proposals, votes, meetings
+    assert "angekündigt: <strong>1</strong>" in page
     filtered = act_as(world.people["chair"]).get("/controlling?department=Braunschweig+Zukunft+GmbH").get_data(as_text=True)
     assert "Breitband-Förderung" in filtered and "Geheime Strategie" not in filtered
 
