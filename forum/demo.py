@@ -14,8 +14,9 @@ def seed_demo() -> int:
     from .controlling.demo import seed as seed_controlling
     from .councils.demo import seed as seed_councils
     from .meetings.demo import seed as seed_meetings
+    from .proposals.demo import seed as seed_proposals
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_meetings, seed_controlling):
+    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_controlling):
         added += seed()
     return added

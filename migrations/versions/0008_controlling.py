@@ -1,7 +1,7 @@
 """controlling
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0003
 Create Date: 2026-11-30 01:46:02.455062
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
