@@ -8,16 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager
 
+from ..accounts.models import STAKEHOLDERS
 from ..councils.models import Council
 from ..extensions import db
 from ..proposals.models import STATUSES as PROPOSAL_STATUSES
-from ..proposals.models import Proposal
+from ..proposals.models import CHOICES, Proposal, tally_column
 from .cooperation_models import REQUEST_STATUSES, CooperationRequest
 from .models import PROJECT_STATUSES, Milestone, Project
 from . import scoring
+from .open_data import votes_shown_clause
 
 DUE_SOON_DAYS = 30
 
@@ -89,15 +91,26 @@ def proposals_by_status() -> list[tuple[str, int]]:
 
 
 def vote_totals() -> dict[str, int]:
+    """Votes for, against and abstaining over all proposals whose counts are shown."""
     row = db.session.execute(select(func.coalesce(func.sum(Proposal.votes_for), 0),
                                     func.coalesce(func.sum(Proposal.votes_against), 0),
-                                    func.coalesce(func.sum(Proposal.votes_abstain), 0))).one()
+                                    func.coalesce(func.sum(Proposal.votes_abstain), 0))
+                             .where(votes_shown_clause())).one()
     return {"for": int(row[0]), "against": int(row[1]), "abstain": int(row[2])}
 
 
+def votes_by_stakeholder() -> list[tuple[str, list[int]]]:
+    """(stakeholder group, [for, against, abstain]) summed over proposals whose counts are shown."""
+    columns = [func.coalesce(func.sum(getattr(Proposal, tally_column(group, choice))), 0)
+               for group in STAKEHOLDERS for choice in CHOICES]
+    row = db.session.execute(select(*columns).where(votes_shown_clause())).one()
+    values = [int(v) for v in row]
+    return [(group, values[i * len(CHOICES):(i + 1) * len(CHOICES)]) for i, group in enumerate(STAKEHOLDERS)]
+
+
 def council_activity() -> list[dict]:
-    """Per council: members, proposals (not drafts), votes cast on them, latest proposal, and
-    meetings held or announced (not drafts)."""
+    """Per council: members, proposals (not drafts), votes cast on them (where counts are shown),
+    latest proposal, and meetings held or announced (not drafts)."""
     from ..meetings.models import Meeting
 
     meetings = dict(db.session.execute(select(Meeting.council_id, func.count(Meeting.id))
@@ -105,8 +118,9 @@ def council_activity() -> list[dict]:
                                        .group_by(Meeting.council_id)).all())
     rows = db.session.execute(
         select(Council.id, Council.name, Council.slug, Council.visibility, Council.members_count,
-               func.count(Proposal.id), func.coalesce(func.sum(Proposal.votes_for + Proposal.votes_against
-                                                               + Proposal.votes_abstain), 0),
+               func.count(Proposal.id),
+               func.coalesce(func.sum(case((votes_shown_clause(), Proposal.votes_for + Proposal.votes_against
+                                            + Proposal.votes_abstain), else_=0)), 0),
                func.max(Proposal.created_at))
         .outerjoin(Proposal, (Proposal.council_id == Council.id) & (Proposal.status != "draft"))
         .where(Council.archived_at.is_(None))

@@ -13,13 +13,16 @@ from typing import Callable
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+
+from ..accounts.models import STAKEHOLDERS
 
 from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..database import utcnow
 from ..extensions import db
-from ..proposals.models import Proposal
+from ..proposals.models import CHOICES, Proposal
+from ..proposals.voting import HIDDEN_WHILE, votes_visible
 from . import scoring
 from .models import Milestone, Project, ProjectCouncil, ProjectProposal
 from .scoring_models import CriteriaCatalogue, Criterion
@@ -45,6 +48,14 @@ class Dataset:
     @property
     def field_names(self) -> list[str]:
         return [name for name, _ in self.fields]
+
+
+def votes_shown_clause():
+    """SQL twin of `proposals.voting.votes_visible`: counts are public unless the proposal hides
+    them until its voting has closed."""
+    return or_(Proposal.hide_votes.is_(False), Proposal.status.not_in(HIDDEN_WHILE),
+               and_(Proposal.status == "voting", Proposal.voting_ends_at.is_not(None),
+                    Proposal.voting_ends_at <= utcnow()))
 
 
 def _iso(value) -> str | None:
@@ -93,16 +104,39 @@ def project_rows() -> list[dict]:
     return rows
 
 
-def proposal_rows() -> list[dict]:
-    rows = db.session.execute(
+def _public_proposals():
+    return db.session.execute(
         select(Proposal, Council.slug).outerjoin(Council, Council.id == Proposal.council_id)
         .where(Proposal.status.not_in(PUBLIC_PROPOSAL_EXCLUDED), council_column_visible(Proposal.council_id, ANONYMOUS))
         .order_by(Proposal.id)).all()
-    return [{"id": p.id, "title": p.title, "status": p.status, "council": slug,
-             "published_at": _iso(p.published_at), "votes_for": p.votes_for, "votes_against": p.votes_against,
-             "votes_abstain": p.votes_abstain, "votes_total": p.votes_total, "comments_count": p.comments_count,
-             "url": url_for("main.index", _external=True).rstrip("/") + f"/proposals/{p.id}"}
-            for p, slug in rows]
+
+
+def proposal_rows() -> list[dict]:
+    site = url_for("main.index", _external=True).rstrip("/")
+    rows = []
+    for p, slug in _public_proposals():
+        shown = votes_visible(p)
+        rows.append({"id": p.id, "title": p.title, "status": p.status, "council": slug,
+                     "published_at": _iso(p.published_at), "votes_hidden": not shown,
+                     "votes_for": p.votes_for if shown else None, "votes_against": p.votes_against if shown else None,
+                     "votes_abstain": p.votes_abstain if shown else None,
+                     "votes_total": p.votes_total if shown else None, "comments_count": p.comments_count,
+                     "url": f"{site}/proposals/{p.id}"})
+    return rows
+
+
+def vote_rows() -> list[dict]:
+    """Per public proposal whose counts are shown and per stakeholder group: the aggregated votes."""
+    rows = []
+    for p, _slug in _public_proposals():
+        if not votes_visible(p):
+            continue
+        tally = p.tally()
+        for group in STAKEHOLDERS:
+            counts = tally[group]
+            rows.append({"proposal_id": p.id, "stakeholder": group, **{c: counts[c] for c in CHOICES},
+                         "total": sum(counts.values())})
+    return rows
 
 
 def council_rows() -> list[dict]:
@@ -157,10 +191,19 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     Dataset("proposals", _l("Vorschläge"),
             _l("Veröffentlichte Vorschläge aus öffentlichen Fachbeiräten mit Status und Stimmenzahlen, ohne Angaben zu Personen."),
             (("id", _l("Nummer")), ("title", _l("Titel")), ("status", _l("Status")), ("council", _l("Fachbeirat")),
-             ("published_at", _l("veröffentlicht (UTC)")), ("votes_for", _l("Stimmen dafür")),
+             ("published_at", _l("veröffentlicht (UTC)")),
+             ("votes_hidden", _l("Stimmenzahlen bis zum Ende der Abstimmung verdeckt (dann leer)")),
+             ("votes_for", _l("Stimmen dafür")),
              ("votes_against", _l("Stimmen dagegen")), ("votes_abstain", _l("Enthaltungen")),
              ("votes_total", _l("Stimmen gesamt")), ("comments_count", _l("Kommentare")), ("url", _l("Adresse im Forum"))),
             proposal_rows),
+    Dataset("votes", _l("Stimmen nach Gruppen"),
+            _l("Die Stimmen zu jedem öffentlichen Vorschlag, zusammengezählt je Gruppe (Bürger*innen, Wirtschaft, "
+               "Forschung, Kultur, Vereine). Keine einzelnen Stimmen, keine Namen."),
+            (("proposal_id", _l("Nummer des Vorschlags")),
+             ("stakeholder", "citizen, business, research, culture, association"),
+             ("for", _l("dafür")), ("against", _l("dagegen")), ("abstain", _l("Enthaltungen")),
+             ("total", _l("zusammen"))), vote_rows),
     Dataset("councils", _l("Fachbeiräte"),
             _l("Die öffentlichen Fachbeiräte mit Auftrag, Mitgliederzahl und Zahl der Vorschläge."),
             (("slug", _l("Kennung")), ("name", _l("Name")), ("mandate", _l("Auftrag")),

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import User
 from ..database import utcnow
 from ..errors import DomainError
@@ -38,6 +39,7 @@ def dashboard_page():
     late, soon = dashboard.milestones(filters, today)
     proposal_counts = dashboard.proposals_by_status()
     votes = dashboard.vote_totals()
+    stakeholder_votes = dashboard.votes_by_stakeholder()
     proposal_labels = _proposal_status_labels()
     vote_labels = {"for": _("dafür"), "against": _("dagegen"), "abstain": _("Enthaltung")}
     ranked = sorted((p for p in rows if p.id in scores), key=lambda p: -scores[p.id].mean)
@@ -61,6 +63,9 @@ def dashboard_page():
                                            [_("Vorschläge")]),
         "votes": votes, "vote_labels": vote_labels,
         "vote_chart": charts.bar_chart([(vote_labels[k], [v]) for k, v in votes.items()], [_("Stimmen")]),
+        "stakeholder_votes": stakeholder_votes, "stakeholder_labels": STAKEHOLDER_LABELS,
+        "stakeholder_chart": charts.bar_chart([(STAKEHOLDER_LABELS[g], v) for g, v in stakeholder_votes],
+                                              [vote_labels["for"], vote_labels["against"], vote_labels["abstain"]]),
         "councils": dashboard.council_activity(),
         "request_counts": dashboard.requests_by_status(),
         "meeting_counts": dashboard.meetings_by_status(),

@@ -130,3 +130,54 @@ def test_meetings_export_has_published_public_meetings_only(client, make_council
     text = client.get("/open-data/meetings.csv").get_data(as_text=True)
     for word in ("Geheimsitzung-XYZ", "Entwurfssitzung-XYZ", "Verschlusssache", "Geheimvorschlag-XYZ"):
         assert word not in text and word not in str(data)
+
+
+@pytest.fixture
+def voted(make_user, make_council, make_proposal):
+    """Votes by several groups on a public proposal, one with hidden counts, one in a private council."""
+    from forum.proposals.voting import cast_vote
+
+    council, secret = make_council(), make_council(visibility="private")
+    open_one = make_proposal("Offene Abstimmung", council=council, status="voting")
+    hidden = make_proposal("Verdeckte Abstimmung", council=council, status="voting")
+    hidden.hide_votes = True
+    private = make_proposal("Geheimvorschlag-XYZ", council=secret, status="voting")
+    db.session.commit()
+    voters = [("citizen", "for"), ("citizen", "for"), ("business", "against"), ("research", "abstain")]
+    for stakeholder, choice in voters:
+        voter = make_user(stakeholder=stakeholder, name=f"Stimme {stakeholder}")
+        for proposal in (open_one, hidden):
+            cast_vote(proposal, voter, choice)
+    member = make_user(name="Geheimes Mitglied")
+    from forum.councils.models import Membership
+    db.session.add(Membership(council_id=secret.id, user_id=member.id))
+    db.session.commit()
+    cast_vote(private, member, "for")
+    db.session.commit()
+    return {"open": open_one, "hidden": hidden, "private": private}
+
+
+def test_votes_by_stakeholder_group_are_aggregated_and_respect_hidden_counts(client, voted):
+    rows = client.get("/open-data/votes.json").get_json()["items"]
+    assert {r["proposal_id"] for r in rows} == {voted["open"].id}
+    by_group = {r["stakeholder"]: (r["for"], r["against"], r["abstain"], r["total"]) for r in rows}
+    assert by_group == {"citizen": (2, 0, 0, 2), "business": (0, 1, 0, 1), "research": (0, 0, 1, 1),
+                        "culture": (0, 0, 0, 0), "association": (0, 0, 0, 0)}
+    proposals = {p["title"]: p for p in client.get("/open-data/proposals.json").get_json()["items"]}
+    assert set(proposals) == {"Offene Abstimmung", "Verdeckte Abstimmung"}
+    assert proposals["Offene Abstimmung"]["votes_total"] == 4 and proposals["Offene Abstimmung"]["votes_hidden"] is False
+    assert proposals["Verdeckte Abstimmung"]["votes_total"] is None and proposals["Verdeckte Abstimmung"]["votes_hidden"]
+    csv_text = client.get("/open-data/votes.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "proposal_id,stakeholder,for,against,abstain,total"
+    assert "Stimme" not in csv_text and "Geheim" not in csv_text
+
+
+def test_dashboard_counts_votes_by_group(client, login, make_user, voted):
+    page = login(make_user(role="chair")).get("/controlling").get_data(as_text=True)
+    table = page[page.index("Stimmen nach Gruppen</caption>"):]
+    table = table[:table.index("</table>")]
+    rows = {group: counts for group, *counts in
+            re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>', table)}
+    # the open proposal and the private council's one (1 citizen for); hidden counts wait for the end
+    assert rows["Bürger*in"] == ["3", "0", "0"]
+    assert rows["Unternehmen"] == ["0", "1", "0"] and rows["Forschung/Wissenschaft"] == ["0", "0", "1"]
