@@ -12,7 +12,8 @@ from ..councils.models import Council
 from ..database import utcnow
 from ..extensions import db
 from .cooperation_models import CooperationReply, CooperationRequest
-from .models import Milestone, Project, ProjectCouncil, ProjectPartner
+from ..proposals.models import Proposal
+from .models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal
 from .scoring import CriterionSpec, current_catalogue, publish_catalogue, submit_evaluation
 from .scoring_models import Evaluator, Score
 
@@ -67,6 +68,21 @@ CRITERIA = [
     CriterionSpec("Kooperationspotenzial", 10, 1, 5, "Können Wirtschaft, Forschung oder Nachbarkommunen mitwirken?"),
 ]
 
+# project title → the demo proposal it came from (seeded by the proposals area)
+ORIGINS = {
+    "Braunschweig-App": "Braunschweig-App barrierefrei machen",
+    "Handy-Parken": "Handy-Parken in allen Parkhäusern",
+    "WLAN in der Innenstadt": "WLAN in der Innenstadt ausbauen",
+    "Open-Data-Plattform": "Offene Daten der Stadtwerke",
+    "Breitband-Förderung": "Breitband für Gewerbegebiete",
+    "Interkommunale Kooperation mit Wolfsburg, Salzgitter und Gifhorn": "Kooperation mit Wolfsburg, Salzgitter und Gifhorn",
+}
+# evaluator e-mail prefix, proposal title, values in the order of CRITERIA
+PROPOSAL_EVALUATIONS = [
+    ("smartcity@", "Offene Daten der Stadtwerke", [5, 2, 4, 4, 4, 5]),
+    ("digital@", "Breitband für Gewerbegebiete", [3, 5, 3, 4, 4, 3]),
+]
+
 # evaluator e-mail prefix, project title, values in the order of CRITERIA
 EVALUATIONS = [
     ("josipovic@", "Braunschweig-App", [5, 3, 4, 4, 3, 4]),
@@ -106,6 +122,22 @@ def _seed_projects() -> int:
     return added
 
 
+def _seed_origins() -> int:
+    """Link each demo project to the demo proposal it came from (when that proposal exists)."""
+    added = 0
+    for project_title, proposal_title in ORIGINS.items():
+        project = db.session.scalar(select(Project).where(Project.title == project_title))
+        proposal = db.session.scalar(select(Proposal).where(Proposal.title == proposal_title))
+        if project is None or proposal is None:
+            continue
+        if db.session.scalar(select(ProjectProposal.id).where(ProjectProposal.project_id == project.id,
+                                                               ProjectProposal.proposal_id == proposal.id)) is None:
+            db.session.add(ProjectProposal(project_id=project.id, proposal_id=proposal.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
 def _seed_scoring() -> int:
     added = 0
     chair, director = demo_user("kornblum@"), demo_user("josipovic@")
@@ -122,6 +154,12 @@ def _seed_scoring() -> int:
             entries = {c.id: (v, f"Einschätzung zu „{c.name}“ für {title}.") for c, v in zip(criteria, values)}
             submit_evaluation(demo_user(prefix), project, entries)
             added += 1
+        for prefix, title, values in PROPOSAL_EVALUATIONS:
+            proposal = db.session.scalar(select(Proposal).where(Proposal.title == title))
+            if proposal is not None and proposal.status not in ("draft", "withdrawn"):
+                entries = {c.id: (v, f"Einschätzung zu „{c.name}“ für den Vorschlag.") for c, v in zip(criteria, values)}
+                submit_evaluation(demo_user(prefix), proposal, entries)
+                added += 1
     db.session.flush()
     return added
 
@@ -146,5 +184,5 @@ def _seed_requests() -> int:
 
 
 def seed() -> int:
-    """Projects, then the catalogue and evaluations, then cooperation requests."""
-    return _seed_projects() + _seed_scoring() + _seed_requests()
+    """Projects and their origins, then the catalogue and evaluations, then cooperation requests."""
+    return _seed_projects() + _seed_origins() + _seed_scoring() + _seed_requests()
