@@ -50,6 +50,9 @@ def create_app(config: object | None = None) -> Flask:
     errors.init_app(app)
     _register_blueprints(app)
     _register_models()
+    from . import ops
+
+    ops.init_app(app)
 
     from .cli import register_commands
     from .permissions import template_helpers

@@ -3,3 +3,4 @@ from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, Membership  # noqa: F401
 from .proposals.models import Proposal  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .ops.ledger import AccountDeletion  # noqa: F401
