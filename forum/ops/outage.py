@@ -13,6 +13,7 @@ nothing half-written remains.
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Response, current_app, g, make_response, request
 
@@ -27,6 +28,23 @@ STATIC_PAGE = """<!doctype html>
 """
 
 
+_throttle = {"last": 0.0, "suppressed": 0}
+LOG_INTERVAL = 10.0
+
+
+def _log_throttled(err: Exception) -> None:
+    """One error line per interval (with how many failures it stands for), not one per request."""
+    now = time.monotonic()
+    if now - _throttle["last"] < LOG_INTERVAL:
+        _throttle["suppressed"] += 1
+        return
+    more = _throttle["suppressed"]
+    _throttle.update(last=now, suppressed=0)
+    log.error("database unavailable on %s %s: %s: %s%s", request.method, request.path, err.__class__.__name__,
+              str(getattr(err, "orig", err)).strip().splitlines()[0][:200] if str(err) else "",
+              f" (and {more} more failed requests since the last report)" if more else "")
+
+
 def forget_user() -> None:
     """Treat the rest of this request as anonymous without asking the database."""
     from ..extensions import login_manager
@@ -38,7 +56,7 @@ def database_down_response(err: Exception):
     """The 503 answer for a request that met an unreachable database."""
     from ..errors import error_response, wants_json
 
-    log.error("database unavailable on %s %s: %s", request.method, request.path, err.__class__.__name__)
+    _log_throttled(err)
     g.database_down = True
     forget_user()
     try:

@@ -89,6 +89,8 @@ def configure_stdout_logging(level: int = logging.INFO) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+    # gevent-websocket's own access log repeats each request with the client's IP address.
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -52,7 +52,7 @@ class WriteGate:
     def _after_end(self, conn) -> None:
         self._release_info(conn.info)
 
-    def _after_reset(self, _dbapi_connection, record, *_args) -> None:
+    def _after_reset(self, _dbapi_connection, record, _state) -> None:
         self._release_info(record.info)
 
     def install(self, engine) -> None:
@@ -61,7 +61,7 @@ class WriteGate:
         event.listen(engine, "rollback", self._after_end)
         event.listen(engine, "reset", self._after_reset)
         event.listen(engine, "checkin", self._after_checkin)
-        event.listen(engine, "invalidate", self._after_reset)
+        event.listen(engine, "invalidate", self._after_reset)  # (dbapi, record, exception)
 
     def _after_checkin(self, _dbapi_connection, record) -> None:
         self._release_info(record.info)
