@@ -43,8 +43,8 @@ def _tables() -> list[Table]:
     return list(db.metadata.sorted_tables)
 
 
-def _open(path: str, mode: str) -> IO[str]:
-    if path.endswith(".gz"):
+def _open(path: str, mode: str, compressed: bool | None = None) -> IO[str]:
+    if path.endswith(".gz") if compressed is None else compressed:
         return gzip.open(path, mode + "t", encoding="utf-8")
     return open(path, mode, encoding="utf-8")
 
@@ -85,8 +85,8 @@ def current_revision(connection) -> str | None:
 
 def _rows(connection, table: Table) -> Iterator[dict]:
     order = list(table.primary_key.columns) or list(table.columns)
-    result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-        select(table).order_by(*order))
+    result = connection.execute(select(table).order_by(*order),
+                                execution_options={"stream_results": True, "yield_per": BATCH})
     for row in result.mappings():
         yield {key: _encode(value) for key, value in row.items()}
 
@@ -98,7 +98,7 @@ def write_backup(path: str) -> dict[str, int]:
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     try:
-        with engine.connect().execution_options(**options) as connection, _open(partial, "w") as out:
+        with engine.connect().execution_options(**options) as connection, _open(partial, "w", path.endswith(".gz")) as out:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN")  # one snapshot for every table (WAL)
             tables = _tables()
