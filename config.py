@@ -75,7 +75,6 @@ class Config:
         if cfg.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
             # A dead Redis must cost a request a moment, not a hung socket.
             cfg.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-        cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
         cfg.METRICS_TOKEN = env.get("FORUM_METRICS_TOKEN") or None
         metrics_port = env.get("FORUM_METRICS_PORT", "").strip()
         cfg.METRICS_PORT = int(metrics_port) if metrics_port else None
