@@ -83,6 +83,7 @@ class Config:
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
         cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
+        cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
         if cfg.ENV_NAME == "production":
             cfg.SESSION_COOKIE_SECURE = True
             cfg.REMEMBER_COOKIE_SECURE = True
