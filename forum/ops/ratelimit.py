@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 log = logging.getLogger("forum.ratelimit")
 
 FAIL_CLOSED_DEFAULT = ("accounts.login", "accounts.register", "accounts.resend_confirmation", "api.create_token")
-_CHECK_TTL = 1.0  # seconds a storage check is trusted, so a flood does not ping Redis per request
 
 
 class _OutageLogFilter(logging.Filter):
@@ -60,36 +59,40 @@ def _count(outcome: str) -> None:
         pass
 
 
+_last_refusal_log = [-1e9]
+
+
 def storage_is_remote(app: Flask) -> bool:
     uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     return not uri.startswith("memory://")
 
 
-def storage_available(app: Flask) -> bool:
-    """Whether the limiter's storage answers (cached for about a second per process)."""
+def storage_available() -> bool:
+    """Whether the limiter's storage answers now. Asked afresh on every credential POST: those
+    are few (and each costs a password hash anyway), and a cached "yes" would let guesses
+    through uncounted in the first moments of an outage."""
     from ..extensions import limiter
 
-    state = app.extensions.setdefault("forum_ratelimit_check", {"at": -1e9, "ok": True})
-    now = time.monotonic()
-    if now - state["at"] > _CHECK_TTL:
-        try:
-            ok = bool(limiter.storage.check())
-        except Exception:  # noqa: BLE001 - any storage failure means "down"
-            ok = False
-        state.update(at=now, ok=ok)
-    return state["ok"]
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001 - any storage failure means "down"
+        return False
 
 
 def _fail_closed():
     app = current_app._get_current_object()
     if request.method != "POST" or request.endpoint not in app.config.get("RATELIMIT_FAIL_CLOSED", ()):
         return None
-    if not storage_is_remote(app) or storage_available(app):
+    if not storage_is_remote(app) or storage_available():
         return None
     from ..errors import error_response
 
     _count("closed")
-    log.warning("rate-limit storage down: refusing %s (fails closed)", request.endpoint)
+    now = time.monotonic()
+    if now - _last_refusal_log[0] >= 30:
+        _last_refusal_log[0] = now
+        log.warning("rate-limit storage down: refusing sign-ins such as %s until it is back (fails closed)",
+                    request.endpoint)
     response = make_response(error_response(503, "login_unavailable", _(
         "Anmelden und Registrieren sind gerade nicht möglich, weil unser Schutz vor zu vielen Versuchen "
         "nicht erreichbar ist. Bitte versuche es in ein paar Minuten erneut.")))
