@@ -89,6 +89,10 @@ def configure_stdout_logging(level: int = logging.INFO) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
+    # python-socketio/engineio gave themselves a stderr handler when the root logger had none;
+    # now it has one, so theirs would print every line twice.
+    for name in ("socketio.server", "engineio.server"):
+        logging.getLogger(name).handlers.clear()
     # gevent-websocket's own access log repeats each request with the client's IP address.
     logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 

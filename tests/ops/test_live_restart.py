@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from .livechat import Discussant
-from .services import ForumServer, RedisServer, wait_until
+from .services import ForumServer, RedisServer, csrf_token, sign_in, wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -140,7 +140,7 @@ def test_restart_while_twenty_clients_discuss(live_cluster):
 
 
 def test_live_updates_resume_after_redis_returns(live_cluster):
-    servers, redis_server, tokens, _db = live_cluster
+    servers, redis_server, tokens, db_path = live_cluster
     listener = Discussant(servers[0].url, tokens[0], f"council:{ROOM_SLUG}", "listener")
     speaker = Discussant(servers[1].url, tokens[1], f"council:{ROOM_SLUG}", "speaker")
     for person in (listener, speaker):
@@ -149,9 +149,15 @@ def test_live_updates_resume_after_redis_returns(live_cluster):
     try:
         first = speaker.post("vorher", "Vor dem Ausfall", time.monotonic() + 20)
         wait_until(lambda: first in listener.seen, 10, what="delivery across processes")
+        browser = sign_in(servers[1].url, "rat1@example.org", PASSWORD)  # before: sign-in fails closed then
+        form = csrf_token(browser.get(servers[1].url + f"/rooms/council/{ROOM_SLUG}", timeout=10).text)
         redis_server.stop()
-        during = speaker.post("waehrend", "Während des Ausfalls", time.monotonic() + 20)
-        assert during is not None, "posting goes on while the queue is down (stored, caught up later)"
+        # Posting over HTTP (the no-JavaScript form) goes on while the queue is down.
+        posted = browser.post(servers[1].url + f"/rooms/council/{ROOM_SLUG}/messages",
+                              data={"body": "Während des Ausfalls", "client_id": "waehrend", "csrf_token": form},
+                              allow_redirects=False, timeout=10)
+        assert posted.status_code == 302
+        during = next(row[0] for row in _stored(db_path) if row[2] == "waehrend")
         assert requests.get(servers[1].url + "/healthz", timeout=10).json()["message_queue"] == "failing"
         time.sleep(3)
         redis_server.start()
