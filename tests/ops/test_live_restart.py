@@ -150,7 +150,7 @@ def test_live_updates_resume_after_redis_returns(live_cluster):
         first = speaker.post("vorher", "Vor dem Ausfall", time.monotonic() + 20)
         wait_until(lambda: first in listener.seen, 10, what="delivery across processes")
         browser = sign_in(servers[1].url, "rat1@example.org", PASSWORD)  # before: sign-in fails closed then
-        form = csrf_token(browser.get(servers[1].url + f"/rooms/council/{ROOM_SLUG}", timeout=10).text)
+        form = csrf_token(browser.get(servers[1].url + f"/live/rooms/council/{ROOM_SLUG}", timeout=10).text)
         redis_server.stop()
         # Posting over HTTP (the no-JavaScript form) goes on while the queue is down.
         posted = browser.post(servers[1].url + f"/rooms/council/{ROOM_SLUG}/messages",
