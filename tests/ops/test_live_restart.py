@@ -153,7 +153,7 @@ def test_live_updates_resume_after_redis_returns(live_cluster):
         form = csrf_token(browser.get(servers[1].url + f"/live/rooms/council/{ROOM_SLUG}", timeout=10).text)
         redis_server.stop()
         # Posting over HTTP (the no-JavaScript form) goes on while the queue is down.
-        posted = browser.post(servers[1].url + f"/rooms/council/{ROOM_SLUG}/messages",
+        posted = browser.post(servers[1].url + f"/live/rooms/council/{ROOM_SLUG}/messages",
                               data={"body": "Während des Ausfalls", "client_id": "waehrend", "csrf_token": form},
                               allow_redirects=False, timeout=10)
         assert posted.status_code == 302
