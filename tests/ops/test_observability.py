@@ -8,7 +8,9 @@ import pytest
 
 
 @pytest.fixture
-def request_lines(caplog):
+def request_lines(caplog, monkeypatch):
+    # Alembic's fileConfig (an earlier test's `upgrade()`) disables loggers that existed before it.
+    monkeypatch.setattr(logging.getLogger("forum.request"), "disabled", False)
     caplog.set_level(logging.INFO, logger="forum.request")
 
     def lines():
