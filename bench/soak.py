@@ -103,6 +103,8 @@ def prepare(url: str, users: int, proposals: int, tmp: Path) -> dict:
         for n in range(proposals):
             proposal = Proposal(title=f"Vorschlag {n}: Handy-Parken und WLAN", body="Text " * 50, status="voting",
                                 author_id=None, council_id=council.id, published_at=utcnow())
+            if hasattr(proposal, "voting_started_at"):
+                proposal.voting_started_at = utcnow()
             db.session.add(proposal)
             db.session.flush()
             ids.append(proposal.id)
@@ -127,7 +129,9 @@ def http_load(bases, tokens, proposal_ids, stop_at, workers, out):
         if roll < 0.7:
             kind, method, path, body = random.choice([
                 ("read_page", "GET", "/", None), ("read_page", "GET", f"/proposals/{pid}", None),
-                ("read_page", "GET", f"/councils/{SLUG}", None), ("read_api", "GET", "/api/v1/proposals?per_page=20", None),
+                ("read_page", "GET", "/proposals", None), ("read_page", "GET", f"/live/rooms/council/{SLUG}", None),
+                ("read_api", "GET", "/api/v1/proposals?per_page=20", None),
+                ("read_api", "GET", "/api/v1/proposals?q=WLAN", None),
                 ("read_api", "GET", f"/api/v1/proposals/{pid}", None)])
         elif roll < 0.9:
             kind, method, path = "vote", "PUT", f"/api/v1/proposals/{pid}/vote"
@@ -222,6 +226,11 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values, q):
     if not values:
         return None
@@ -257,6 +266,7 @@ def main(argv=None) -> int:
         for worker in workers:
             worker.start()
         memory = {s.name: [] for s in servers}
+        cpu_start = {s.name: cpu_seconds(s.process.pid) for s in servers}
         while time.time() < stop_at:
             for server in servers:
                 memory[server.name].append((round(time.time() - started, 1), round(rss_mib(server.process.pid), 1)))
@@ -266,6 +276,7 @@ def main(argv=None) -> int:
             results.update(out.get(timeout=120))
         for worker in workers:
             worker.join(timeout=60)
+        cpu_used = {s.name: round(cpu_seconds(s.process.pid) - cpu_start[s.name], 1) for s in servers}
         health = [requests.get(b + "/healthz", timeout=10).status_code for b in bases]
         crashed = [s.name for s in servers if s.process.poll() is not None]
         tracebacks = sum(s.errors_log().count("Traceback") for s in servers)
@@ -287,7 +298,7 @@ def main(argv=None) -> int:
         "live_fanout_p99_ms": round((pct(results["live_latency"], 0.99) or 0) * 1000, 1),
         "live_failed_connects": results["live_failed_connects"],
         "live_disconnected_at_end": results["live_disconnected_at_end"],
-        "healthz_at_end": health, "crashed": crashed, "tracebacks_in_server_logs": tracebacks,
+        "server_cpu_seconds": cpu_used, "healthz_at_end": health, "crashed": crashed, "tracebacks_in_server_logs": tracebacks,
         "memory_mib": {},
     }
     for name, series in memory.items():
