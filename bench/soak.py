@@ -41,8 +41,8 @@ SLUG = "soak"
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=180, help="seconds of load (after warm-up)")
-    parser.add_argument("--warmup", type=float, default=30, help="seconds of load before memory is baselined")
+    parser.add_argument("--duration", type=float, default=180, help="seconds of load after the warm-up")
+    parser.add_argument("--warmup", type=float, default=60, help="seconds of load before memory is baselined")
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--posters", type=int, default=20, help="sockets among them that post")
     parser.add_argument("--http-workers", type=int, default=12)
