@@ -186,6 +186,36 @@ class ForumServer:
         return self.stderr_path.read_text() if self.stderr_path.exists() else ""
 
 
+def start_all(servers) -> None:
+    """Start several servers at once and wait until each answers."""
+    for server in servers:
+        server.start(wait=False)
+    for server in servers:
+        wait_until(server._answers, 60, what=f"{server.name} to answer")
+
+
+def prepare_database(root: Path, url: str, people: list[dict]) -> list[str]:
+    """Migrate the database at `url` in this process and create confirmed accounts (a fast
+    password hash: the server verifies any); returns an API token per person."""
+    from flask_migrate import upgrade
+
+    from forum.accounts.services import create_confirmed_user, issue_token
+    from forum.extensions import db
+
+    from ..conftest import _make_app
+
+    app = _make_app(root / "setup", url)
+    tokens = []
+    with app.app_context():
+        upgrade()
+        for person in people:
+            tokens.append(issue_token(create_confirmed_user(**person)))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'<meta name="csrf-token" content="([^"]+)"', html)

@@ -161,33 +161,40 @@ def test_backup_to_an_unwritable_place_fails_cleanly(app, tmp_path):
 
 @pytest.mark.postgres
 def test_cli_carries_a_sqlite_forum_into_postgresql(tmp_path):
-    """Operators' path: `forum backup` on SQLite, `forum db upgrade` + `forum restore` on PostgreSQL."""
+    """Operators' path: a SQLite forum backed up, then `forum db upgrade` + `forum restore` on PostgreSQL."""
+    from ..conftest import _make_app
+
     pg_url = os.environ.get("FORUM_TEST_DATABASE_URL")
     if not pg_url:
         pytest.skip("FORUM_TEST_DATABASE_URL is not set")
-    base = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"), "FORUM_SECRET_KEY": "backup-test"}
-    sqlite_env = {**base, "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'source.db'}"}
-    pg_env = {**base, "FORUM_DATABASE_URL": pg_url}
+    source = _make_app(tmp_path / "source", f"sqlite:///{tmp_path / 'source.db'}")
+    with source.app_context():
+        upgrade()
+        runner = source.test_cli_runner()
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        assert runner.invoke(args=["create-user", "wolfsburg@example.org", "--name", "Kooperation Wolfsburg",
+                                   "--password", "lange-genug", "--stakeholder", "association",
+                                   "--organisation", "Wolfsburg", "--verified"]).exit_code == 0
+        assert runner.invoke(args=["backup", str(tmp_path / "source.ndjson")]).exit_code == 0
+        db.session.remove()
+        db.engine.dispose()
 
-    def forum(env, *args):
-        result = subprocess.run([FORUM, *args], env=env, capture_output=True, text=True, timeout=180)
+    pg_env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"), "FORUM_SECRET_KEY": "backup-test",
+              "FORUM_DATABASE_URL": pg_url}
+
+    def forum(*args):
+        result = subprocess.run([FORUM, *args], env=pg_env, capture_output=True, text=True, timeout=180)
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout
-
-    forum(sqlite_env, "db", "upgrade")
-    forum(sqlite_env, "seed-demo")
-    forum(sqlite_env, "create-user", "wolfsburg@example.org", "--name", "Kooperation Wolfsburg",
-          "--password", "lange-genug", "--stakeholder", "association", "--organisation", "Wolfsburg", "--verified")
-    forum(sqlite_env, "backup", str(tmp_path / "source.ndjson"))
 
     engine = create_engine(pg_url)
     try:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        forum(pg_env, "db", "upgrade")
-        assert "Sicherung eingespielt" in forum(pg_env, "restore", str(tmp_path / "source.ndjson"))
-        forum(pg_env, "backup", str(tmp_path / "copy.ndjson"))
+        forum("db", "upgrade")
+        assert "Sicherung eingespielt" in forum("restore", str(tmp_path / "source.ndjson"))
+        forum("backup", str(tmp_path / "copy.ndjson"))
     finally:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -195,7 +202,7 @@ def test_cli_carries_a_sqlite_forum_into_postgresql(tmp_path):
         engine.dispose()
 
     def rows(path):
-        return [line for line in open(path, encoding="utf-8").read().splitlines()[1:]]
+        return open(path, encoding="utf-8").read().splitlines()[1:]
 
     original, copy = rows(tmp_path / "source.ndjson"), rows(tmp_path / "copy.ndjson")
     assert len(original) > 10 and original == copy

@@ -15,7 +15,8 @@ import time
 import pytest
 import requests
 
-from .services import ForumServer, RedisServer, api_token, csrf_token, sign_in, wait_until
+from .services import (ForumServer, RedisServer, api_token, csrf_token, prepare_database, sign_in, start_all,
+                       wait_until)
 
 pytestmark = pytest.mark.redis
 
@@ -39,14 +40,11 @@ def cluster(redis_server, tmp_path_factory):
     root = tmp_path_factory.mktemp("forum-redis")
     env = {"FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}", "FORUM_MESSAGE_QUEUE": redis_server.url(0),
            "FORUM_RATELIMIT_STORAGE_URL": redis_server.url(1)}
+    prepare_database(root, env["FORUM_DATABASE_URL"], [dict(
+        email="leser@example.org", name="Leserin", password=PASSWORD, stakeholder="citizen", role="chair")])
     first = ForumServer(root, "first", env)
-    first.cli("db", "upgrade")
-    first.cli("seed-demo")
-    first.cli("create-user", "leser@example.org", "--name", "Leserin", "--password", PASSWORD,
-              "--stakeholder", "citizen", "--role", "chair")
     second = ForumServer(root, "second", env)
-    first.start()
-    second.start()
+    start_all([first, second])
     yield first, second
     first.stop()
     second.stop()
