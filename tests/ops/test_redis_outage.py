@@ -99,3 +99,37 @@ def test_http_keeps_working_while_redis_is_down(redis_server, cluster):
     for server in cluster:
         assert server.process.poll() is None
         assert "Traceback" not in server.errors_log()
+
+
+def test_voting_and_posting_proposals_while_redis_is_down(redis_server, cluster):
+    """Needs the proposals feature (votes and comments over the API)."""
+    pytest.importorskip("forum.proposals.voting", reason="needs proposals with voting (forum/proposals/voting.py)")
+    from sqlalchemy import create_engine, text
+
+    first, second = cluster
+    headers = api_token(first.url, "leser@example.org", PASSWORD)
+    created = requests.post(first.url + "/api/v1/proposals", headers=headers, timeout=10,
+                            json={"title": "WLAN in der Innenstadt", "body": "Freies WLAN am Schloss."})
+    assert created.status_code == 201, created.text
+    proposal_id = created.json()["id"]
+    engine = create_engine(first.env["FORUM_DATABASE_URL"])
+    with engine.begin() as conn:  # open the vote as a moderator would
+        conn.execute(text("UPDATE proposals SET status = 'voting' WHERE id = :id"), {"id": proposal_id})
+    engine.dispose()
+
+    redis_server.stop()
+    try:
+        voted = requests.put(second.url + f"/api/v1/proposals/{proposal_id}/vote", headers=headers,
+                             json={"choice": "for"}, timeout=10)
+        assert voted.status_code == 200, voted.text
+        assert voted.json()["votes"]["for"] == 1
+        comment = requests.post(first.url + f"/api/v1/proposals/{proposal_id}/comments", headers=headers,
+                                json={"body": "Auch ohne Redis gespeichert."}, timeout=10)
+        assert comment.status_code == 201, comment.text
+        posted = requests.post(second.url + "/api/v1/proposals", headers=headers, timeout=10,
+                               json={"title": "Handy-Parken", "body": "Parken per App."})
+        assert posted.status_code == 201, posted.text
+    finally:
+        redis_server.start()
+    shown = requests.get(first.url + f"/api/v1/proposals/{proposal_id}", timeout=10).json()
+    assert shown["votes"]["for"] == 1 and shown["comments_count"] == 1
