@@ -20,7 +20,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from tests.ops.livechat import Discussant  # noqa: E402
-from tests.ops.services import ForumServer, wait_until  # noqa: E402
+from tests.ops.services import ForumServer  # noqa: E402
 
 PASSWORD = "soak-passwort"
 SLUG = "soak"
