@@ -87,15 +87,21 @@ def _init_login(app: Flask, login_manager) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
+    from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
+    from .meetings.routes import bp as meetings_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
+    from .proposals import init_app as init_proposals
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
     app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(councils_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_proposals(app)
 
 
 def _register_models() -> None:

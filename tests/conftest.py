@@ -19,6 +19,35 @@ from forum import create_app
 from forum.extensions import db as _db
 
 _counter = itertools.count(1)
+
+
+def _per_worker_services() -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database and Redis db number,
+    derived from FORUM_TEST_DATABASE_URL / FORUM_TEST_REDIS_URL, so workers never share state."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    index = int(re.sub(r"\D", "", worker) or 0)
+    database_url = os.environ.get("FORUM_TEST_DATABASE_URL")
+    if database_url and "_gw" not in database_url:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(database_url)
+        name = f"{url.database}_gw{index}"
+        admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["FORUM_TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+    redis_url = os.environ.get("FORUM_TEST_REDIS_URL")
+    if redis_url and not os.environ.get("FORUM_TEST_REDIS_WORKER"):
+        base, _, db_number = redis_url.rpartition("/")
+        os.environ["FORUM_TEST_REDIS_URL"] = f"{base}/{max(0, int(db_number or 0) - index - 1)}"
+        os.environ["FORUM_TEST_REDIS_WORKER"] = worker
+
+
+_per_worker_services()
 PASSWORD = "richtig-geheim"
 
 
@@ -216,3 +245,96 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f"forum: {len(skipped)} tests were skipped, which CI does not allow", red=True)
         if exitstatus == 0:
             session.exitstatus = 1
+
+
+# Everyone a permission table is checked for (see make_actor).
+ACTORS = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
+          "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
+
+
+@pytest.fixture
+def make_actor(make_user, make_council):
+    """`make_actor(kind, council)`: a person of one of ACTORS relative to `council` (None for anonymous).
+    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council."""
+    from forum.councils.models import Membership
+
+    def make(kind: str, council):
+        if kind == "anonymous":
+            return None
+        if kind in ("citizen", "business", "research", "culture", "association"):
+            return make_user(stakeholder=kind)
+        if kind == "unverified_organisation":
+            return make_user(stakeholder="business", verified=False)
+        if kind in ("managing_director", "chair", "admin"):
+            return make_user(role=kind)
+        user = make_user()
+        if kind == "other_moderator":
+            make_council(moderators=[user])
+        elif kind in ("council_member", "moderator"):
+            _db.session.add(Membership(council_id=council.id, user_id=user.id,
+                                       role="moderator" if kind == "moderator" else "member"))
+            council.members_count += 1
+            _db.session.commit()
+        else:
+            raise ValueError(kind)
+        return user
+
+    return make
+# --- Meetings ---------------------------------------------------------------------------------------
+
+# Everyone a meeting permission table is checked for (see `role_user`).
+ROLE_NAMES = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
+              "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
+
+
+@pytest.fixture
+def role_user(app, make_user, make_council):
+    """`role_user(role, council)` → a user in that role with respect to `council` (None for anonymous).
+    'moderator' moderates `council`, 'other_moderator' moderates a different council."""
+    from forum.councils.models import Membership
+
+    def make(role: str, council=None):
+        if role == "anonymous":
+            return None
+        if role in ("citizen", "business", "research", "culture", "association"):
+            return make_user(stakeholder=role)
+        if role == "unverified_organisation":
+            return make_user(stakeholder="business", verified=False)
+        if role in ("managing_director", "chair", "admin"):
+            return make_user(role=role)
+        user = make_user()
+        if role == "other_moderator":
+            make_council(moderators=[user])
+            return user
+        _db.session.add(Membership(council_id=council.id, user_id=user.id,
+                                   role="moderator" if role == "moderator" else "member"))
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app, make_user):
+    """`make_meeting(title, council=..., status=..., items=("TOP A", ...), days=7)` → a meeting stored directly
+    (no notifications), starting `days` from now for two hours."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.meetings.models import AgendaItem, Meeting
+
+    def make(title: str | None = None, *, council=None, status: str = "published", items=("Begrüßung", "Bericht"),
+             days: float = 7, proposals=(), location: str = "Rathaus Braunschweig"):
+        n = next(_counter)
+        starts = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+        meeting = Meeting(title=title or f"Sitzung {n}", council_id=council.id if council else None,
+                          starts_at=starts, ends_at=starts + timedelta(hours=2), location=location, status=status,
+                          published_at=None if status == "draft" else utcnow())
+        for position, item_title in enumerate(items, start=1):
+            meeting.items.append(AgendaItem(position=position, title=item_title, duration_minutes=15,
+                                            proposals=list(proposals) if position == 1 else []))
+        _db.session.add(meeting)
+        _db.session.commit()
+        return meeting
+
+    return make

@@ -36,3 +36,195 @@ def me(user) -> dict:
         "role": user.role,
         "councils": [{"slug": slug, "role": role} for slug, role in councils],
     }
+
+
+# --- councils -----------------------------------------------------------------------------
+
+def council_summary(council) -> dict:
+    """A council in lists: no description, no people."""
+    return {
+        "slug": council.slug,
+        "name": council.name,
+        "mandate": council.mandate,
+        "visibility": council.visibility,
+        "join_policy": council.join_policy,
+        "archived": council.is_archived,
+        "members_count": council.members_count,
+    }
+
+
+def council_detail(council, *, moderators, members_by_stakeholder: dict, viewer) -> dict:
+    """A council with its description (raw Markdown and sanitised HTML), moderators, member
+    counts per stakeholder group and what the caller is and may do there (`viewer`)."""
+    from ..text import render_markdown
+
+    pending, declined = viewer.pending_request, viewer.declined_request
+    shown_request = pending or declined
+    return {
+        **council_summary(council),
+        "description": council.description,
+        "description_html": str(render_markdown(council.description)),
+        "created_at": iso(council.created_at),
+        "archived_at": iso(council.archived_at),
+        "moderators": [user_public(user) for user in moderators],
+        "members_by_stakeholder": members_by_stakeholder,
+        "viewer": {
+            "role": viewer.role,
+            "can_join": viewer.can_join,
+            "can_request": viewer.can_request,
+            "can_leave": viewer.can_leave,
+            "join_blocked_because": viewer.blocker,
+            "request": join_request(shown_request) if shown_request is not None else None,
+        },
+    }
+
+
+def council_member(user, membership) -> dict:
+    return {**user_public(user), "organisation": user.organisation, "role": membership.role,
+            "joined_at": iso(membership.created_at)}
+
+
+def join_request(req) -> dict:
+    return {
+        "id": req.id,
+        "council": req.council.slug,
+        "user": user_public(req.user),
+        "status": req.status,
+        "message": req.message,
+        "reason": req.reason,
+        "created_at": iso(req.created_at),
+        "decided_at": iso(req.decided_at),
+        "decided_by": user_public(req.decided_by) if req.decided_by_id is not None else None,
+    }
+# --- Meetings -----------------------------------------------------------------------------------------
+
+def agenda_item(item, proposal_ids: list[int]) -> dict:
+    """One TOP; `proposal_ids` are only the linked proposals the caller may see."""
+    from ..text import render_markdown
+
+    return {
+        "id": item.id,
+        "position": item.position,
+        "title": item.title,
+        "description_html": str(render_markdown(item.description)),
+        "duration_minutes": item.duration_minutes,
+        "presenter": item.presenter,
+        "proposal_ids": proposal_ids,
+        "outcome_html": str(render_markdown(item.outcome)) if item.outcome else None,
+        "started_at": iso(item.started_at),
+    }
+
+
+def meeting(m, links: dict, *, revisions: bool = False) -> dict:
+    """A meeting with its agenda; `links` maps item id → proposals the caller may see."""
+    from ..text import render_markdown
+
+    data = {
+        "id": m.id,
+        "title": m.title,
+        "description_html": str(render_markdown(m.description)),
+        "kind": m.kind,
+        "council": {"slug": m.council.slug, "name": m.council.name} if m.council else None,
+        "starts_at": iso(m.starts_at),
+        "ends_at": iso(m.ends_at),
+        "location": m.location,
+        "online_url": m.online_url,
+        "status": m.status,
+        "current_item_id": m.current_item_id,
+        "current_item_started_at": iso(m.current_item_started_at),
+        "sequence": m.sequence,
+        "followers_count": m.followers_count,
+        "published_at": iso(m.published_at),
+        "updated_at": iso(m.updated_at),
+        "url": f"/meetings/{m.id}",
+        "ics_url": f"/meetings/{m.id}.ics",
+        "items": [agenda_item(item, [p.id for p in links.get(item.id, [])]) for item in m.items],
+        "minutes": None,
+    }
+    if m.minutes_published_at is not None:
+        data["minutes"] = {
+            "html": str(render_markdown(m.minutes)),
+            "attendance_count": m.attendance_count,
+            "organisations": m.organisations_list,
+            "published_at": iso(m.minutes_published_at),
+        }
+    if revisions:
+        data["revisions"] = [{"summary": r.summary, "created_at": iso(r.created_at)} for r in m.revisions]
+    return data
+# --- proposals ---------------------------------------------------------------------------------
+
+def votes(proposal) -> dict:
+    """The contract's `votes` object: totals and all five stakeholder groups, from stored counters."""
+    return {
+        "for": proposal.votes_for,
+        "against": proposal.votes_against,
+        "abstain": proposal.votes_abstain,
+        "total": proposal.votes_for + proposal.votes_against + proposal.votes_abstain,
+        "by_stakeholder": proposal.tally(),
+    }
+
+
+def votes_or_hidden(proposal) -> dict:
+    """`{"votes": {...}, "votes_hidden": false}`, or `{"votes": null, "votes_hidden": true}` while the
+    proposal hides its counts until voting has closed."""
+    from ..proposals.voting import votes_visible
+
+    if votes_visible(proposal):
+        return {"votes": votes(proposal), "votes_hidden": False}
+    return {"votes": None, "votes_hidden": True}
+
+
+def proposal(p, *, my_vote: str | None = None, include_my_vote: bool = False) -> dict:
+    """A proposal as the API shows it. `my_vote` (the caller's own choice) is included only on
+    request (the detail and write endpoints), and is shown even while counts are hidden."""
+    from ..text import render_markdown
+
+    data = {
+        "id": p.id,
+        "title": p.title,
+        "body_html": str(render_markdown(p.body)),
+        "excerpt": p.excerpt,
+        "status": p.status,
+        "council": p.council.slug if p.council is not None else None,
+        "author": user_public(p.author),
+        **votes_or_hidden(p),
+        "hide_votes": p.hide_votes,
+        "comments_count": p.comments_count,
+        "tags": p.tag_names,
+        "created_at": iso(p.created_at),
+        "published_at": iso(p.published_at),
+        "edited_at": iso(p.edited_at),
+        "voting_ends_at": iso(p.voting_ends_at),
+        "response": None if not p.response else {
+            "body_html": str(render_markdown(p.response)),
+            "responded_at": iso(p.responded_at),
+            "by": user_public(p.responded_by),
+        },
+        "url": f"/proposals/{p.id}",
+    }
+    if include_my_vote:
+        data["my_vote"] = my_vote
+    return data
+
+
+def comment(c) -> dict:
+    """A comment; a deleted one keeps its place with `deleted: true` and no text or author."""
+    from ..text import render_markdown
+
+    deleted = c.deleted_at is not None
+    return {
+        "id": c.id,
+        "proposal_id": c.proposal_id,
+        "parent_id": c.parent_id,
+        "author": None if deleted else user_public(c.author),
+        "body_html": "" if deleted else str(render_markdown(c.body)),
+        "deleted": deleted,
+        "created_at": iso(c.created_at),
+        "edited_at": iso(c.edited_at),
+    }
+
+
+def revision(r) -> dict:
+    """One earlier version of a proposal (Markdown source, as the author wrote it)."""
+    return {"id": r.id, "title": r.title, "body": r.body, "editor": user_public(r.editor),
+            "replaced_at": iso(r.created_at)}

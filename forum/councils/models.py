@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User, _in
@@ -13,6 +13,7 @@ from ..extensions import db
 VISIBILITIES = ("public", "private")
 JOIN_POLICIES = ("open", "request", "appointed")
 COUNCIL_ROLES = ("member", "moderator")
+REQUEST_STATUSES = ("pending", "accepted", "declined")
 
 
 class Council(db.Model):
@@ -65,3 +66,39 @@ class Membership(db.Model):
 
     council: Mapped[Council] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+
+class JoinRequest(db.Model):
+    """A person asking to join a council whose join policy is 'request'.
+
+    At most one pending request per person and council (a partial unique index); decided
+    requests stay as history, so the person can see why they were declined.
+    """
+
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        CheckConstraint(_in("status", REQUEST_STATUSES), name="status"),
+        CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided"),
+        Index("ix_join_requests_council_status_created", "council_id", "status", "created_at"),
+        Index("ix_join_requests_user_council", "user_id", "council_id"),
+        Index("uq_join_requests_one_pending", "council_id", "user_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    council: Mapped[Council] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"

@@ -42,9 +42,15 @@ def council_column_visible(column, user) -> ColumnElement[bool]:
     return or_(column.is_(None), column.in_(visible_council_ids(user)))
 
 
-def visible_councils(user):
-    """A select of the councils `user` may see, ordered by name."""
-    return select(Council).where(visible_council_filter(user)).order_by(Council.name)
+def visible_councils(user, *, archived: bool | None = None):
+    """A select of the councils `user` may see, ordered by name: the query every council list uses.
+    `archived` True/False narrows to archived or active councils; None keeps both."""
+    stmt = select(Council).where(visible_council_filter(user))
+    if archived is True:
+        stmt = stmt.where(Council.archived_at.is_not(None))
+    elif archived is False:
+        stmt = stmt.where(Council.archived_at.is_(None))
+    return stmt.order_by(Council.name, Council.id)
 
 
 def get_visible_council_or_404(slug: str, user) -> Council:
