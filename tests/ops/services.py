@@ -35,6 +35,12 @@ def free_port(start: int | None = None, end: int | None = None) -> int:
     raise RuntimeError(f"no free port in {start}-{end}")
 
 
+def _worker_range(start: int, width: int = 20) -> tuple[int, int]:
+    """Each pytest-xdist worker scans its own slice of a port range, so two never pick the same."""
+    index = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
+    return start + index * width, start + (index + 1) * width
+
+
 def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
     deadline = time.monotonic() + timeout
     last = None
@@ -66,7 +72,7 @@ class PostgresCluster:
         # Under /tmp directly: pytest's tmp folders are private to root, and the server runs as postgres.
         self.root = root or Path(tempfile.mkdtemp(prefix="forum-ops-pg-", dir="/tmp"))
         self.data = self.root / "data"
-        self.port = free_port(5440, 5500)
+        self.port = free_port(*_worker_range(5440))
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/forum"
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -102,7 +108,7 @@ class RedisServer:
 
     def __init__(self, root: Path):
         self.root = root
-        self.port = free_port(6390, 6450)
+        self.port = free_port(*_worker_range(6390))
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:
