@@ -1,7 +1,7 @@
 """ops
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-30 01:42:51.413621
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
