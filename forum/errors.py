@@ -92,9 +92,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_down(err):
-        log.error("database error on %s %s: %s", request.method, request.path, err.__class__.__name__)
+        from .ops.outage import database_down_response
+
         _safe_rollback()
-        return error_response(503, "database_unavailable")
+        return database_down_response(err)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
