@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
+    from .moderation.routes import bp as moderation_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
 
@@ -96,9 +97,13 @@ def _register_blueprints(app: Flask) -> None:
     app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def _register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     from . import models  # noqa: F401
+    from .moderation.targets import register_all
+
+    register_all()  # report targets, export and erasure of every area

@@ -3,3 +3,4 @@ from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Proposal  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .moderation.models import AuditEntry, ModerationDecision, Report, SitePage, Suspension  # noqa: F401

@@ -31,6 +31,10 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    # Set by the moderation (forum.moderation): the text is replaced by a placeholder for readers.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Counters kept in the same transaction as the rows they count.
     votes_for: Mapped[int] = mapped_column(default=0)
     votes_against: Mapped[int] = mapped_column(default=0)
