@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
     from .moderation.routes import bp as moderation_bp
+    from .meetings.routes import bp as meetings_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
 
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -12,8 +12,9 @@ def seed_demo() -> int:
     """Seed every area in dependency order; returns how many objects were added."""
     from .accounts.demo import seed as seed_accounts
     from .councils.demo import seed as seed_councils
+    from .meetings.demo import seed as seed_meetings
 
     added = 0
-    for seed in (seed_accounts, seed_councils):
+    for seed in (seed_accounts, seed_councils, seed_meetings):
         added += seed()
     return added

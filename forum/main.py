@@ -23,7 +23,10 @@ def index():
         .where(Proposal.status.not_in(("draft", "withdrawn")), council_column_visible(Proposal.council_id, current_user))
         .order_by(Proposal.created_at.desc()).limit(5)
     ).all()
-    return render_template("main/index.html", councils=councils, proposals=proposals, meetings=[])
+    from .meetings.queries import upcoming_meetings
+
+    return render_template("main/index.html", councils=councils, proposals=proposals,
+                           meetings=upcoming_meetings(current_user, 5))
 
 
 @bp.post("/language")

@@ -4,3 +4,4 @@ from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Proposal  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .moderation.models import AuditEntry, ModerationDecision, Report, SitePage, Suspension  # noqa: F401
+from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401

@@ -251,3 +251,61 @@ def make_actor(make_user, make_council):
         return user
 
     return make
+# --- Meetings ---------------------------------------------------------------------------------------
+
+# Everyone a meeting permission table is checked for (see `role_user`).
+ROLE_NAMES = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
+              "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
+
+
+@pytest.fixture
+def role_user(app, make_user, make_council):
+    """`role_user(role, council)` → a user in that role with respect to `council` (None for anonymous).
+    'moderator' moderates `council`, 'other_moderator' moderates a different council."""
+    from forum.councils.models import Membership
+
+    def make(role: str, council=None):
+        if role == "anonymous":
+            return None
+        if role in ("citizen", "business", "research", "culture", "association"):
+            return make_user(stakeholder=role)
+        if role == "unverified_organisation":
+            return make_user(stakeholder="business", verified=False)
+        if role in ("managing_director", "chair", "admin"):
+            return make_user(role=role)
+        user = make_user()
+        if role == "other_moderator":
+            make_council(moderators=[user])
+            return user
+        _db.session.add(Membership(council_id=council.id, user_id=user.id,
+                                   role="moderator" if role == "moderator" else "member"))
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app, make_user):
+    """`make_meeting(title, council=..., status=..., items=("TOP A", ...), days=7)` → a meeting stored directly
+    (no notifications), starting `days` from now for two hours."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.meetings.models import AgendaItem, Meeting
+
+    def make(title: str | None = None, *, council=None, status: str = "published", items=("Begrüßung", "Bericht"),
+             days: float = 7, proposals=(), location: str = "Rathaus Braunschweig"):
+        n = next(_counter)
+        starts = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+        meeting = Meeting(title=title or f"Sitzung {n}", council_id=council.id if council else None,
+                          starts_at=starts, ends_at=starts + timedelta(hours=2), location=location, status=status,
+                          published_at=None if status == "draft" else utcnow())
+        for position, item_title in enumerate(items, start=1):
+            meeting.items.append(AgendaItem(position=position, title=item_title, duration_minutes=15,
+                                            proposals=list(proposals) if position == 1 else []))
+        _db.session.add(meeting)
+        _db.session.commit()
+        return meeting
+
+    return make

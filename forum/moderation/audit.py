@@ -21,7 +21,7 @@ ACTIONS = (
     "council.appoint", "council.role", "council.remove", "council.request_accept", "council.request_decline",
     "proposal.status", "proposal.response",
     "content.hide", "content.restore", "content.dismiss",
-    "meeting.publish", "meeting.current_item",
+    "meeting.publish", "meeting.current_item", "meeting.cancel", "meeting.end", "meeting.minutes",
     "site_page.edit",
 )
 

@@ -24,6 +24,7 @@ def register_all() -> None:
     _accounts_and_councils()
     _moderation()
     _proposals()
+    _meetings()
 
 
 # --- accounts, councils, notifications --------------------------------------------------------
@@ -109,3 +110,19 @@ def _proposals() -> None:
 
     registry.register_export("proposals", proposals)
     registry.register_erasure("proposals", erase)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+def _meetings() -> None:
+    from ..meetings.models import Meeting, MeetingFollow
+
+    def follows(user):
+        rows = db.session.execute(
+            select(Meeting.id, Meeting.title, MeetingFollow.created_at)
+            .join(MeetingFollow, MeetingFollow.meeting_id == Meeting.id)
+            .where(MeetingFollow.user_id == user.id, council_column_visible(Meeting.council_id, user))
+            .order_by(MeetingFollow.created_at))
+        return [{"meeting": mid, "title": title, "since": iso(since)} for mid, title, since in rows]
+
+    registry.register_export("meeting_follows", follows)

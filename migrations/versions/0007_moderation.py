@@ -2,8 +2,8 @@
 hidden_* columns on content, users.suspended_until
 
 Revision ID: 0007
-Revises: 0002
-Create Date: 2026-11-30 02:18:58.637544
+Revises: 0004
+Create Date: 2026-11-30 02:22:57.825390
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

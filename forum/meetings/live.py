@@ -1,0 +1,47 @@
+"""The `meeting:<id>` live room and the `agenda` event.
+
+Importing this module registers the room kind (the meetings blueprint imports it). Read: whoever may
+see the meeting; post: `permissions.can_post_in_meeting`. A missing or invisible meeting resolves to
+None, so an outsider cannot tell a private meeting from one that does not exist.
+"""
+from __future__ import annotations
+
+from ..extensions import db
+from ..live.broadcast import emit_to_room
+from ..live.rooms import Room, register_room_kind, room_name
+from ..permissions import can_post_in_meeting, can_view_meeting
+from .models import Meeting
+
+
+def resolve_meeting_room(key: str, user) -> Room | None:
+    """`meeting:<id>` → the Room, loaded from the database now; None when missing or not visible."""
+    if not key.isdigit() or len(key) > 12:
+        return None
+    meeting = db.session.get(Meeting, int(key))
+    if meeting is None or not can_view_meeting(user, meeting):
+        return None
+    meeting_id = meeting.id
+
+    def fresh() -> Meeting | None:
+        # The checks run again on later socket events: read the meeting's state now, not as captured.
+        return db.session.get(Meeting, meeting_id, populate_existing=True)
+
+    # Newer Room versions also carry a title and the page the room belongs to.
+    extra = {"title": meeting.title, "url": f"/meetings/{meeting.id}"}
+    return Room(
+        name=room_name("meeting", meeting.id),
+        obj=meeting,
+        council=meeting.council,
+        can_read=lambda who: can_view_meeting(who, fresh()),
+        can_post=lambda who: can_post_in_meeting(who, fresh()),
+        **{k: v for k, v in extra.items() if k in Room.__dataclass_fields__},
+    )
+
+
+def announce_agenda(meeting: Meeting) -> None:
+    """After the commit: tell every client in the meeting's room which TOP is current (None when over)."""
+    emit_to_room(room_name("meeting", meeting.id), "agenda",
+                 {"meeting_id": meeting.id, "current_item_id": meeting.current_item_id})
+
+
+register_room_kind("meeting", resolve_meeting_room)

@@ -1,0 +1,246 @@
+"""Meeting pages: list, detail, create, edit, publish, cancel, delete, follow, printable agenda.
+
+Agenda editing is in `agenda_routes.py`, the live control and minutes in `running_routes.py`, the
+calendars in `feeds.py`; all register on this blueprint.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..councils.models import Council, Membership
+from ..councils.visibility import get_visible_council_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_manage_meetings,
+                           can_publish_meeting, can_run_meeting)
+from ..text import render_markdown
+from . import live  # noqa: F401  (registers the "meeting" room kind)
+from . import queries, services
+from .forms import ActionForm, ItemChoiceForm, MeetingEditForm, MeetingForm
+from .models import Meeting
+from .times import local_to_utc, utc_to_local_input
+
+bp = Blueprint("meetings", __name__)
+PAST_PER_PAGE = 20
+
+
+def load(meeting_id: int) -> Meeting:
+    """The meeting if the viewer may see it; a 404 page otherwise."""
+    return queries.get_visible_meeting(meeting_id, current_user)
+
+
+def attempt(action, success: str | None = None) -> bool:
+    """Run a service call; commit and flash `success`, or roll back and flash why not.
+    Permission failures still end in their error page."""
+    try:
+        action()
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
+def creatable_councils(user) -> list[Council]:
+    """Councils `user` may create meetings for: all (managers) or those they moderate."""
+    stmt = select(Council).where(Council.archived_at.is_(None)).order_by(Council.name)
+    if not can_manage_meetings(user):
+        moderated = select(Membership.council_id).where(Membership.user_id == user.id, Membership.role == "moderator")
+        stmt = stmt.where(Council.id.in_(moderated))
+    return [c for c in db.session.scalars(stmt) if can_create_meeting(user, c)]
+
+
+@bp.app_template_global("meeting_discussions")
+def meeting_discussions(proposal) -> list:
+    """For any page (the proposal page): [(meeting, agenda item)] of published meetings the viewer may see
+    that have `proposal` on their agenda. Render with {% include "meetings/_discussed.html" %}."""
+    return queries.meetings_discussing(proposal, current_user)
+
+
+@bp.get("/meetings")
+def index():
+    """Upcoming and past meetings the viewer may see, drafts for those who edit them."""
+    council = None
+    if request.args.get("council"):
+        council = get_visible_council_or_404(request.args["council"][:80], current_user)
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    upcoming = db.session.scalars(queries.meetings_query(
+        current_user, council=council, statuses=("published", "live", "cancelled"), upcoming=True)).all()
+    past_stmt = queries.meetings_query(current_user, council=council, upcoming=False)
+    past = db.session.scalars(past_stmt.limit(PAST_PER_PAGE + 1).offset((page - 1) * PAST_PER_PAGE)).all()
+    drafts = []
+    if current_user.is_authenticated:
+        drafts = db.session.scalars(queries.meetings_query(current_user, council=council, statuses=("draft",))).all()
+    may_create = current_user.is_authenticated and bool(creatable_councils(current_user) or
+                                                        can_create_meeting(current_user, None))
+    return render_template("meetings/index.html", upcoming=upcoming, past=past[:PAST_PER_PAGE],
+                           more_past=len(past) > PAST_PER_PAGE, page=page, drafts=drafts, council=council,
+                           may_create=may_create)
+
+
+def _meeting_form_choices(form: MeetingForm) -> None:
+    choices = []
+    if can_create_meeting(current_user, None):
+        choices.append(("", _("Smart-City-Forum (öffentlich)")))
+    for council in creatable_councils(current_user):
+        label = council.name + (" " + _("(nicht öffentlich)") if council.is_private else "")
+        choices.append((council.slug, label))
+    form.council.choices = choices
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Create a draft meeting of the forum or of a council."""
+    if request.method == "POST":
+        slug = (request.form.get("council") or "")[:80]
+        council = get_visible_council_or_404(slug, current_user) if slug else None
+        if not can_create_meeting(current_user, council):
+            abort(403)
+    form = MeetingForm()
+    _meeting_form_choices(form)
+    if not form.council.choices:
+        abort(403)
+    if request.method == "GET" and request.args.get("council"):
+        form.council.data = request.args["council"]
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(
+                current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+                ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
+                online_url=form.online_url.data, description=form.description.data or "", council=council)
+        except DomainError as err:
+            db.session.rollback()
+            if err.status in (403, 404):
+                raise
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("Der Entwurf ist angelegt. Jetzt fehlt noch die Tagesordnung."), "success")
+            return redirect(url_for("meetings.edit", meeting_id=meeting.id))
+    return render_template("meetings/new.html", form=form), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def detail(meeting_id: int):
+    meeting = load(meeting_id)
+    items = list(meeting.items)
+    return render_template(
+        "meetings/detail.html", meeting=meeting, items=items, links=queries.linked_proposals(items, current_user),
+        description_html=render_markdown(meeting.description), minutes_html=render_markdown(meeting.minutes),
+        following=services.is_following(meeting, current_user), form=ActionForm(), choice_form=ItemChoiceForm(),
+        revisions=meeting.revisions if not meeting.is_draft else [], render_markdown=render_markdown)
+
+
+@bp.get("/meetings/<int:meeting_id>/print")
+def print_agenda(meeting_id: int):
+    """The agenda on one printable page."""
+    meeting = load(meeting_id)
+    items = list(meeting.items)
+    return render_template("meetings/print.html", meeting=meeting, items=items,
+                           links=queries.linked_proposals(items, current_user),
+                           description_html=render_markdown(meeting.description), render_markdown=render_markdown)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    """Details and agenda of a meeting; after publishing every change is kept as a revision."""
+    meeting = load(meeting_id)
+    if not can_edit_meeting(current_user, meeting):
+        abort(403)
+    form = MeetingEditForm(obj=None if request.method == "POST" else meeting)
+    if request.method == "GET":
+        form.starts_at.data = utc_to_local_input(meeting.starts_at)
+        form.ends_at.data = utc_to_local_input(meeting.ends_at)
+    if form.validate_on_submit():
+        try:
+            summaries = services.update_meeting(
+                meeting, current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+                ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
+                online_url=form.online_url.data, description=form.description.data or "")
+        except DomainError as err:
+            db.session.rollback()
+            if err.status in (403, 404):
+                raise
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("Gespeichert.") if not summaries or meeting.is_draft
+                  else _("Gespeichert. Die Änderung ist in der Versionsgeschichte sichtbar."), "success")
+            return redirect(url_for("meetings.edit", meeting_id=meeting.id))
+    from .agenda_routes import agenda_context
+
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("meetings/edit.html", meeting=meeting, form=form, **agenda_context(meeting)), status
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+@login_required
+def publish(meeting_id: int):
+    meeting = load(meeting_id)
+    if not can_publish_meeting(current_user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.publish_meeting(meeting, current_user),
+                _("Die Tagesordnung ist veröffentlicht; die Beteiligten wurden benachrichtigt."))
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    meeting = load(meeting_id)
+    if not can_run_meeting(current_user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit() and attempt(lambda: services.cancel_meeting(meeting, current_user),
+                                                     _("Die Sitzung ist abgesagt.")):
+        live.announce_agenda(meeting)
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@login_required
+def delete(meeting_id: int):
+    meeting = load(meeting_id)
+    if not can_edit_meeting(current_user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit() and attempt(lambda: services.delete_draft(meeting, current_user),
+                                                     _("Der Entwurf ist gelöscht.")):
+        return redirect(url_for("meetings.index"))
+    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/follow")
+@login_required
+def follow(meeting_id: int):
+    meeting = load(meeting_id)
+    if not can_follow_meeting(current_user, meeting):
+        abort(403)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.follow(meeting, current_user),
+                _("Du folgst dieser Sitzung und erfährst von Änderungen."))
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/unfollow")
+@login_required
+def unfollow(meeting_id: int):
+    meeting = load(meeting_id)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.unfollow(meeting, current_user), _("Du folgst dieser Sitzung nicht mehr."))
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+from . import agenda_routes, feeds, running_routes  # noqa: E402,F401  (routes register on bp)
