@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 
 .PHONY: install run test test-fast translations bench clean
 
@@ -23,11 +24,11 @@ run: install
 
 ## test: the whole suite (PostgreSQL/Redis tests run when FORUM_TEST_DATABASE_URL/FORUM_TEST_REDIS_URL are set)
 test: install
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-fast: everything but the browser tests
 test-fast: install
-	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 ## translations: refresh the English catalogue from the German msgids and compile it
 translations: install

@@ -19,6 +19,35 @@ from forum import create_app
 from forum.extensions import db as _db
 
 _counter = itertools.count(1)
+
+
+def _per_worker_services() -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database and Redis db number,
+    derived from FORUM_TEST_DATABASE_URL / FORUM_TEST_REDIS_URL, so workers never share state."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    index = int(re.sub(r"\D", "", worker) or 0)
+    database_url = os.environ.get("FORUM_TEST_DATABASE_URL")
+    if database_url and "_gw" not in database_url:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(database_url)
+        name = f"{url.database}_gw{index}"
+        admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["FORUM_TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+    redis_url = os.environ.get("FORUM_TEST_REDIS_URL")
+    if redis_url and not os.environ.get("FORUM_TEST_REDIS_WORKER"):
+        base, _, db_number = redis_url.rpartition("/")
+        os.environ["FORUM_TEST_REDIS_URL"] = f"{base}/{max(0, int(db_number or 0) - index - 1)}"
+        os.environ["FORUM_TEST_REDIS_WORKER"] = worker
+
+
+_per_worker_services()
 PASSWORD = "richtig-geheim"
 
 
