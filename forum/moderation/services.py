@@ -237,3 +237,26 @@ def reported_by(user, kind: str, item_id: int) -> bool:
         return False
     return db.session.scalar(select(Report.id).where(
         Report.reporter_id == user.id, Report.target_type == kind, Report.target_id == item_id)) is not None
+
+
+def hidden_items(user, limit: int = 50) -> list[QueueItem]:
+    """Items hidden lately (by hand or automatically) that `user` moderates and that have no open
+    reports (those stand in the queue): the place to restore them from."""
+    if not can_view_queue(user):
+        raise NotAllowed("Die Meldungen sieht nur die Moderation.")
+    rows = db.session.execute(
+        select(ModerationDecision.target_type, ModerationDecision.target_id, func.max(ModerationDecision.created_at))
+        .where(ModerationDecision.action.in_(("hide", "auto_hide")))
+        .group_by(ModerationDecision.target_type, ModerationDecision.target_id)
+        .order_by(func.max(ModerationDecision.created_at).desc()).limit(limit * 2)).all()
+    items = []
+    for kind, tid, when in rows:
+        target = registry.target(kind)
+        item = target.load(tid) if target else None
+        if (item is None or not registry.is_hidden(item) or open_reports_count(kind, tid)
+                or not can_moderate_content(user, target.council_of(item))):
+            continue
+        items.append(QueueItem(kind, item, target.council_of(item), 0, when, True,
+                               getattr(item, "hidden_by_id", None) is None, target.url_of(item), target.excerpt_of(item),
+                               [item.hidden_reason] if getattr(item, "hidden_reason", None) else []))
+    return items[:limit]
