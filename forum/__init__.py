@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from .meetings.routes import bp as meetings_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
+    from .proposals import init_app as init_proposals
 
     app.register_blueprint(main_bp)
     app.register_blueprint(notifications_bp)
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    init_proposals(app)
 
 
 def _register_models() -> None:

@@ -13,8 +13,9 @@ def seed_demo() -> int:
     from .accounts.demo import seed as seed_accounts
     from .councils.demo import seed as seed_councils
     from .meetings.demo import seed as seed_meetings
+    from .proposals.demo import seed as seed_proposals
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_meetings):
+    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings):
         added += seed()
     return added

@@ -1,7 +1,7 @@
 """Every model module, imported once so SQLAlchemy metadata and Alembic see all tables."""
 from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, JoinRequest, Membership  # noqa: F401
-from .proposals.models import Proposal  # noqa: F401
+from .proposals.models import Comment, Follow, Proposal, ProposalRevision, ProposalTag, Vote  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .moderation.models import AuditEntry, ModerationDecision, Report, SitePage, Suspension  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401

@@ -274,6 +274,86 @@ def can_post_in_meeting(user, meeting) -> bool:
     if meeting.council is None or is_staff(user):
         return True
     return council_role(user, meeting.council) is not None
+# --- proposals -----------------------------------------------------------------------------
+# Statuses in which a proposal takes comments (not drafts, not withdrawn ones).
+COMMENTABLE_STATUSES = ("published", "voting", "accepted", "rejected", "implementing", "done")
+COMMENT_EDIT_MINUTES = 15
+
+
+def can_create_proposal(user, council=None) -> bool:
+    """Verified members; in a council only if they may see it and it is not archived."""
+    if not is_verified_member(user):
+        return False
+    if council is None:
+        return True
+    return can_view_council(user, council) and not council.is_archived
+
+
+def is_proposal_author(user, proposal) -> bool:
+    return is_signed_in(user) and proposal is not None and proposal.author_id == user.id
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """The author, while the proposal is a draft or published (not yet in voting)."""
+    return is_proposal_author(user, proposal) and proposal.status in ("draft", "published") and not is_suspended(user)
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    """The author, before the proposal is decided (draft, published or voting)."""
+    return is_proposal_author(user, proposal) and proposal.status in ("draft", "published", "voting")
+
+
+def voting_open(proposal) -> bool:
+    """Status `voting` and the optional end of voting not yet passed."""
+    from .database import utcnow
+
+    if proposal is None or proposal.status != "voting":
+        return False
+    return proposal.voting_ends_at is None or utcnow() < proposal.voting_ends_at
+
+
+def can_vote(user, proposal) -> bool:
+    """Verified members who may see the proposal, while voting is open."""
+    return is_verified_member(user) and voting_open(proposal) and can_view_proposal(user, proposal)
+
+
+def can_comment(user, proposal) -> bool:
+    """Verified members who may see the proposal, unless it is a draft or withdrawn."""
+    return (is_verified_member(user) and proposal is not None and proposal.status in COMMENTABLE_STATUSES
+            and can_view_proposal(user, proposal))
+
+
+def can_change_status(user, proposal) -> bool:
+    """Moderators of the proposal's council; for forum-wide proposals the managing director (and admin).
+    Drafts belong to their author alone."""
+    return proposal is not None and proposal.status != "draft" and can_moderate(user, proposal.council)
+
+
+def can_respond(user, proposal) -> bool:
+    """Who may give the official response: the same people who move the proposal along."""
+    return can_change_status(user, proposal)
+
+
+def can_follow(user, proposal) -> bool:
+    return is_signed_in(user) and can_view_proposal(user, proposal)
+
+
+def can_edit_comment(user, comment) -> bool:
+    """The comment's author, for COMMENT_EDIT_MINUTES after writing it, while it is not deleted."""
+    from datetime import timedelta
+
+    from .database import utcnow
+
+    if (not is_signed_in(user) or comment is None or comment.author_id != user.id or comment.deleted_at is not None
+            or is_suspended(user)):
+        return False
+    return utcnow() - comment.created_at <= timedelta(minutes=COMMENT_EDIT_MINUTES)
+
+
+def can_delete_comment(user, comment) -> bool:
+    """The comment's author (moderation of others' comments belongs to the moderation feature)."""
+    return (is_signed_in(user) and comment is not None and comment.author_id == user.id
+            and comment.deleted_at is None)
 
 
 def template_helpers() -> dict:

@@ -16,11 +16,29 @@ bp = Blueprint("moderation", __name__)
 
 
 
-@bp.app_context_processor
-def _moderation_helpers() -> dict:
+def _text_hidden(item, council=None) -> bool:
+    """In templates: is `item`'s text hidden from the person viewing the page?"""
+    from flask_login import current_user
+
+    from .visibility import text_hidden
+
+    return text_hidden(current_user, item, council)
+
+
+def _proposal_title(proposal) -> str:
+    """A proposal's title, or the placeholder when it is hidden from the person viewing the page."""
+    from .visibility import HIDDEN_TITLE
+
+    return _(HIDDEN_TITLE) if _text_hidden(proposal, proposal.council) else proposal.title
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """Globals, so imported macros and templates rendered without context processors see them."""
     from .suspensions import active_suspension
 
-    return {"suspension_of": active_suspension}
+    state.app.jinja_env.globals.update(suspension_of=active_suspension, text_hidden=_text_hidden,
+                                       proposal_title=_proposal_title)
 
 
 DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}

@@ -2,8 +2,8 @@
 hidden_* columns on content, users.suspended_until
 
 Revision ID: 0007
-Revises: 0004
-Create Date: 2026-11-30 02:22:57.825390
+Revises: 0003
+Create Date: 2026-11-30 02:35:55.783697
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
@@ -132,6 +132,12 @@ def upgrade():
         batch_op.create_index('ix_reports_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_reports_target_status', ['target_type', 'target_id', 'status'], unique=False)
 
+    with op.batch_alter_table('proposal_comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hidden_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('hidden_reason', sa.String(length=1000), nullable=True))
+        batch_op.add_column(sa.Column('hidden_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_proposal_comments_hidden_by_id_users'), 'users', ['hidden_by_id'], ['id'], ondelete='SET NULL')
+
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hidden_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('hidden_reason', sa.String(length=1000), nullable=True))
@@ -151,6 +157,12 @@ def downgrade():
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_proposals_hidden_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('hidden_by_id')
+        batch_op.drop_column('hidden_reason')
+        batch_op.drop_column('hidden_at')
+
+    with op.batch_alter_table('proposal_comments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_proposal_comments_hidden_by_id_users'), type_='foreignkey')
         batch_op.drop_column('hidden_by_id')
         batch_op.drop_column('hidden_reason')
         batch_op.drop_column('hidden_at')

@@ -1,0 +1,51 @@
+"""A short-lived, per-process cache of the proposal list's content for anonymous visitors.
+
+Anonymous visitors all see the same list for the same query, so for `PROPOSAL_LIST_CACHE_SECONDS`
+(default 2; 0 switches it off, and it is off while testing) the rendered list content is reused.
+Only the content block is cached — the page around it (navigation, CSRF token, messages) is
+rendered per request — and signed-in people always get a fresh list.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+MAX_ENTRIES = 512
+_entries: dict[str, tuple[float, Markup]] = {}
+
+
+def _ttl() -> float:
+    app = current_app
+    return float(app.config.get("PROPOSAL_LIST_CACHE_SECONDS", 0 if app.testing else 2))
+
+
+def cache_key() -> str | None:
+    """The key for this request, or None when its list must not come from the cache."""
+    if _ttl() <= 0 or current_user.is_authenticated:
+        return None
+    return f"{get_locale()}|{request.query_string.decode('latin-1')}"
+
+
+def get(key: str | None) -> Markup | None:
+    if key is None:
+        return None
+    hit = _entries.get(key)
+    if hit is None or hit[0] < time.monotonic():
+        return None
+    return hit[1]
+
+
+def put(key: str | None, body: Markup) -> None:
+    if key is None:
+        return
+    if len(_entries) >= MAX_ENTRIES:
+        _entries.clear()
+    _entries[key] = (time.monotonic() + _ttl(), body)
+
+
+def clear() -> None:
+    _entries.clear()

@@ -1,0 +1,262 @@
+"""Pages: the proposal list, writing and editing, the detail page with votes, moderation and history.
+
+Comments, votes and follows are in routes_actions.py (same blueprint).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..accounts.forms import STAKEHOLDER_LABELS
+from ..accounts.models import STAKEHOLDERS
+from ..api.helpers import page_args
+from ..api.serializers import votes as serialize_votes
+from ..councils.models import Council
+from ..councils.visibility import visible_council_filter, visible_councils
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
+                           can_vote, can_withdraw_proposal, is_signed_in, voting_open)
+from ..text import render_markdown
+from . import comments, lifecycle, pagecache, services, voting
+from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
+from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
+from .models import STATUSES, Proposal
+from .queries import SORTS, page_of, parse_filters
+
+bp = Blueprint("proposals", __name__)
+# The same text always renders to the same safe HTML: remember recent results (bleach is slow).
+cached_markdown = lru_cache(maxsize=4096)(render_markdown)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """Labels and helpers for proposal templates (globals, so imported macros see them too)."""
+    state.app.jinja_env.globals.update(
+        status_labels=lifecycle.STATUS_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, group_labels=GROUP_LABELS,
+        choice_labels=CHOICE_LABELS, vote_chart=vote_chart, render_markdown=cached_markdown)
+
+
+def load_visible(proposal_id: int) -> Proposal:
+    """The proposal if the current user may see it; 404 otherwise (drafts of others, private councils)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can_view_proposal(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def _to_utc(value):
+    """A local (Europe/Berlin) datetime from a form → naive UTC."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Berlin"))
+    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+@bp.get("/proposals")
+def index():
+    """The list: filters by council, status, author group and tag; search; three sort orders."""
+    key = pagecache.cache_key()
+    body = pagecache.get(key)
+    if body is None:
+        filters = parse_filters(request.args, current_user)
+        page, per_page = page_args()
+        items, total = page_of(filters, current_user, page, per_page)
+        councils = db.session.scalars(visible_councils(current_user)).all()
+        # Rendered without the context processors (the page around it runs them once).
+        body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
+            current_user=current_user, request=request, proposals=items, total=total, page=page, per_page=per_page,
+            pages=max(1, -(-total // per_page)), filters=filters, councils=councils, statuses=STATUSES,
+            stakeholders=STAKEHOLDERS, sorts=list(SORTS), may_create=can_create_proposal(current_user)))
+        pagecache.put(key, body)
+    return render_template("proposals/list.html", list_body=body)
+
+
+def _council_choices(selected: Council | None = None) -> list[tuple[str, str]]:
+    choices = [("", _("Kein Fachbeirat (forumweit)"))]
+    for council in db.session.scalars(visible_councils(current_user)):
+        if not council.is_archived or council == selected:
+            choices.append((council.slug, council.name))
+    return choices
+
+
+def _chosen_council(slug: str | None) -> Council | None:
+    if not slug:
+        return None
+    council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
+    if council is None:
+        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+    return council
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Write a proposal: preview, publish, or keep as a private draft."""
+    if not can_create_proposal(current_user):
+        abort(403)
+    form = ProposalForm()
+    form.council.choices = _council_choices()
+    if request.method == "GET":
+        form.council.data = request.args.get("council", "")
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                proposal = services.create_proposal(
+                    current_user, title=form.title.data, body=form.body.data,
+                    council=_chosen_council(form.council.data), tags=form.tags.data,
+                    draft=bool(form.save_draft.data), hide_votes=form.hide_votes.data)
+            except DomainError as err:
+                if err.status != 422:
+                    raise
+                db.session.rollback()
+                form.form_errors.append(err.message)
+            else:
+                db.session.commit()
+                flash(_("Dein Entwurf ist gespeichert. Nur du kannst ihn sehen.") if proposal.status == "draft"
+                      else _("Dein Vorschlag ist veröffentlicht."), "success")
+                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("proposals/form.html", form=form, preview=preview, proposal=None), status
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    """Edit title, body and tags before voting starts; the previous version goes into the history."""
+    proposal = load_visible(proposal_id)
+    if not can_edit_proposal(current_user, proposal):
+        abort(403)
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    form.council.choices = [(proposal.council.slug if proposal.council else "", proposal.council.name
+                             if proposal.council else _("Kein Fachbeirat (forumweit)"))]
+    form.council.data = form.council.choices[0][0]
+    if request.method == "GET":
+        form.tags.data = ", ".join(proposal.tag_names)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                services.edit_proposal(proposal, current_user, title=form.title.data, body=form.body.data,
+                                       tags=form.tags.data, hide_votes=form.hide_votes.data)
+            except DomainError as err:
+                if err.status != 422:
+                    raise
+                db.session.rollback()
+                form.form_errors.append(err.message)
+            else:
+                db.session.commit()
+                flash(_("Deine Änderungen sind gespeichert."), "success")
+                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("proposals/form.html", form=form, preview=preview, proposal=proposal), status
+
+
+def _vote_hint(proposal: Proposal) -> str | None:
+    """Why the current user cannot vote (shown instead of the buttons), or None."""
+    if proposal.status != "voting":
+        return None
+    if not voting_open(proposal):
+        return _("Die Abstimmungszeit ist abgelaufen.")
+    if not is_signed_in(current_user):
+        return _("Melde dich an, um abzustimmen.")
+    if not current_user.email_confirmed:
+        return _("Bestätige zuerst deine E-Mail-Adresse, dann kannst du abstimmen.")
+    if current_user.is_organisation and current_user.verification == "rejected":
+        return _("Dein Organisationskonto wurde nicht verifiziert. Deshalb kannst du nicht abstimmen.")
+    if current_user.is_organisation and current_user.verification != "verified":
+        return _("Dein Organisationskonto wartet noch auf die Verifizierung durch die Geschäftsführung. "
+                 "Bis dahin kannst du lesen, aber nicht abstimmen.")
+    return None
+
+
+def _status_form(proposal: Proposal, form: StatusForm | None = None) -> StatusForm:
+    form = form or StatusForm(formdata=None)
+    moderator_steps = [s for s in lifecycle.allowed_transitions(current_user, proposal)
+                       if s in lifecycle.MODERATOR_TRANSITIONS.get(proposal.status, ())]
+    form.status.choices = [("", _("Status nicht ändern"))] + [(s, str(lifecycle.STATUS_LABELS[s]))
+                                                               for s in moderator_steps]
+    return form
+
+
+def render_detail(proposal: Proposal, status: int = 200, *, comment_form: CommentForm | None = None,
+                  status_form: StatusForm | None = None):
+    """The detail page (also re-rendered with a failed form and a 4xx status)."""
+    shown = voting.votes_visible(proposal)
+    return render_template(
+        "proposals/detail.html", proposal=proposal,
+        body_html=cached_markdown(proposal.body), response_html=cached_markdown(proposal.response or ""),
+        threads=comments.threads(proposal), my_vote=voting.vote_of(proposal, current_user),
+        following=services.is_following(proposal, current_user),
+        votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown,
+        may_vote=can_vote(current_user, proposal), vote_hint=_vote_hint(proposal),
+        may_comment=can_comment(current_user, proposal), may_edit=can_edit_proposal(current_user, proposal),
+        may_withdraw=can_withdraw_proposal(current_user, proposal), may_respond=can_respond(current_user, proposal),
+        comment_form=comment_form or CommentForm(formdata=None), status_form=_status_form(proposal, status_form),
+        action_form=ActionForm(formdata=None), vote_form=VoteForm(formdata=None),
+    ), status
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def detail(proposal_id: int):
+    return render_detail(load_visible(proposal_id))
+
+
+@bp.get("/proposals/<int:proposal_id>/votes")
+def votes_fragment(proposal_id: int):
+    """The vote chart alone, as an HTML fragment (for the live script to swap in)."""
+    proposal = load_visible(proposal_id)
+    shown = voting.votes_visible(proposal)
+    return render_template("proposals/_votes_fragment.html", proposal=proposal,
+                           votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown)
+
+
+@bp.get("/proposals/<int:proposal_id>/history")
+def history(proposal_id: int):
+    """The edit history: every earlier title and body, newest first."""
+    proposal = load_visible(proposal_id)
+    return render_template("proposals/history.html", proposal=proposal, revisions=services.revisions(proposal))
+
+
+@bp.post("/proposals/<int:proposal_id>/status")
+@login_required
+def change_status(proposal_id: int):
+    """Move along the life cycle (author: publish, withdraw; moderation: voting, decision, …) and/or respond."""
+    proposal = load_visible(proposal_id)
+    form = StatusForm()
+    form.status.choices = [("", "")] + [(s, s) for s in STATUSES]
+    if not form.validate_on_submit():
+        return render_detail(proposal, 422, status_form=form)
+    new_status, response = form.status.data or None, (form.response.data or "").strip() or None
+    if new_status is None and response is None:
+        form.form_errors.append(_("Bitte wähle einen neuen Status oder schreibe eine Antwort."))
+        return render_detail(proposal, 422, status_form=form)
+    try:
+        if new_status is not None:
+            lifecycle.change_status(proposal, current_user, new_status, response=response,
+                                    voting_ends_at=_to_utc(form.voting_ends_at.data))
+        else:
+            lifecycle.respond(proposal, current_user, response)
+    except DomainError as err:
+        if err.status != 422:
+            raise
+        db.session.rollback()
+        form.form_errors.append(err.message)
+        return render_detail(db.session.get(Proposal, proposal_id), 422, status_form=form)
+    db.session.commit()
+    flash(_("Gespeichert."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id))
+
+
+from . import routes_actions  # noqa: E402,F401  (votes, comments and follows register on bp)
