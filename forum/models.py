@@ -5,3 +5,4 @@ from .proposals.models import Comment, Follow, Proposal, ProposalRevision, Propo
 from .notifications.models import Notification  # noqa: F401
 from .moderation.models import AuditEntry, ModerationDecision, Report, SitePage, Suspension  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401
+from .live.models import LiveMessage  # noqa: F401

@@ -32,13 +32,20 @@ def _proposal_title(proposal) -> str:
     return _(HIDDEN_TITLE) if _text_hidden(proposal, proposal.council) else proposal.title
 
 
+def _may_report(item) -> bool:
+    """In templates: show a "Melden" link under `item` (visible, not hidden, not one's own)?"""
+    from flask_login import current_user
+
+    return getattr(item, "hidden_at", None) is None and can_report(current_user, item)
+
+
 @bp.record_once
 def _template_globals(state) -> None:
     """Globals, so imported macros and templates rendered without context processors see them."""
     from .suspensions import active_suspension
 
     state.app.jinja_env.globals.update(suspension_of=active_suspension, text_hidden=_text_hidden,
-                                       proposal_title=_proposal_title)
+                                       proposal_title=_proposal_title, may_report=_may_report)
 
 
 DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}

@@ -25,6 +25,7 @@ def register_all() -> None:
     _moderation()
     _proposals()
     _meetings()
+    _live()
 
 
 # --- accounts, councils, notifications --------------------------------------------------------
@@ -192,3 +193,64 @@ def _meetings() -> None:
         return [{"meeting": mid, "title": title, "since": iso(since)} for mid, title, since in rows]
 
     registry.register_export("meeting_follows", follows)
+
+
+# --- live messages ----------------------------------------------------------------------------------
+
+def _room_council(room_name: str):
+    """The council whose moderators moderate a room, whoever asks (None: forum-wide)."""
+    from ..councils.models import Council
+    from ..meetings.models import Meeting
+    from ..proposals.models import Proposal
+
+    kind, _, key = room_name.partition(":")
+    if kind == "council":
+        return db.session.scalar(select(Council).where(Council.slug == key))
+    owner = {"proposal": Proposal, "meeting": Meeting}.get(kind)
+    if owner is None or not key.isdigit():
+        return None
+    obj = db.session.get(owner, int(key))
+    return obj.council if obj is not None else None
+
+
+def _live() -> None:
+    from ..live import services as live
+    from ..live.models import LiveMessage
+    from ..live.rooms import resolve_room
+
+    def can_view(user, message):
+        room = resolve_room(message.room, user)
+        return room is not None and room.can_read(user)
+
+    def hide(message, reason, actor):
+        registry.set_hidden(message, reason, actor)
+        live.announce_hidden(message, message.room, reason)
+
+    def url_of(message):
+        kind, _, key = message.room.partition(":")
+        return f"/live/rooms/{kind}/{key}#live-message-{message.id}"
+
+    registry.register_target(
+        "message", load=live.get_message, council_of=lambda m: _room_council(m.room),
+        author_of=lambda m: m.author_id, can_view=can_view, url_of=url_of,
+        excerpt_of=lambda m: plain_excerpt(m.body, 200), hide=hide,
+    )
+
+    def messages(user):
+        rows = db.session.scalars(select(LiveMessage).where(LiveMessage.author_id == user.id).order_by(LiveMessage.id))
+        return [{"id": m.id, "room": m.room, "body": m.body, "created_at": iso(m.created_at),
+                 "hidden": m.hidden_at is not None, "hidden_reason": m.hidden_reason}
+                for m in rows if can_view(user, m)]
+
+    def erase(user, delete_contributions: bool):
+        """Messages have no replies: with `delete_contributions` they all go; otherwise they stay
+        without author. The idempotency keys (`client_id`) go either way."""
+        from sqlalchemy import delete, update
+
+        if delete_contributions:
+            db.session.execute(delete(LiveMessage).where(LiveMessage.author_id == user.id))
+        else:
+            db.session.execute(update(LiveMessage).where(LiveMessage.author_id == user.id).values(client_id=None))
+
+    registry.register_export("live_messages", messages)
+    registry.register_erasure("live_messages", erase)
