@@ -69,6 +69,8 @@ def create_user(server: ForumProcess, email: str, **options) -> int:
     args = ["create-user", email, "--name", options.get("name", email.split("@")[0]), "--password", "live-passwort",
             "--stakeholder", options.get("stakeholder", "citizen"), "--role", options.get("role", "member"),
             "--verified"]
+    if options.get("organisation"):
+        args += ["--organisation", options["organisation"]]
     return int(server.cli(*args).strip().splitlines()[-1])
 
 

@@ -157,7 +157,7 @@ def test_an_http_vote_on_one_process_updates_votes_on_the_other(cluster):
 
     a, b = cluster
     create_user(a, "md@example.org", name="Neven Josipovic", role="managing_director")
-    create_user(a, "firma@example.org", name="Katrin Vogel", stakeholder="business")
+    create_user(a, "firma@example.org", name="Katrin Vogel", stakeholder="business", organisation="Stadtwerke")
     author = {"Authorization": "Bearer " + api_token(a, "anna@example.org")}
     director = {"Authorization": "Bearer " + api_token(a, "md@example.org")}
     business = {"Authorization": "Bearer " + api_token(a, "firma@example.org")}
