@@ -11,7 +11,10 @@ from forum.councils import membership
 from forum.extensions import db
 from forum.moderation import services
 from forum.moderation.audit import audit
-from forum.proposals.models import Proposal
+from forum.live import services as live
+from forum.live.models import LiveMessage
+from forum.live.rooms import resolve_room
+from forum.proposals.models import Comment, Follow, Proposal, Vote
 from tests.conftest import PASSWORD
 
 NAME, EMAIL, ORG = "Zora Quellenberg-Xylo", "zora.quellenberg@example.org", "Xylophonwerke Quellenberg"
@@ -35,6 +38,15 @@ def rich_person(app, person, make_user, make_council, make_proposal):
         other = make_proposal(title="Fremder Vorschlag")
         services.report(person, "proposal", other.id, "Doppelt eingereicht")
         audit(make_user(role="admin"), "user.verify", person)  # what was done to them stays, by number
+        neighbour = make_user()
+        db.session.add_all([
+            Comment(proposal_id=other.id, author_id=person.id, body="Mein Kommentar"),
+            Comment(proposal_id=mine.id, author_id=neighbour.id, body="Eine Antwort von jemand anderem"),
+            Vote(proposal_id=other.id, user_id=person.id, choice="for", stakeholder="business"),
+            Follow(proposal_id=other.id, user_id=person.id),
+        ])
+        live.post_message(resolve_room(f"council:{open_council.slug}", person), person, "Meine Live-Nachricht",
+                          "client-1")
         db.session.commit()
     return person, mine, other
 
@@ -55,8 +67,13 @@ def test_export_contains_exactly_that_persons_data(client, api_token, make_user,
     assert [r["reason"] for r in data["reports"]] == ["Doppelt eingereicht"]
     assert [r["message"] for r in data["join_requests"]] == ["Ich möchte mitarbeiten."]
     assert len(data["memberships"]) == 1
+    assert [c["body"] for c in data["comments"]] == ["Mein Kommentar"]
+    assert [(v["proposal_id"], v["choice"]) for v in data["votes"]] == [(other.id, "for")]
+    assert [f["proposal_id"] for f in data["proposal_follows"]] == [other.id]
+    assert [m["body"] for m in data["live_messages"]] == ["Meine Live-Nachricht"]
     text = json.dumps(data, ensure_ascii=False)
-    for leak in ("Bernd", "bernd.fremd", "Geheimer Kreis", "geheimer-kreis", "Im geheimen Kreis", "Fremder Vorschlag"):
+    for leak in ("Bernd", "bernd.fremd", "Geheimer Kreis", "geheimer-kreis", "Im geheimen Kreis", "Fremder Vorschlag",
+                 "Eine Antwort von jemand anderem"):
         assert leak not in text
     assert client.get("/api/v1/me/export").status_code == 401
 
@@ -91,17 +108,24 @@ def test_deletion_leaves_no_personal_data_in_any_table(client, api_token, rich_p
     assert _walk_for(person_id, (NAME, EMAIL, ORG)) == []
     kept = db.session.get(Proposal, mine.id)
     assert kept is not None and kept.author_id is None  # shows as "gelöschtes Konto"
+    assert client.get(f"/api/v1/proposals/{mine.id}").get_json()["author"]["name"] == "gelöschtes Konto"
+    assert db.session.scalar(select(LiveMessage.body)) == "Meine Live-Nachricht"  # stays, without author
+    assert db.session.scalar(select(Vote.choice)) == "for"  # still counts, anonymously
     assert client.get("/api/v1/me", headers=headers).status_code == 401  # the token is gone
     assert db.session.scalar(select(User).where(User.email == EMAIL)) is None
 
 
-def test_deletion_can_take_contributions_without_others_replies(client, api_token, rich_person):
+def test_deletion_can_take_contributions_without_others_replies(client, api_token, make_proposal, rich_person):
     person, mine, _ = rich_person
+    lonely_id = make_proposal(author=person, title="Ohne Antworten").id
     mine_id, headers = mine.id, api_token(person)
     response = client.delete("/api/v1/me", json={"password": PASSWORD, "delete_contributions": True}, headers=headers)
     assert response.status_code == 204
     db.session.expire_all()
-    assert db.session.get(Proposal, mine_id) is None
+    assert db.session.get(Proposal, mine_id) is not None  # someone else commented on it: it stays
+    assert db.session.get(Proposal, lonely_id) is None
+    assert db.session.scalar(select(Comment).where(Comment.body == "Mein Kommentar")) is None
+    assert db.session.scalar(select(LiveMessage)) is None
 
 
 def test_deletion_ends_the_browser_session(client, login, person):
