@@ -2,22 +2,23 @@
 person's data rights (export, account deletion)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from flask import jsonify, request
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
 from ..accounts.models import User
 from ..errors import NotAllowed, NotFound
 from ..extensions import db
 from ..moderation import privacy, services, suspensions
 from ..moderation.audit import entries_query
-from ..moderation.models import AuditEntry
 from ..permissions import can_read_audit, can_suspend
 from . import bp
 from .helpers import BadRequest, field, json_body, paginate
 from .serializers import audit_entry, moderation_queue_item, report as serialize_report, suspension as serialize_suspension
+
+
+QUEUE_MAX = 100
 
 
 @bp.post("/reports")
@@ -35,8 +36,8 @@ def create_report():
 @bp.get("/moderation/reports")
 @login_required
 def moderation_reports():
-    items = services.queue(current_user)
-    return jsonify({"items": [moderation_queue_item(i) for i in items], "page": 1, "per_page": len(items),
+    items = services.queue(current_user, limit=QUEUE_MAX)  # oldest first; the queue is worked down, not paged
+    return jsonify({"items": [moderation_queue_item(i) for i in items], "page": 1, "per_page": QUEUE_MAX,
                     "total": len(items)})
 
 
@@ -75,8 +76,6 @@ def _until(value) -> datetime | None:
     except ValueError as exc:
         raise BadRequest("'until' muss ein Datum nach ISO 8601 sein.", "invalid_until") from exc
     if parsed.tzinfo is not None:
-        from datetime import timezone
-
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed
 

@@ -6,10 +6,9 @@ themselves and never anything of a private council they cannot see.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
 from werkzeug.security import check_password_hash
 
-from ..accounts.models import User
 from ..api.serializers import iso
 from ..database import utcnow
 from ..errors import NotAllowed
