@@ -6,3 +6,6 @@ from .notifications.models import Notification  # noqa: F401
 from .moderation.models import AuditEntry, ModerationDecision, Report, SitePage, Suspension  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401
 from .live.models import LiveMessage  # noqa: F401
+from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal  # noqa: F401
+from .controlling.scoring_models import CriteriaCatalogue, Criterion, Evaluator, Score  # noqa: F401
+from .controlling.cooperation_models import CooperationReply, CooperationRequest  # noqa: F401

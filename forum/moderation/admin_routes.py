@@ -18,7 +18,8 @@ from .forms import AuditFilterForm, LiftForm, SuspendForm
 from .routes import bp
 
 PER_PAGE = 50
-TARGET_TYPES = ("user", "council", "proposal", "comment", "message", "meeting", "site_page")
+TARGET_TYPES = ("user", "council", "proposal", "comment", "message", "meeting", "site_page", "project",
+                "criteria_catalogue", "cooperation_request")
 
 
 def _page() -> int:

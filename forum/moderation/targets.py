@@ -26,6 +26,7 @@ def register_all() -> None:
     _proposals()
     _meetings()
     _live()
+    _controlling()
 
 
 # --- accounts, councils, notifications --------------------------------------------------------
@@ -254,3 +255,19 @@ def _live() -> None:
 
     registry.register_export("live_messages", messages)
     registry.register_erasure("live_messages", erase)
+
+
+# --- controlling: cooperation requests, evaluations ---------------------------------------------------
+
+def _controlling() -> None:
+    from ..controlling.cooperation import export_for
+    from ..controlling.scoring_models import Score
+
+    def scores(user):
+        rows = db.session.scalars(select(Score).where(Score.evaluator_id == user.id).order_by(Score.id))
+        return [{"project_id": s.project_id, "proposal_id": s.proposal_id, "criterion_id": s.criterion_id,
+                 "value": s.value, "justification": s.justification, "created_at": iso(s.created_at)}
+                for s in rows]
+
+    registry.register_export("cooperation_requests", export_for)
+    registry.register_export("evaluations", scores)

@@ -2,8 +2,8 @@
 hidden_* columns on content, users.suspended_until
 
 Revision ID: 0007
-Revises: 0005
-Create Date: 2026-11-30 02:55:05.322003
+Revises: 0008
+Create Date: 2026-11-30 03:38:04.111870
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
