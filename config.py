@@ -53,6 +53,7 @@ class Config:
     MAIL_URL = None
     MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
     PER_PAGE_MAX = 100
+    REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -87,6 +88,11 @@ class Config:
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
         cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
         cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
+        threshold = env.get("FORUM_REPORT_THRESHOLD", "").strip()
+        if threshold:
+            if not threshold.isdigit() or int(threshold) < 1:
+                raise RuntimeError("FORUM_REPORT_THRESHOLD must be a whole number of at least 1")
+            cfg.REPORT_THRESHOLD = int(threshold)
         if cfg.ENV_NAME == "production":
             cfg.SESSION_COOKIE_SECURE = True
             cfg.REMEMBER_COOKIE_SECURE = True

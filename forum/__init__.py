@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from .controlling.routes import bp as controlling_bp
     from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
+    from .moderation.routes import bp as moderation_bp
     from .meetings.routes import bp as meetings_bp
     from .notifications.routes import bp as notifications_bp
     from .notifications.routes import unread_for_nav
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.context_processor(unread_for_nav)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(controlling_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -114,3 +116,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     from . import models  # noqa: F401
+    from .moderation.targets import register_all
+
+    register_all()  # report targets, export and erasure of every area

@@ -15,9 +15,11 @@ def seed_demo() -> int:
     from .councils.demo import seed as seed_councils
     from .live.demo import seed as seed_live
     from .meetings.demo import seed as seed_meetings
+    from .moderation.demo import seed as seed_moderation
     from .proposals.demo import seed as seed_proposals
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live, seed_controlling):
+    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live, seed_controlling,
+                 seed_moderation):
         added += seed()
     return added

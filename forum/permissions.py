@@ -19,9 +19,20 @@ def is_staff(user) -> bool:
     return is_signed_in(user) and user.is_staff
 
 
+def is_suspended(user) -> bool:
+    """Suspended now: may read, but not post, vote, report or join (read from the user row,
+    which each request and socket event loads afresh)."""
+    if not is_signed_in(user) or user.suspended_until is None:
+        return False
+    from .database import utcnow
+
+    return user.suspended_until > utcnow()
+
+
 def is_verified_member(user) -> bool:
-    """A signed-in person whose e-mail is confirmed and, for organisations, verified."""
-    return is_signed_in(user) and user.is_verified
+    """A signed-in person whose e-mail is confirmed and, for organisations, verified, and who
+    is not suspended. Every posting, voting and joining predicate builds on this one."""
+    return is_signed_in(user) and user.is_verified and not is_suspended(user)
 
 
 def can_verify_organisations(user) -> bool:
@@ -149,6 +160,59 @@ def can_view_proposal(user, proposal) -> bool:
     return can_view_council(user, proposal.council)
 
 
+# --- moderation, audit log, data protection -------------------------------------------------
+
+def can_report(user, obj=None) -> bool:
+    """Report an item: signed in with a confirmed e-mail, not suspended, not one's own item.
+    (Whether the item is visible to `user` is checked by the caller loading it.)"""
+    if not is_signed_in(user) or not user.email_confirmed or is_suspended(user):
+        return False
+    return obj is None or getattr(obj, "author_id", None) != user.id
+
+
+def can_moderate_content(user, council) -> bool:
+    """Hide, restore, dismiss reports of items in `council` (None: forum-wide items)."""
+    return can_moderate(user, council)
+
+
+def can_see_hidden(user, item, council) -> bool:
+    """The text of a hidden item: moderators of its council (and its author) still see it, marked."""
+    if not is_signed_in(user):
+        return False
+    return can_moderate(user, council) or getattr(item, "author_id", None) == user.id
+
+
+def can_view_queue(user) -> bool:
+    """The moderation queue: moderators (their councils' items), managing director and admin (all)."""
+    if not is_signed_in(user):
+        return False
+    if user.role in ("managing_director", "admin"):
+        return True
+    from .councils.models import Membership
+
+    return db.session.scalar(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.role == "moderator").limit(1)
+    ) is not None
+
+
+def can_suspend(user, person=None) -> bool:
+    """Managing director and admin suspend people; nobody themselves, and only an admin an admin."""
+    if not is_signed_in(user) or user.role not in ("managing_director", "admin"):
+        return False
+    if person is None:
+        return True
+    return person.id != user.id and (person.role != "admin" or user.role == "admin")
+
+
+def can_read_audit(user) -> bool:
+    return is_signed_in(user) and user.role in ("managing_director", "admin")
+
+
+def can_edit_site_pages(user) -> bool:
+    """The privacy notice and the imprint: admins."""
+    return is_signed_in(user) and user.role == "admin"
+
+
 # --- Meetings -------------------------------------------------------------------------------------
 
 MEETING_MANAGER_ROLES = ("managing_director", "admin")
@@ -231,7 +295,7 @@ def is_proposal_author(user, proposal) -> bool:
 
 def can_edit_proposal(user, proposal) -> bool:
     """The author, while the proposal is a draft or published (not yet in voting)."""
-    return is_proposal_author(user, proposal) and proposal.status in ("draft", "published")
+    return is_proposal_author(user, proposal) and proposal.status in ("draft", "published") and not is_suspended(user)
 
 
 def can_withdraw_proposal(user, proposal) -> bool:
@@ -280,7 +344,8 @@ def can_edit_comment(user, comment) -> bool:
 
     from .database import utcnow
 
-    if not is_signed_in(user) or comment is None or comment.author_id != user.id or comment.deleted_at is not None:
+    if (not is_signed_in(user) or comment is None or comment.author_id != user.id or comment.deleted_at is not None
+            or is_suspended(user)):
         return False
     return utcnow() - comment.created_at <= timedelta(minutes=COMMENT_EDIT_MINUTES)
 
@@ -292,6 +357,12 @@ def can_delete_comment(user, comment) -> bool:
 def can_read_live(user, room) -> bool:
     """A live room (forum.live.rooms.Room) resolved for `user`; None means missing or invisible."""
     return room is not None and room.can_read(user)
+
+
+def can_join_live(user, room) -> bool:
+    """Open a live room over the socket: whoever may read it, except suspended people (they read the
+    room's history on its page)."""
+    return can_read_live(user, room) and not is_suspended(user)
 
 
 def can_post_live(user, room) -> bool:

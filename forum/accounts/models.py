@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on password change, logout-everywhere and deletion: invalidates sessions.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Mirrors the suspension in force (forum.moderation.suspensions); far future = for good.
+    suspended_until: Mapped[datetime | None]
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -153,6 +153,9 @@ def decide_verification(actor: User, user: User, approve: bool, note: str | None
     user.verification = "verified" if approve else "rejected"
     user.verification_note = note
     db.session.flush()
+    from ..moderation.audit import audit
+
+    audit(actor, "user.verify" if approve else "user.reject", user, note)
 
 
 def issue_token(user: User) -> str:

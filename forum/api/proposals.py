@@ -212,7 +212,12 @@ def unfollow(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>/revisions")
 def list_revisions(proposal_id: int):
-    return jsonify(items=[serialize_revision(r) for r in services.revisions(_load(proposal_id))])
+    from ..moderation.visibility import text_hidden
+
+    proposal = _load(proposal_id)
+    if text_hidden(current_user, proposal, proposal.council):  # earlier versions carry the hidden text
+        return jsonify(items=[], hidden=True)
+    return jsonify(items=[serialize_revision(r) for r in services.revisions(proposal)])
 
 
 def _ref(name: str) -> dict:

@@ -96,6 +96,34 @@ def join_request(req) -> dict:
         "decided_at": iso(req.decided_at),
         "decided_by": user_public(req.decided_by) if req.decided_by_id is not None else None,
     }
+
+
+# --- moderation, audit log --------------------------------------------------------------------
+
+def report(row) -> dict:
+    return {"id": row.id, "target": row.target_type, "target_id": row.target_id, "reason": row.reason,
+            "status": row.status, "created_at": iso(row.created_at)}
+
+
+def moderation_queue_item(entry) -> dict:
+    """An item in the moderation queue (reasons without the reporters' names)."""
+    return {"target": entry.kind, "id": entry.item.id, "council": entry.council.slug if entry.council else None,
+            "reports_count": entry.reports_count, "reasons": entry.reasons, "hidden": entry.hidden,
+            "auto_hidden": entry.auto_hidden, "excerpt": entry.excerpt, "url": entry.url,
+            "first_reported_at": iso(entry.first_reported_at)}
+
+
+def suspension(row) -> dict:
+    return {"id": row.id, "user_id": row.user_id, "until": iso(row.until), "reason": row.reason,
+            "created_at": iso(row.created_at), "lifted_at": iso(row.lifted_at)}
+
+
+def audit_entry(entry) -> dict:
+    return {"id": entry.id, "actor_id": entry.actor_id, "action": entry.action, "target_type": entry.target_type,
+            "target_id": entry.target_id, "council_id": entry.council_id, "reason": entry.reason,
+            "details": entry.details or {}, "created_at": iso(entry.created_at)}
+
+
 # --- Meetings -----------------------------------------------------------------------------------------
 
 def agenda_item(item, proposal_ids: list[int]) -> dict:
@@ -204,7 +232,7 @@ def proposal(p, *, my_vote: str | None = None, include_my_vote: bool = False) ->
     }
     if include_my_vote:
         data["my_vote"] = my_vote
-    return data
+    return with_moderation(data, p, p.council, text_fields=("title", "body_html", "excerpt", "tags"))
 
 
 def comment(c) -> dict:
@@ -212,7 +240,7 @@ def comment(c) -> dict:
     from ..text import render_markdown
 
     deleted = c.deleted_at is not None
-    return {
+    data = {
         "id": c.id,
         "proposal_id": c.proposal_id,
         "parent_id": c.parent_id,
@@ -222,12 +250,39 @@ def comment(c) -> dict:
         "created_at": iso(c.created_at),
         "edited_at": iso(c.edited_at),
     }
+    return with_moderation(data, c, c.proposal.council, text_fields=("body_html",))
 
 
 def revision(r) -> dict:
     """One earlier version of a proposal (Markdown source, as the author wrote it)."""
     return {"id": r.id, "title": r.title, "body": r.body, "editor": user_public(r.editor),
             "replaced_at": iso(r.created_at)}
+
+
+def with_moderation(data: dict, item, council, *, text_fields: tuple[str, ...]) -> dict:
+    """Add `hidden` to a serialised item; for a caller who may not read a hidden item's text, its
+    text fields become the placeholder (the title "Ausgeblendeter Beitrag", the body a sentence,
+    lists empty). Moderators of the council and the author also get `hidden_reason`."""
+    from flask_login import current_user
+
+    from ..moderation.visibility import HIDDEN_PLACEHOLDER, HIDDEN_TITLE, text_hidden
+
+    data["hidden"] = item.hidden_at is not None
+    if not data["hidden"]:
+        return data
+    if text_hidden(current_user, item, council):
+        for name in text_fields:
+            if name == "title":
+                data[name] = HIDDEN_TITLE
+            elif name == "body_html":
+                data[name] = f"<p>{HIDDEN_PLACEHOLDER}</p>"
+            else:
+                data[name] = [] if isinstance(data.get(name), list) else ""
+    else:
+        data["hidden_reason"] = item.hidden_reason
+    return data
+
+
 def live_message(message, *, reveal_hidden: bool = False) -> dict:
     """A live message as the `message` event and `join` carry it. A hidden message is only ever
     serialised for its author or a moderator (`reveal_hidden`), marked with its reason."""

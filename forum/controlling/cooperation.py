@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_handle_cooperation_requests, can_request_cooperation, can_view_cooperation_request
 from .cooperation_models import REQUEST_STATUSES, REQUEST_TOPICS, CooperationReply, CooperationRequest
@@ -106,6 +107,7 @@ def assign(actor, request: CooperationRequest, assignee: User | None) -> None:
     if assignee is not None and request.status == "new":
         request.status = "in_progress"
     db.session.flush()
+    audit(actor, "cooperation.assign", ("cooperation_request", request.id), assignee_id=request.assignee_id)
     if assignee is not None:
         notify([assignee], _("Dir wurde eine Kooperationsanfrage zugewiesen"), request.organisation,
                f"/controlling/requests/{request.id}", email=False, exclude=actor)
@@ -117,8 +119,9 @@ def set_status(actor, request: CooperationRequest, status: str) -> None:
         raise Invalid("Unbekannter Status.", "invalid_status")
     if status == request.status:
         return
-    request.status = status
+    previous, request.status = request.status, status
     db.session.flush()
+    audit(actor, "cooperation.status", ("cooperation_request", request.id), old=previous, new=status)
     notify([request.requester], _("Deine Kooperationsanfrage ist jetzt: %(status)s", status=STATUS_LABELS[status]),
            "", f"/cooperation/{request.id}")
 

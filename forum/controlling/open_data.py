@@ -21,6 +21,7 @@ from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..database import utcnow
 from ..extensions import db
+from ..moderation.visibility import HIDDEN_TITLE
 from ..proposals.models import CHOICES, Proposal
 from ..proposals.voting import HIDDEN_WHILE, votes_visible
 from . import scoring
@@ -116,7 +117,8 @@ def proposal_rows() -> list[dict]:
     rows = []
     for p, slug in _public_proposals():
         shown = votes_visible(p)
-        rows.append({"id": p.id, "title": p.title, "status": p.status, "council": slug,
+        title = HIDDEN_TITLE if p.hidden_at is not None else p.title  # hidden by the moderation
+        rows.append({"id": p.id, "title": title, "status": p.status, "council": slug,
                      "published_at": _iso(p.published_at), "votes_hidden": not shown,
                      "votes_for": p.votes_for if shown else None, "votes_against": p.votes_against if shown else None,
                      "votes_abstain": p.votes_abstain if shown else None,

@@ -15,6 +15,7 @@ from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..moderation.audit import audit
 from ..permissions import can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal
 from ..proposals.models import Proposal
 from .models import (PARTNER_KINDS, PROJECT_STATUSES, PROJECT_VISIBILITIES, Milestone, Project, ProjectCouncil,
@@ -160,15 +161,20 @@ def create_project(actor, **values) -> Project:
     _check_dates(project)
     db.session.add(project)
     db.session.flush()
+    audit(actor, "project.create", ("project", project.id), status=project.status)
     return project
 
 
 def update_project(actor, project: Project, **values) -> Project:
     _require_manager(actor)
-    for key, value in _clean(values).items():
+    cleaned = _clean(values)
+    changed = sorted(key for key, value in cleaned.items() if getattr(project, key) != value)
+    for key, value in cleaned.items():
         setattr(project, key, value)
     _check_dates(project)
     db.session.flush()
+    if changed:
+        audit(actor, "project.edit", ("project", project.id), fields=changed, status=project.status)
     return project
 
 

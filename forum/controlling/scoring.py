@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ..councils.visibility import council_column_visible
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
+from ..moderation.audit import audit
 from ..permissions import can_maintain_criteria, can_score, can_view_internal_projects
 from ..proposals.models import Proposal
 from .models import Project
@@ -136,6 +137,8 @@ def publish_catalogue(actor, specs: list[CriterionSpec], note: str = "") -> Crit
     ]
     db.session.add(catalogue)
     db.session.flush()
+    audit(actor, "criteria.publish", ("criteria_catalogue", catalogue.id), catalogue.note or None,
+          version=catalogue.version)
     return catalogue
 
 

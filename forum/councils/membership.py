@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_appoint, can_decide_requests, can_manage_members, can_remove_member,
                            is_signed_in, is_verified_member)
@@ -177,6 +178,8 @@ def decide_request(actor, join_request: JoinRequest, *, accept: bool, reason: st
     join_request.decided_by_id = actor.id
     join_request.decided_at = utcnow()
     db.session.flush()
+    audit(actor, "council.request_accept" if accept else "council.request_decline", person, reason or None,
+          council=council)
     if accept:
         notify([person], f"Willkommen im {council.name}",
                f"Deine Beitrittsanfrage für „{council.name}“ wurde angenommen." + (f"\n\n{reason}" if reason else ""),
@@ -202,8 +205,9 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
         raise NotAllowed("Dazu fehlt dir die Berechtigung in diesem Fachbeirat.")
     if existing is not None:
         if existing.role != role:
-            existing.role = role
+            previous, existing.role = existing.role, role
             db.session.flush()
+            audit(actor, "council.role", person, council=council, role=role, previous=previous)
             notify([person], f"Deine Rolle im {council.name}",
                    f"Du bist jetzt {'Moderator*in' if role == 'moderator' else 'Mitglied'} im Fachbeirat „{council.name}“.",
                    _url(council), exclude=actor)
@@ -211,6 +215,7 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
     if not is_verified_member(person):
         raise Invalid("Nur verifizierte Mitglieder des Forums können berufen werden.", "not_verified")
     membership = _add(council, person, role)
+    audit(actor, "council.appoint", person, council=council, role=role)
     pending = pending_request_of(person, council)
     if pending is not None:
         pending.status, pending.decided_by_id, pending.decided_at = "accepted", actor.id, utcnow()
@@ -237,6 +242,7 @@ def remove_member(actor, council: Council, person) -> None:
     if not can_remove_member(actor, council, membership.role):
         raise NotAllowed("Dazu fehlt dir die Berechtigung in diesem Fachbeirat.")
     _remove(council, membership)
+    audit(actor, "council.remove", person, council=council, role=membership.role)
     notify([person], f"Nicht mehr im {council.name}",
            f"Du bist nicht mehr Mitglied des Fachbeirats „{council.name}“.", _url(council), exclude=actor)
 

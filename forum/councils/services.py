@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
+from ..moderation.audit import audit
 from ..permissions import can_archive_council, can_edit_council, can_found_council
 from .models import JOIN_POLICIES, VISIBILITIES, Council
 
@@ -93,6 +94,7 @@ def found_council(actor, *, name: str, description: str = "", visibility: str = 
         db.session.rollback()
         raise Conflict("Gleichzeitig wurde ein Fachbeirat mit diesem Namen gegründet. Bitte versuche es erneut.",
                        "slug_taken") from exc
+    audit(actor, "council.found", council, visibility=council.visibility, join_policy=council.join_policy)
     return council
 
 
@@ -109,9 +111,12 @@ def update_council(actor, council: Council, **changes) -> Council:
         raise NotAllowed("Nur Vorsitz, Geschäftsführung und Administration bearbeiten Fachbeiräte.")
     current = {key: getattr(council, key) for key in ("name", "mandate", "description", "visibility", "join_policy")}
     current.update(changes)
+    changed = sorted(key for key, value in _clean(**current).items() if getattr(council, key) != value)
     for key, value in _clean(**current).items():
         setattr(council, key, value)
     db.session.flush()
+    if changed:
+        audit(actor, "council.edit", council, fields=changed)
     return council
 
 
@@ -123,6 +128,7 @@ def archive_council(actor, council: Council) -> Council:
         raise Conflict("Der Fachbeirat ist bereits archiviert.", "archived")
     council.archived_at = utcnow()
     db.session.flush()
+    audit(actor, "council.archive", council)
     return council
 
 
@@ -134,4 +140,5 @@ def restore_council(actor, council: Council) -> Council:
         raise Conflict("Der Fachbeirat ist nicht archiviert.", "not_archived")
     council.archived_at = None
     db.session.flush()
+    audit(actor, "council.restore", council)
     return council

@@ -18,7 +18,7 @@ from flask_socketio import Namespace, join_room
 
 from ..api.serializers import live_message
 from ..extensions import db, socketio
-from ..permissions import can_hide_live, can_post_live
+from ..permissions import can_hide_live, can_join_live, can_post_live
 from . import services
 from .broadcast import user_room
 from .guard import failure, leave, live_event, save_socket_session, socket_session
@@ -109,6 +109,8 @@ class LiveNamespace(Namespace):
         room = resolve_room(data.get("room"), actor)
         if room is None:
             return failure("not_found", "Diesen Raum gibt es nicht.")
+        if not can_join_live(actor, room):
+            return failure("suspended", "Dein Konto ist gesperrt. Du kannst den Verlauf auf der Seite lesen.")
         try:
             since = _since(data.get("since"))
         except ValueError:

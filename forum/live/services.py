@@ -167,8 +167,16 @@ def hide_message(actor, message: LiveMessage, reason) -> LiveMessage:
     message.hidden_reason = reason
     message.hidden_by_id = actor.id
     db.session.flush()
-    emit_after_commit(room.name, "message_hidden", {"id": message.id, "room": room.name})
+    announce_hidden(message, room.name, reason)
+    from ..moderation.services import record_hide
+
+    record_hide(actor, "message", message, reason)  # reports closed, decision, audit entry, author told
+    return message
+
+
+def announce_hidden(message: LiveMessage, room_name: str, reason: str) -> None:
+    """After commit: everyone in the room gets `message_hidden {id, room}`, its author also the reason."""
+    emit_after_commit(room_name, "message_hidden", {"id": message.id, "room": room_name})
     if message.author_id is not None:
         emit_after_commit(user_room(message.author_id), "message_hidden",
-                          {"id": message.id, "room": room.name, "reason": reason})
-    return message
+                          {"id": message.id, "room": room_name, "reason": reason})

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
+from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_run_meeting
 from .models import AgendaItem, Meeting
@@ -37,11 +38,15 @@ def set_current_item(meeting: Meeting, actor, item: AgendaItem | None) -> Agenda
     went_live = meeting.status == "published"
     if went_live:
         meeting.status, meeting.live_started_at = "live", now
-    if meeting.current_item_id != item.id:
+    changed = meeting.current_item_id != item.id
+    if changed:
         meeting.current_item_id, meeting.current_item_started_at = item.id, now
         item.started_at = item.started_at or now
     meeting.updated_at = now
     db.session.flush()
+    if changed:
+        audit(actor, "meeting.current_item", meeting, council=meeting.council_id, item_id=item.id,
+              position=item.position)
     if went_live:
         with force_locale("de"):
             subject = _("Die Sitzung hat begonnen: %(title)s", title=meeting.title)
@@ -68,6 +73,7 @@ def end_meeting(meeting: Meeting, actor) -> None:
         raise Conflict(_("Diese Sitzung läuft nicht."), "not_running")
     _end(meeting)
     db.session.flush()
+    audit(actor, "meeting.end", meeting, council=meeting.council_id)
 
 
 def _end(meeting: Meeting) -> None:
@@ -112,4 +118,5 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
     with force_locale("de"):
         summary = _("Protokoll veröffentlicht") if first else _("Protokoll geändert")
     record_revision(meeting, actor, [summary])
+    audit(actor, "meeting.minutes", meeting, council=meeting.council_id, first=first)
     return ended_now

@@ -18,6 +18,7 @@ from ..councils.models import Council, Membership
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
+from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
@@ -191,6 +192,7 @@ def publish_meeting(meeting: Meeting, actor) -> int:
     now = utcnow()
     meeting.status, meeting.published_at, meeting.updated_at = "published", now, now
     db.session.flush()
+    audit(actor, "meeting.publish", meeting, council=meeting.council_id)
     with force_locale("de"):
         subject = _("Neue Sitzung: %(title)s", title=meeting.title)
         body = _("Die Tagesordnung für „%(title)s“ am %(when)s ist veröffentlicht. Folge der Sitzung, "
@@ -206,6 +208,7 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
         raise Conflict(_("Nur veröffentlichte Sitzungen können abgesagt werden."), "not_cancellable")
     meeting.status, meeting.cancelled_at = "cancelled", utcnow()
     meeting.current_item_id = meeting.current_item_started_at = None
+    audit(actor, "meeting.cancel", meeting, council=meeting.council_id)
     with force_locale("de"):
         summary = _("Sitzung abgesagt")
         subject = _("Sitzung abgesagt: %(title)s", title=meeting.title)

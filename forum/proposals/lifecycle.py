@@ -20,6 +20,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
+from ..moderation.audit import audit
 from ..permissions import can_change_status, can_respond, can_view_proposal, is_proposal_author
 from ..text import plain_excerpt
 from .locking import lock_proposal
@@ -116,6 +117,9 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
     if response is not None and response.strip():
         _set_response(proposal, actor, response, now)
     db.session.flush()
+    if not (is_proposal_author(actor, proposal) and new_status in AUTHOR_TRANSITIONS.get(old, ())):
+        audit(actor, "proposal.status", proposal, council=proposal.council_id, old=old, new=new_status,
+              response=bool(response and response.strip()))
     if old != "draft":
         label = str(STATUS_LABELS[new_status])
         body = _("Neuer Status: %(status)s.", status=label)
@@ -147,6 +151,7 @@ def respond(proposal: Proposal, actor, response: str) -> Proposal:
         raise NotAllowed("Nur die Moderation des Fachbeirats oder die Geschäftsführung antwortet offiziell.")
     _set_response(locked, actor, response, utcnow())
     db.session.flush()
+    audit(actor, "proposal.response", locked, council=locked.council_id)
     _notify_followers(locked, actor, _("Offizielle Antwort auf „%(title)s“", title=locked.title),
                       plain_excerpt(response, 400))
     return locked

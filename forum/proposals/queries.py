@@ -16,6 +16,7 @@ from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import NotFound
 from ..extensions import db
+from ..moderation.visibility import hidden_text_visible
 from .models import STATUSES, Proposal, ProposalTag
 from .search import normalise_query, search_clause
 from .services import TAG_MAX
@@ -97,6 +98,7 @@ def list_statement(filters: ListFilters, user) -> Select:
     if filters.tag:
         stmt = stmt.where(Proposal.id.in_(select(ProposalTag.proposal_id).where(ProposalTag.tag == filters.tag)))
     if filters.q:
+        stmt = stmt.where(hidden_text_visible(Proposal, user, Proposal.council_id))
         clause = search_clause(filters.q, db.session.get_bind().dialect.name)
         if clause is not None:
             stmt = stmt.where(clause)

@@ -102,15 +102,16 @@ def test_history_is_in_order_and_pages_after_since(make_user, make_council):
     assert [m.id for m in services.history(room, None, since=ids[0], limit=2)] == ids[1:3]
 
 
-def test_hide_keeps_the_first_reason_and_announces_once(make_user, make_council, emitted):
+def test_hide_keeps_the_first_reason_and_announces_once(app, make_user, make_council, emitted):
     anna, mod = make_user(), make_user()
     council = make_council(members=[anna], moderators=[mod])
     message, _ = services.post_message(council_room(council, anna), anna, "Hm")
     db.session.commit()
     emitted.clear()
-    services.hide_message(mod, message, "Erster Grund")
-    services.hide_message(mod, message, "Zweiter Grund")
-    db.session.commit()
+    with app.test_request_context():  # the author's notice links back to the room
+        services.hide_message(mod, message, "Erster Grund")
+        services.hide_message(mod, message, "Zweiter Grund")
+        db.session.commit()
     assert message.hidden_reason == "Erster Grund" and message.hidden_by_id == mod.id
     assert [(room, event) for room, event, _ in emitted] == [
         (f"council:{council.slug}", "message_hidden"), (f"user:{anna.id}", "message_hidden")]

@@ -1,0 +1,231 @@
+"""API: reports, the moderation queue and decisions, suspensions, the audit log, and each
+person's data rights (export, account deletion)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+from flask import jsonify, request
+from flask_login import current_user, login_required, logout_user
+
+from ..accounts.models import User
+from ..errors import NotAllowed, NotFound
+from ..extensions import db
+from ..moderation import privacy, services, suspensions
+from ..moderation.audit import entries_query
+from ..permissions import can_read_audit, can_suspend
+from . import bp
+from .helpers import BadRequest, field, json_body, paginate
+from .serializers import audit_entry, moderation_queue_item, report as serialize_report, suspension as serialize_suspension
+
+
+QUEUE_MAX = 100
+
+
+@bp.post("/reports")
+@login_required
+def create_report():
+    data = json_body()
+    kind = field(data, "target", max_length=20)
+    item_id = field(data, "id", int)
+    reason = field(data, "reason", max_length=1000)
+    row = services.report(current_user, kind, item_id, reason)
+    db.session.commit()
+    return jsonify(serialize_report(row)), 201
+
+
+@bp.get("/moderation/reports")
+@login_required
+def moderation_reports():
+    items = services.queue(current_user, limit=QUEUE_MAX)  # oldest first; the queue is worked down, not paged
+    return jsonify({"items": [moderation_queue_item(i) for i in items], "page": 1, "per_page": QUEUE_MAX,
+                    "total": len(items)})
+
+
+_DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}
+
+
+@bp.post("/moderation/<target>/<int:item_id>/hide", defaults={"action": "hide"}, endpoint="moderation_hide")
+@bp.post("/moderation/<target>/<int:item_id>/restore", defaults={"action": "restore"}, endpoint="moderation_restore")
+@bp.post("/moderation/<target>/<int:item_id>/dismiss", defaults={"action": "dismiss"}, endpoint="moderation_dismiss")
+@login_required
+def moderation_decide(target: str, item_id: int, action: str):
+    reason = field(json_body(), "reason", max_length=1000)
+    item = _DECISIONS[action](current_user, target, item_id, reason)
+    db.session.commit()
+    return jsonify({"target": target, "id": item.id, "hidden": getattr(item, "hidden_at", None) is not None})
+
+
+def _person(user_id: int) -> User:
+    if not can_suspend(current_user):  # before the lookup: outsiders learn nothing about ids
+        raise NotAllowed("Sperren dürfen nur Geschäftsführung und Administration.")
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound("Diese Person gibt es nicht.")
+    return person
+
+
+def _until(value) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadRequest("'until' muss ein Datum nach ISO 8601 sein.", "invalid_until")
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(23, 59))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadRequest("'until' muss ein Datum nach ISO 8601 sein.", "invalid_until") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+@bp.post("/users/<int:user_id>/suspension")
+@login_required
+def suspend_user(user_id: int):
+    person = _person(user_id)
+    data = json_body()
+    until = _until(data.get("until"))
+    row = suspensions.suspend(current_user, person, until=until, reason=field(data, "reason", max_length=1000))
+    db.session.commit()
+    from ..moderation.sockets import end_live_sessions
+
+    end_live_sessions(person.id)
+    return jsonify(serialize_suspension(row)), 201
+
+
+@bp.delete("/users/<int:user_id>/suspension")
+@login_required
+def lift_suspension(user_id: int):
+    person = _person(user_id)
+    data = request.get_json(silent=True) if request.data else {}
+    reason = field(data, "reason", required=False, max_length=1000) if isinstance(data, dict) else None
+    suspensions.lift(current_user, person, reason)
+    db.session.commit()
+    return "", 204
+
+
+def _date_arg(name: str) -> datetime | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value[:10]), time())
+    except ValueError as exc:
+        raise BadRequest(f"'{name}' muss ein Datum JJJJ-MM-TT sein.", "invalid_date") from exc
+
+
+@bp.get("/audit")
+@login_required
+def audit_list():
+    if not can_read_audit(current_user):
+        raise NotAllowed("Das Protokoll lesen Geschäftsführung und Administration.")
+    actor = request.args.get("actor")
+    if actor is not None and not actor.isdigit():
+        raise BadRequest("'actor' muss eine Nummer sein.", "invalid_actor")
+    stmt = entries_query(action=request.args.get("action") or None, actor_id=int(actor) if actor else None,
+                         target_type=request.args.get("target_type") or None,
+                         date_from=_date_arg("from"), date_to=_date_arg("to"))
+    return jsonify(paginate(stmt, audit_entry))
+
+
+@bp.get("/me/export")
+@login_required
+def export_me():
+    response = jsonify(privacy.export_data(current_user))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.delete("/me")
+@login_required
+def delete_me():
+    data = json_body()
+    password = field(data, "password", max_length=200)
+    delete_contributions = field(data, "delete_contributions", bool, required=False, default=False)
+    user_id = privacy.delete_account(current_user._get_current_object(), password,
+                                     delete_contributions=delete_contributions)
+    db.session.commit()
+    from ..moderation.sockets import end_live_sessions
+
+    end_live_sessions(user_id)
+    logout_user()
+    return "", 204
+
+
+_ERR = {"$ref": "#/components/responses/Error"}
+_REASON_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 1000}}}}}}
+_TARGET_PARAMS = [
+    {"name": "target", "in": "path", "required": True, "schema": {"type": "string", "enum": ["proposal", "comment", "message"]}},
+    {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+]
+_USER_PARAM = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def _decision_op(summary: str) -> dict:
+    return {"summary": summary, "parameters": _TARGET_PARAMS, "requestBody": _REASON_BODY,
+            "responses": {"200": {"description": "The item's state", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"target": {"type": "string"}, "id": {"type": "integer"},
+                                                 "hidden": {"type": "boolean"}}}}}},
+                          "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}}
+
+
+PATHS = {
+    "/reports": {"post": {
+        "summary": "Report a proposal, comment or live message (once per person and item)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["target", "id", "reason"], "properties": {
+                "target": {"type": "string", "enum": ["proposal", "comment", "message"]},
+                "id": {"type": "integer"}, "reason": {"type": "string", "maxLength": 1000}}}}}},
+        "responses": {"201": {"description": "The report"}, "401": _ERR, "403": _ERR, "404": _ERR,
+                      "409": _ERR, "422": _ERR},
+    }},
+    "/moderation/reports": {"get": {
+        "summary": "The moderation queue: items with open reports in the councils the caller moderates",
+        "responses": {"200": {"description": "Queue", "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/Page"}}}}, "401": _ERR, "403": _ERR},
+    }},
+    "/moderation/{target}/{item_id}/hide": {"post": _decision_op("Hide an item with a reason; the author is told")},
+    "/moderation/{target}/{item_id}/restore": {"post": _decision_op("Show a hidden item again")},
+    "/moderation/{target}/{item_id}/dismiss": {"post": _decision_op("Dismiss the open reports of an item")},
+    "/users/{user_id}/suspension": {
+        "post": {"summary": "Suspend a person (managing director, admin); their sockets close at once",
+                 "parameters": _USER_PARAM,
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["reason"], "properties": {
+                         "until": {"type": "string", "format": "date-time", "nullable": True,
+                                   "description": "ISO 8601; absent or null: for good"},
+                         "reason": {"type": "string", "maxLength": 1000}}}}}},
+                 "responses": {"201": {"description": "The suspension"}, "400": _ERR, "401": _ERR, "403": _ERR,
+                               "404": _ERR, "422": _ERR}},
+        "delete": {"summary": "Lift the suspension in force", "parameters": _USER_PARAM,
+                   "responses": {"204": {"description": "Lifted"}, "401": _ERR, "403": _ERR, "404": _ERR,
+                                 "409": _ERR}},
+    },
+    "/audit": {"get": {
+        "summary": "The audit log (managing director, admin), newest first",
+        "parameters": [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
+                       {"name": "action", "in": "query", "schema": {"type": "string"}},
+                       {"name": "actor", "in": "query", "schema": {"type": "integer"}},
+                       {"name": "target_type", "in": "query", "schema": {"type": "string"}},
+                       {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                       {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}],
+        "responses": {"200": {"description": "Entries", "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/Page"}}}}, "400": _ERR, "401": _ERR, "403": _ERR},
+    }},
+    "/me/export": {"get": {
+        "summary": "Every piece of data the signed-in person provided, as JSON",
+        "responses": {"200": {"description": "The export"}, "401": _ERR},
+    }},
+}
+# DELETE /me sits beside GET /me (accounts.py); openapi.spec() merges the operations per path.
+PATHS["/me"] = {"delete": {
+    "summary": "Delete the signed-in person's account and personal data",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["password"], "properties": {
+            "password": {"type": "string"},
+            "delete_contributions": {"type": "boolean", "default": False,
+                                     "description": "also delete contributions no one else replied to"}}}}}},
+    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR},
+}}

@@ -1,0 +1,118 @@
+"""Pages for the managing director and admins: the audit log and people (suspensions)."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+
+from ..accounts.models import User
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import can_read_audit, can_suspend
+from . import suspensions
+from .audit import ACTIONS, actor_names, entries_query
+from .forms import AuditFilterForm, LiftForm, SuspendForm
+from .routes import bp
+
+PER_PAGE = 50
+TARGET_TYPES = ("user", "council", "proposal", "comment", "message", "meeting", "site_page", "project",
+                "criteria_catalogue", "cooperation_request")
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    """The audit log, newest first, filtered by action, actor, target type and dates; read-only."""
+    if not can_read_audit(current_user):
+        abort(403)
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", _("alle"))] + [(a, a) for a in ACTIONS]
+    form.target_type.choices = [("", _("alle"))] + [(t, t) for t in TARGET_TYPES]
+    form.validate()
+    actor_id = int(form.actor.data) if (form.actor.data or "").strip().isdigit() else None
+    stmt = entries_query(
+        action=form.action.data if not form.action.errors else None, actor_id=actor_id,
+        target_type=form.target_type.data if not form.target_type.errors else None,
+        date_from=datetime.combine(form.date_from.data, time()) if form.date_from.data else None,
+        date_to=datetime.combine(form.date_to.data, time()) if form.date_to.data else None,
+    )
+    page = _page()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    entries = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("moderation/audit.html", form=form, entries=entries, names=actor_names(entries),
+                           page=page, pages=max(1, -(-total // PER_PAGE)), total=total, args=args)
+
+
+@bp.get("/people")
+@login_required
+def people():
+    """Find people by name, e-mail or organisation; suspend them or lift a suspension."""
+    if not can_suspend(current_user):
+        abort(403)
+    q = (request.args.get("q") or "").strip()[:100]
+    stmt = select(User).order_by(User.name, User.id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), User.email.like(like),
+                              func.lower(User.organisation).like(like)))
+    else:
+        stmt = stmt.where(User.suspended_until.is_not(None))
+    found = list(db.session.scalars(stmt.limit(50)))
+    return render_template("moderation/people.html", q=q, people=found,
+                           active={p.id: suspensions.active_suspension(p) for p in found},
+                           suspend_form=SuspendForm(), lift_form=LiftForm())
+
+
+@bp.post("/people/<int:user_id>/suspension")
+@login_required
+def suspend(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if not can_suspend(current_user):
+        abort(403)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte gib eine Begründung und ggf. ein gültiges Datum an."), "error")
+        return redirect(url_for("moderation.people", q=person.email))
+    until = datetime.combine(form.until.data, time(23, 59)) if form.until.data else None
+    try:
+        suspensions.suspend(current_user, person, until=until, reason=form.reason.data)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        from .sockets import end_live_sessions
+
+        end_live_sessions(person.id)
+        flash(_("%(name)s ist gesperrt.", name=person.name), "success")
+    return redirect(url_for("moderation.people", q=person.email))
+
+
+@bp.post("/people/<int:user_id>/suspension/lift")
+@login_required
+def lift(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if not can_suspend(current_user):
+        abort(403)
+    form = LiftForm()
+    if form.validate_on_submit():
+        try:
+            suspensions.lift(current_user, person, form.reason.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Die Sperre von %(name)s ist aufgehoben.", name=person.name), "success")
+    return redirect(url_for("moderation.people", q=person.email))

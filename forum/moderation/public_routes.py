@@ -1,0 +1,98 @@
+"""Public pages (transparency, privacy notice, imprint) and each person's data rights."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import can_edit_site_pages
+from ..text import render_markdown
+from . import pages, privacy, stats
+from .forms import DeleteAccountForm, SitePageForm
+from .routes import bp
+
+TITLES = {"privacy": "Datenschutz", "imprint": "Impressum"}
+
+
+@bp.get("/transparency")
+def transparency():
+    """Moderation figures per month: reports, hides, restores, dismissals, suspensions. No names."""
+    return render_template("moderation/transparency.html", months=stats.monthly_figures())
+
+
+@bp.get("/privacy", defaults={"slug": "privacy"}, endpoint="privacy")
+@bp.get("/imprint", defaults={"slug": "imprint"}, endpoint="imprint")
+def site_page(slug: str):
+    page = pages.get_page(slug)
+    return render_template("moderation/site_page.html", page=page, body_html=render_markdown(page.body),
+                           title=_(TITLES[slug]), slug=slug)
+
+
+@bp.route("/privacy/edit", methods=["GET", "POST"], defaults={"slug": "privacy"}, endpoint="edit_privacy")
+@bp.route("/imprint/edit", methods=["GET", "POST"], defaults={"slug": "imprint"}, endpoint="edit_imprint")
+@login_required
+def edit_site_page(slug: str):
+    if not can_edit_site_pages(current_user):
+        abort(403)
+    page = pages.get_page(slug)
+    form = SitePageForm(body=page.body)
+    if form.validate_on_submit():
+        try:
+            pages.update_page(current_user, slug, form.body.data)
+        except DomainError as err:
+            db.session.rollback()
+            form.body.errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("Die Seite ist gespeichert."), "success")
+            return redirect(url_for(f"moderation.{slug}"))
+    return render_template("moderation/site_page_edit.html", form=form, title=_(TITLES[slug]), slug=slug), \
+        (422 if form.errors else 200)
+
+
+def export_response(user) -> Response:
+    """The person's data as a JSON download, made now and sent only in this response (no stored file, no link)."""
+    body = json.dumps(privacy.export_data(user), ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{privacy.export_filename(user)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/profile/export")
+@login_required
+def export():
+    from .forms import ExportForm
+
+    if not ExportForm().validate_on_submit():
+        abort(400)
+    return export_response(current_user)
+
+
+@bp.post("/profile/delete")
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            user_id = privacy.delete_account(current_user._get_current_object(), form.password.data,
+                                             delete_contributions=bool(form.delete_contributions.data))
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            from .sockets import end_live_sessions
+
+            end_live_sessions(user_id)
+            logout_user()
+            session.clear()
+            flash(_("Dein Konto und deine persönlichen Daten sind gelöscht."), "success")
+            return redirect(url_for("main.index"))
+    else:
+        flash(_("Bitte bestätige die Löschung mit deinem Passwort."), "error")
+    return redirect(url_for("accounts.profile") + "#delete-title")

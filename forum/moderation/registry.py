@@ -1,0 +1,84 @@
+"""Where each content area plugs into moderation and data protection.
+
+- `register_target(kind, …)`: a reportable, hideable kind of item (proposal, comment, message).
+- `register_export(name, fn)`: `fn(user)` answers that person's data of one area for the export.
+- `register_erasure(name, fn)`: `fn(user, delete_contributions)` erases or detaches that
+  person's data of one area before the account row is deleted.
+
+Registrations happen when `forum.moderation.targets` is imported (at app start).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..database import utcnow
+from ..extensions import db
+
+HIDDEN_PLACEHOLDER = "Dieser Beitrag wurde von der Moderation ausgeblendet."
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    load: Callable[[int], Any]                # the item or None
+    council_of: Callable[[Any], Any]          # its Council, or None when forum-wide
+    author_of: Callable[[Any], int | None]    # its author's id
+    can_view: Callable[[Any, Any], bool]      # (user, item): may `user` see the item at all
+    hide: Callable[[Any, str, Any], None]     # (item, reason, actor); actor None = automatic
+    restore: Callable[[Any, Any], None]       # (item, actor)
+    url_of: Callable[[Any], str]              # a site path showing the item
+    excerpt_of: Callable[[Any], str]          # plain text for the moderation queue
+
+
+_targets: dict[str, Target] = {}
+_exports: dict[str, Callable[[Any], Any]] = {}
+_erasures: dict[str, Callable[[Any, bool], None]] = {}
+
+
+def set_hidden(item, reason: str, actor) -> None:
+    """The default hide for models with hidden_at / hidden_reason / hidden_by_id."""
+    item.hidden_at = utcnow()
+    item.hidden_reason = reason
+    item.hidden_by_id = getattr(actor, "id", None)
+    db.session.flush()
+
+
+def clear_hidden(item, actor) -> None:
+    item.hidden_at = None
+    item.hidden_reason = None
+    item.hidden_by_id = None
+    db.session.flush()
+
+
+def register_target(kind: str, *, load, council_of, author_of, can_view, url_of, excerpt_of,
+                    hide=set_hidden, restore=clear_hidden) -> None:
+    _targets[kind] = Target(kind, load, council_of, author_of, can_view, hide, restore, url_of, excerpt_of)
+
+
+def target(kind: str) -> Target | None:
+    return _targets.get(kind)
+
+
+def target_kinds() -> tuple[str, ...]:
+    return tuple(_targets)
+
+
+def register_export(name: str, fn: Callable[[Any], Any]) -> None:
+    _exports[name] = fn
+
+
+def exports() -> dict[str, Callable[[Any], Any]]:
+    return dict(_exports)
+
+
+def register_erasure(name: str, fn: Callable[[Any, bool], None]) -> None:
+    _erasures[name] = fn
+
+
+def erasures() -> dict[str, Callable[[Any, bool], None]]:
+    return dict(_erasures)
+
+
+def is_hidden(item) -> bool:
+    return getattr(item, "hidden_at", None) is not None

@@ -1,0 +1,115 @@
+"""Pages: report an item, the moderation queue and its decisions."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import can_report, can_view_queue
+from ..security import is_safe_path
+from . import services
+from .forms import DecisionForm, ReportForm
+
+bp = Blueprint("moderation", __name__)
+
+
+
+def _text_hidden(item, council=None) -> bool:
+    """In templates: is `item`'s text hidden from the person viewing the page?"""
+    from flask_login import current_user
+
+    from .visibility import text_hidden
+
+    return text_hidden(current_user, item, council)
+
+
+def _proposal_title(proposal) -> str:
+    """A proposal's title, or the placeholder when it is hidden from the person viewing the page."""
+    from .visibility import HIDDEN_TITLE
+
+    return _(HIDDEN_TITLE) if _text_hidden(proposal, proposal.council) else proposal.title
+
+
+def _may_report(item) -> bool:
+    """In templates: show a "Melden" link under `item` (visible, not hidden, not one's own)?"""
+    from flask_login import current_user
+
+    return getattr(item, "hidden_at", None) is None and can_report(current_user, item)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """Globals, so imported macros and templates rendered without context processors see them."""
+    from .suspensions import active_suspension
+
+    state.app.jinja_env.globals.update(suspension_of=active_suspension, text_hidden=_text_hidden,
+                                       proposal_title=_proposal_title, may_report=_may_report)
+
+
+DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}
+KIND_LABELS = {"proposal": "Vorschlag", "comment": "Kommentar", "message": "Live-Nachricht"}
+
+
+@bp.route("/report/<kind>/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def report(kind: str, item_id: int):
+    """Report a proposal, comment or live message (a page of its own, so it works without JavaScript)."""
+    target, item = services.load_target(kind, item_id, current_user)
+    back = target.url_of(item)
+    if services.reported_by(current_user, kind, item.id):
+        flash(_("Du hast diesen Beitrag bereits gemeldet."), "info")
+        return redirect(back)
+    if not can_report(current_user, item):
+        abort(403)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            services.report(current_user, kind, item.id, form.reason.data)
+        except DomainError as err:
+            db.session.rollback()
+            form.reason.errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("Danke! Die Moderation prüft deine Meldung."), "success")
+            return redirect(back if is_safe_path(back) else url_for("main.index"))
+    return render_template("moderation/report.html", form=form, kind=kind, item=item, back=back,
+                           excerpt=target.excerpt_of(item), kind_label=_(KIND_LABELS.get(kind, kind))), \
+        (422 if form.errors else 200)
+
+
+@bp.get("/moderation")
+@login_required
+def queue():
+    """Open reports of the councils this person moderates (everything for the managing director and admins)."""
+    if not can_view_queue(current_user):
+        abort(403)
+    return render_template("moderation/queue.html", items=services.queue(current_user),
+                           hidden=services.hidden_items(current_user), form=DecisionForm(), kind_labels=KIND_LABELS)
+
+
+@bp.post("/moderation/<kind>/<int:item_id>/<action>")
+@login_required
+def decide(kind: str, item_id: int, action: str):
+    if action not in DECISIONS:
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte gib eine Begründung an (höchstens 1000 Zeichen)."), "error")
+        return redirect(url_for("moderation.queue"))
+    try:
+        DECISIONS[action](current_user, kind, item_id, form.reason.data)
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash({"hide": _("Der Beitrag ist ausgeblendet."), "restore": _("Der Beitrag ist wieder sichtbar."),
+               "dismiss": _("Die Meldungen sind zurückgewiesen.")}[action], "success")
+    return redirect(url_for("moderation.queue"))
+
+
+from . import admin_routes, public_routes  # noqa: E402,F401  (routes register on bp)

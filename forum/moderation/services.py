@@ -1,0 +1,262 @@
+"""Reports and moderation decisions: report an item, hide, restore, dismiss; the queue.
+
+Plain functions taking models and an explicit actor; they raise `DomainError`s, flush and
+never commit. Each content kind plugs in through `registry.register_target`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..notifications.services import notify
+from ..permissions import can_moderate_content, can_report, can_view_queue, council_roles, is_signed_in
+from . import registry
+from .audit import audit
+from .models import REASON_MAX, ModerationDecision, Report
+
+AUTO_REASON = "Automatisch ausgeblendet nach {n} Meldungen – die Moderation prüft den Beitrag."
+
+
+def clean_reason(reason, *, required: bool = True) -> str:
+    """A one-line reason of at most REASON_MAX characters. Raises Invalid."""
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        raise Invalid("Der Grund muss ein Text sein.", "invalid_reason")
+    reason = " ".join(reason.replace("\x00", "").split())
+    if required and not reason:
+        raise Invalid("Bitte gib einen Grund an.", "reason_required")
+    if len(reason) > REASON_MAX:
+        raise Invalid(f"Der Grund ist zu lang (höchstens {REASON_MAX} Zeichen).", "too_long")
+    return reason
+
+
+def load_target(kind, item_id, user):
+    """(Target, item) when `kind` is known and `user` may see the item; NotFound otherwise
+    (an invisible item is as missing as an unknown one)."""
+    target = registry.target(kind) if isinstance(kind, str) else None
+    if target is None:
+        raise NotFound("Diese Art von Beitrag gibt es nicht.", "unknown_target")
+    if isinstance(item_id, bool) or not isinstance(item_id, int) or not 0 < item_id < 2**62:
+        raise NotFound("Diesen Beitrag gibt es nicht.")
+    item = target.load(item_id)
+    if item is None or not target.can_view(user, item):
+        raise NotFound("Diesen Beitrag gibt es nicht.")
+    return target, item
+
+
+def _council_id(target, item) -> int | None:
+    council = target.council_of(item)
+    return council.id if council is not None else None
+
+
+def open_reports_count(kind: str, item_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Report).where(
+        Report.target_type == kind, Report.target_id == item_id, Report.status == "open")) or 0
+
+
+def report(actor, kind, item_id, reason) -> Report:
+    """`actor` reports an item once. At REPORT_THRESHOLD open reports from different people the
+    item is hidden pending review. Raises NotFound (unknown or invisible item), NotAllowed (not
+    a confirmed member, suspended, one's own item), Conflict (reported before), Invalid (reason)."""
+    target, item = load_target(kind, item_id, actor)
+    if not can_report(actor, None):
+        raise NotAllowed("Melden können angemeldete Mitglieder mit bestätigter E-Mail-Adresse.")
+    if target.author_of(item) == actor.id:
+        raise NotAllowed("Eigene Beiträge kannst du nicht melden.", "own_item")
+    reason = clean_reason(reason)
+    if reported_by(actor, kind, item.id):
+        raise Conflict("Du hast diesen Beitrag bereits gemeldet.", "already_reported")
+    row = Report(reporter_id=actor.id, target_type=kind, target_id=item.id, council_id=_council_id(target, item),
+                 reason=reason, status="open")
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a concurrent second report by the same person; the transaction is spent
+        db.session.rollback()
+        raise Conflict("Du hast diesen Beitrag bereits gemeldet.", "already_reported") from exc
+    threshold = current_app.config.get("REPORT_THRESHOLD", 3)
+    count = open_reports_count(kind, item.id)
+    if count >= threshold and not registry.is_hidden(item):
+        auto_reason = AUTO_REASON.format(n=count)
+        target.hide(item, auto_reason, None)
+        _decision(target, item, "auto_hide", auto_reason, None)
+        audit(None, "content.hide", (kind, item.id), auto_reason, council=_council_id(target, item),
+              automatic=True, reports=count)
+    return row
+
+
+def _decision(target, item, action: str, reason: str, actor) -> ModerationDecision:
+    row = ModerationDecision(target_type=target.kind, target_id=item.id, council_id=_council_id(target, item),
+                             action=action, reason=reason, actor_id=getattr(actor, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _close_reports(kind: str, item_id: int, status: str) -> int:
+    result = db.session.execute(
+        update(Report).where(Report.target_type == kind, Report.target_id == item_id, Report.status == "open")
+        .values(status=status, resolved_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _tell_author(target, item, subject: str, body: str, actor) -> None:
+    author_id = target.author_of(item)
+    author = db.session.get(User, author_id) if author_id is not None else None
+    if author is not None:
+        notify([author], subject, body, target.url_of(item), exclude=actor)
+
+
+def hide(actor, kind, item_id, reason) -> object:
+    """Hide an item with a reason (confirming an automatic hide keeps it hidden with this reason);
+    open reports count as upheld; the author is told why.
+    Raises NotFound, NotAllowed (not a moderator of the item's council), Invalid (reason)."""
+    target, item = _for_moderator(actor, kind, item_id)
+    reason = clean_reason(reason)
+    if registry.is_hidden(item) and getattr(item, "hidden_by_id", None) is not None:
+        raise Conflict("Dieser Beitrag ist bereits ausgeblendet.", "already_hidden")
+    target.hide(item, reason, actor)
+    _close_reports(kind, item.id, "upheld")
+    return _after(actor, target, item, "hide", reason,
+                  "Dein Beitrag wurde ausgeblendet", f"Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: {reason}")
+
+
+def restore(actor, kind, item_id, reason) -> object:
+    """Show a hidden item again; open reports count as dismissed; the author is told.
+    Raises NotFound, NotAllowed, Conflict (not hidden), Invalid."""
+    target, item = _for_moderator(actor, kind, item_id)
+    reason = clean_reason(reason)
+    if not registry.is_hidden(item):
+        raise Conflict("Dieser Beitrag ist nicht ausgeblendet.", "not_hidden")
+    target.restore(item, actor)
+    _close_reports(kind, item.id, "dismissed")
+    return _after(actor, target, item, "restore", reason,
+                  "Dein Beitrag ist wieder sichtbar", f"Die Moderation hat deinen Beitrag wieder eingeblendet.\n\nGrund: {reason}")
+
+
+def dismiss(actor, kind, item_id, reason) -> object:
+    """Close the open reports without action; an item hidden only automatically is shown again
+    (and its author told). Raises NotFound, NotAllowed, Conflict (no open reports), Invalid."""
+    target, item = _for_moderator(actor, kind, item_id)
+    reason = clean_reason(reason)
+    if not _close_reports(kind, item.id, "dismissed"):
+        raise Conflict("Zu diesem Beitrag liegen keine offenen Meldungen vor.", "no_open_reports")
+    auto_hidden = registry.is_hidden(item) and getattr(item, "hidden_by_id", None) is None
+    if auto_hidden:
+        target.restore(item, actor)
+    _decision(target, item, "dismiss", reason, actor)
+    audit(actor, "content.dismiss", (kind, item.id), reason, council=_council_id(target, item))
+    if auto_hidden:
+        _tell_author(target, item, "Dein Beitrag ist wieder sichtbar",
+                     f"Die Moderation hat die Meldungen zu deinem Beitrag geprüft und ihn wieder eingeblendet.\n\nGrund: {reason}",
+                     actor)
+    return item
+
+
+def record_hide(actor, kind: str, item, reason: str) -> None:
+    """For an area that hid an item through its own path (e.g. the live room's hide button):
+    close open reports, record the decision and the audit entry, tell the author."""
+    target = registry.target(kind)
+    _close_reports(kind, item.id, "upheld")
+    _after(actor, target, item, "hide", reason, "Dein Beitrag wurde ausgeblendet",
+           f"Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: {reason}")
+
+
+def _after(actor, target, item, action: str, reason: str, subject: str, body: str):
+    _decision(target, item, action, reason, actor)
+    audit(actor, f"content.{action}", (target.kind, item.id), reason, council=_council_id(target, item))
+    _tell_author(target, item, subject, body, actor)
+    return item
+
+
+def _for_moderator(actor, kind, item_id):
+    target, item = load_target(kind, item_id, actor)
+    if not can_moderate_content(actor, target.council_of(item)):
+        raise NotAllowed("Nur die Moderation dieses Fachbeirats darf hier eingreifen.")
+    return target, item
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    item: object
+    council: object
+    reports_count: int
+    first_reported_at: datetime
+    hidden: bool
+    auto_hidden: bool
+    url: str
+    excerpt: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def queue(user, limit: int = 100) -> list[QueueItem]:
+    """Items with open reports that `user` moderates, oldest first: their councils' items for
+    moderators, every item for the managing director and admins. NotAllowed for anyone else."""
+    if not can_view_queue(user):
+        raise NotAllowed("Die Meldungen sieht nur die Moderation.")
+    stmt = (select(Report.target_type, Report.target_id, func.count(), func.min(Report.created_at))
+            .where(Report.status == "open").group_by(Report.target_type, Report.target_id)
+            .order_by(func.min(Report.created_at)).limit(limit))
+    if user.role not in ("managing_director", "admin"):
+        moderated = [cid for cid, role in council_roles(user).items() if role == "moderator"]
+        stmt = stmt.where(Report.council_id.in_(moderated))
+    rows = db.session.execute(stmt).all()
+    reasons: dict[tuple[str, int], list[str]] = {}
+    if rows:
+        keys = [(kind, tid) for kind, tid, *_ in rows]
+        for kind, tid, reason in db.session.execute(
+            select(Report.target_type, Report.target_id, Report.reason)
+            .where(Report.status == "open", Report.target_id.in_([k[1] for k in keys])).order_by(Report.id)
+        ):
+            reasons.setdefault((kind, tid), []).append(reason)
+    items = []
+    for kind, tid, count, first in rows:
+        target = registry.target(kind)
+        item = target.load(tid) if target else None
+        if item is None or not can_moderate_content(user, target.council_of(item)):
+            continue
+        hidden = registry.is_hidden(item)
+        items.append(QueueItem(kind, item, target.council_of(item), count, first, hidden,
+                               hidden and getattr(item, "hidden_by_id", None) is None,
+                               target.url_of(item), target.excerpt_of(item), reasons.get((kind, tid), [])))
+    return items
+
+
+def reported_by(user, kind: str, item_id: int) -> bool:
+    if not is_signed_in(user):
+        return False
+    return db.session.scalar(select(Report.id).where(
+        Report.reporter_id == user.id, Report.target_type == kind, Report.target_id == item_id)) is not None
+
+
+def hidden_items(user, limit: int = 50) -> list[QueueItem]:
+    """Items hidden lately (by hand or automatically) that `user` moderates and that have no open
+    reports (those stand in the queue): the place to restore them from."""
+    if not can_view_queue(user):
+        raise NotAllowed("Die Meldungen sieht nur die Moderation.")
+    rows = db.session.execute(
+        select(ModerationDecision.target_type, ModerationDecision.target_id, func.max(ModerationDecision.created_at))
+        .where(ModerationDecision.action.in_(("hide", "auto_hide")))
+        .group_by(ModerationDecision.target_type, ModerationDecision.target_id)
+        .order_by(func.max(ModerationDecision.created_at).desc()).limit(limit * 2)).all()
+    items = []
+    for kind, tid, when in rows:
+        target = registry.target(kind)
+        item = target.load(tid) if target else None
+        if (item is None or not registry.is_hidden(item) or open_reports_count(kind, tid)
+                or not can_moderate_content(user, target.council_of(item))):
+            continue
+        items.append(QueueItem(kind, item, target.council_of(item), 0, when, True,
+                               getattr(item, "hidden_by_id", None) is None, target.url_of(item), target.excerpt_of(item),
+                               [item.hidden_reason] if getattr(item, "hidden_reason", None) else []))
+    return items[:limit]
