@@ -70,6 +70,9 @@ class Config:
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
+        # live events per person: "<count>/<seconds>" (docs/live.md)
+        cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
+        cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
         cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
         cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
         if cfg.ENV_NAME == "production":

@@ -36,11 +36,15 @@ def create_app(config: object | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     _init_login(app, login_manager)
+    from .live import init_app as init_live, queue_channel
+
+    # cors_allowed_origins: None is Engine.IO's "same origin only"; [] would switch the check off.
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("MESSAGE_QUEUE"),
-        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or [],
+        channel=queue_channel(app.config.get("MESSAGE_QUEUE")),
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
         max_http_buffer_size=64 * 1024,
         logger=False,
         engineio_logger=False,
@@ -50,6 +54,7 @@ def create_app(config: object | None = None) -> Flask:
     errors.init_app(app)
     _register_blueprints(app)
     _register_models()
+    init_live(app)
 
     from .cli import register_commands
     from .permissions import template_helpers

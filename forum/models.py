@@ -4,3 +4,4 @@ from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Comment, Follow, Proposal, ProposalRevision, ProposalTag, Vote  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401
+from .live.models import LiveMessage  # noqa: F401

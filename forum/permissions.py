@@ -289,6 +289,19 @@ def can_delete_comment(user, comment) -> bool:
     """The comment's author (moderation of others' comments belongs to the moderation feature)."""
     return (is_signed_in(user) and comment is not None and comment.author_id == user.id
             and comment.deleted_at is None)
+def can_read_live(user, room) -> bool:
+    """A live room (forum.live.rooms.Room) resolved for `user`; None means missing or invisible."""
+    return room is not None and room.can_read(user)
+
+
+def can_post_live(user, room) -> bool:
+    """Signed-in, verified, allowed in the room by its kind (members of a council, open proposals …)."""
+    return can_read_live(user, room) and is_verified_member(user) and room.can_post(user)
+
+
+def can_hide_live(user, room) -> bool:
+    """Moderators of the room's council; for forum-wide rooms the managing director and admins."""
+    return can_read_live(user, room) and can_moderate(user, room.council)
 
 
 def template_helpers() -> dict:

@@ -109,6 +109,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        from ..live.broadcast import close_user_sockets
+
+        close_user_sockets(current_user.id)
     logout_user()
     session.clear()
     flash(_("Du bist abgemeldet."), "info")

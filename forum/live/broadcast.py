@@ -1,7 +1,14 @@
 """Emit server → client facts to a room from anywhere (HTTP handlers, CLI, services).
 
 With `FORUM_MESSAGE_QUEUE` set, Flask-SocketIO relays through Redis, so an emit from any
-process reaches clients connected to every process.
+process (a `forum serve` worker, an HTTP request, a CLI command) reaches clients connected to
+every process.
+
+Two ways to emit:
+- `emit_to_room(room, event, payload)` — now; call it after your commit.
+- `emit_after_commit(room, event, payload)` — from a service: queued on the database session
+  and sent only when the caller commits (dropped on rollback), so a client never hears of
+  something that is not stored.
 """
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from .rooms import NAMESPACE
 
 log = logging.getLogger(__name__)
 
+_QUEUE_KEY = "live_emits"
+
 
 def emit_to_room(room: str, event: str, payload: dict) -> None:
     """Emit after the data is committed. A failing queue is logged, never raised to the caller:
@@ -20,3 +29,59 @@ def emit_to_room(room: str, event: str, payload: dict) -> None:
         socketio.emit(event, payload, to=room, namespace=NAMESPACE)
     except Exception:  # noqa: BLE001 - the message queue may be down; the commit already happened
         log.warning("live emit of %s to %s failed", event, room, exc_info=True)
+
+
+def emit_after_commit(room: str, event: str, payload: dict) -> None:
+    """Queue an emit on the current database session; it goes out after the next commit."""
+    from ..extensions import db
+
+    db.session.info.setdefault(_QUEUE_KEY, []).append((room, event, payload))
+
+
+def user_room(user_id: int) -> str:
+    """Every signed-in socket joins its person's room (for facts meant for one person only)."""
+    return f"user:{user_id}"
+
+
+def _send_queued(session) -> None:
+    for room, event, payload in session.info.pop(_QUEUE_KEY, []):
+        emit_to_room(room, event, payload)
+
+
+def _drop_queued(session, previous_transaction=None) -> None:
+    if previous_transaction is not None and getattr(previous_transaction, "nested", False):
+        return  # a savepoint rolled back; the outer transaction and its emits live on
+    session.info.pop(_QUEUE_KEY, None)
+
+
+def init_app(app) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _send_queued):
+        event.listen(Session, "after_commit", _send_queued)
+        event.listen(Session, "after_soft_rollback", _drop_queued)
+
+
+def close_user_sockets(user_id: int, *, via: str | None = "session") -> int:
+    """Disconnect this person's sockets on every process (e.g. at logout). `via` limits it to
+    sockets authenticated by the session cookie ("session") or by an API token ("token");
+    None closes all. Returns how many were asked to close."""
+    from .state import live_state
+
+    closed = 0
+    try:
+        sockets = live_state().user_sids(user_id)
+    except Exception:  # noqa: BLE001 - the state store may be away; logging out must still work
+        log.warning("could not list the live sockets of user %s", user_id, exc_info=True)
+        return 0
+    for sid, how in sockets:
+        if via is not None and how != via:
+            continue
+        try:
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
+        except Exception:  # noqa: BLE001 - the queue may be down; the next event re-checks anyway
+            log.warning("could not close live socket %s", sid, exc_info=True)
+            continue
+        closed += 1
+    return closed

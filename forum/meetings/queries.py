@@ -64,9 +64,10 @@ def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STAT
     return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def upcoming_meetings(user, limit: int = 5) -> list[Meeting]:
-    """The next published (or live) meetings `user` may see, soonest first (for the start page)."""
-    return list(db.session.scalars(meetings_query(user, statuses=("published", "live"), upcoming=True).limit(limit)))
+def upcoming_meetings(user, limit: int = 5, council: Council | None = None) -> list[Meeting]:
+    """The next published (or live) meetings `user` may see, soonest first (start page, council page)."""
+    stmt = meetings_query(user, council=council, statuses=("published", "live"), upcoming=True)
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def calendar_meetings(user, *, council: Council | None = None, limit: int = 500) -> list[Meeting]:

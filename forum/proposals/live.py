@@ -16,7 +16,8 @@ def resolve(key: str, user) -> Room | None:
     if proposal is None or not can_view_proposal(user, proposal):
         return None
     return Room(name=room_name("proposal", proposal.id), obj=proposal, council=proposal.council,
-                can_read=lambda u: can_view_proposal(u, proposal), can_post=lambda u: can_comment(u, proposal))
+                can_read=lambda u: can_view_proposal(u, proposal), can_post=lambda u: can_comment(u, proposal),
+                title=proposal.title, url=f"/proposals/{proposal.id}")
 
 
 def register_room() -> None:

@@ -1,13 +1,11 @@
 """Meetings in a real browser: the managing director builds and publishes an agenda, every page passes
 axe-core, and in a second browser context a participant's page follows the current agenda item live."""
 import re
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "live.js"
 
 
 def create_meeting(page, title: str, items: list[tuple[str, str]]) -> str:
@@ -60,7 +58,6 @@ def test_agenda_pages_are_accessible(new_page, create_user, sign_in, axe_check):
     axe_check(visitor)
 
 
-@pytest.mark.skipif(not LIVE_JS.exists(), reason="needs the live channel (static/js/live.js, feat/live)")
 def test_participant_follows_the_current_item_live(new_page, create_user, sign_in, axe_check):
     _, md_email, md_password = create_user(role="managing_director")
     _, email, password = create_user()

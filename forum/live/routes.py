@@ -1,0 +1,93 @@
+"""HTML routes of the live panel: the room's own page and the no-JavaScript forms.
+
+The forms post here and are redirected back (`next`, a path on this site) to the page that
+shows the panel; the same services as the socket handlers store, check and broadcast.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from ..security import is_safe_path
+from . import services
+from .forms import HideForm, MessageForm
+from .guard import allowed
+from .rooms import resolve_room, room_name
+
+bp = Blueprint("live", __name__, url_prefix="/live")
+
+
+def _back(form, fallback: str, anchor: str = "") -> str:
+    target = form.next.data if form.next.data and is_safe_path(form.next.data) else fallback
+    return target.split("#", 1)[0] + anchor
+
+
+@bp.get("/rooms/<kind>/<key>")
+def room(kind: str, key: str):
+    """A room on its own page (the panel is also shown on the page the room belongs to)."""
+    found = resolve_room(room_name(kind, key), current_user)
+    if found is None:
+        abort(404)
+    return render_template("live/room.html", room=found)
+
+
+@bp.post("/rooms/<kind>/<key>/messages")
+@login_required
+def post(kind: str, key: str):
+    """Post a message without JavaScript; the socket clients in the room get it at once."""
+    found = resolve_room(room_name(kind, key), current_user)
+    if found is None:
+        abort(404)
+    form = MessageForm()
+    fallback = url_for("live.room", kind=kind, key=key)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
+    if not allowed("post", f"user:{current_user.id}"):
+        flash(_("Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment."), "error")
+        return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
+    try:
+        message, _created = services.post_message(found, current_user, form.body.data, form.client_id.data or None)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
+    db.session.commit()
+    return redirect(_back(form, fallback, f"#live-message-{message.id}"))
+
+
+@bp.post("/messages/<int:message_id>/hide")
+@login_required
+def hide(message_id: int):
+    """Hide a message (moderators): it vanishes for everyone in the room at once."""
+    message = services.get_message(message_id)
+    if message is None or resolve_room(message.room, current_user) is None:
+        abort(404)
+    form = HideForm()
+    kind, key = message.room.split(":", 1)
+    fallback = url_for("live.room", kind=kind, key=key)
+    if not form.validate_on_submit():
+        flash(_("Bitte gib einen Grund an (höchstens 500 Zeichen)."), "error")
+        return redirect(_back(form, fallback, f"#live-message-{message.id}"))
+    try:
+        services.hide_message(current_user, message, form.reason.data)
+    except DomainError as err:
+        db.session.rollback()
+        if err.status == 403:
+            abort(403)
+        flash(err.message, "error")
+        return redirect(_back(form, fallback, f"#live-message-{message.id}"))
+    db.session.commit()
+    flash(_("Die Nachricht ist ausgeblendet."), "success")
+    return redirect(_back(form, fallback, f"#live-message-{message.id}"))
+
+
+def _panel_anchor(name: str) -> str:
+    from .panel import dom_id
+
+    return dom_id(name)

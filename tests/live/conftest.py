@@ -1,0 +1,98 @@
+"""Socket fixtures: `sio(user)` connects a Flask-SocketIO test client to /live as that person."""
+from __future__ import annotations
+
+import pytest
+
+from forum.extensions import socketio
+from forum.live.rooms import NAMESPACE
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _presence_at_once(request):
+    """Announce every presence change at once (production coalesces them for a second)."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").config["LIVE_PRESENCE_DELAY"] = 0
+
+
+@pytest.fixture
+def sio(app):
+    """sio(user=None, *, token=None, headers=None, auth=None) → a test client connected to /live.
+
+    With `user`, it signs in through the real login form (session cookie); with `token=True` it
+    authenticates with a fresh API token instead. The client's Flask test client is `client.http`."""
+    clients = []
+
+    def connect(user=None, *, token=None, headers=None, auth=None, password=PASSWORD):
+        http = app.test_client()
+        if user is not None and token is None:
+            response = http.post("/login", data={"email": user.email, "password": password})
+            assert response.status_code == 302
+        if user is not None and token is True:
+            response = http.post("/api/v1/tokens", json={"email": user.email, "password": password})
+            token = response.get_json()["token"]
+        if token is not None:
+            auth = {"token": token}
+        client = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=http, auth=auth,
+                                      headers=headers)
+        client.http = http
+        client.token = token
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.is_connected(NAMESPACE):
+            client.disconnect(NAMESPACE)
+
+
+def call(client, event: str, data) -> dict:
+    """Emit `event` and return the server's acknowledgement."""
+    return client.emit(event, data, namespace=NAMESPACE, callback=True)
+
+
+def received(client, name: str | None = None) -> list:
+    """The events the client got since the last look (optionally only `name`), as (name, payload)."""
+    events = [(e["name"], _payload(e)) for e in client.get_received(NAMESPACE)]
+    return [e for e in events if name is None or e[0] == name]
+
+
+def _payload(event: dict):
+    # the test client keeps the single argument of a "message" event unwrapped (Socket.IO's send())
+    if event["name"] in ("message", "json"):
+        return event["args"]
+    return event["args"][0] if event["args"] else None
+
+
+ROLES = ["anonymous", "citizen", "unverified_organisation", "member", "moderator", "other_moderator",
+         "managing_director", "chair", "admin"]
+
+
+@pytest.fixture
+def person(make_user, make_council):
+    """person(role, council) → a user in that relation to `council` (None for anonymous)."""
+    from forum.councils.models import Membership
+    from forum.extensions import db
+
+    def make(role: str, council):
+        if role == "anonymous":
+            return None
+        if role in ("managing_director", "chair", "admin"):
+            return make_user(role=role)
+        if role == "citizen":
+            return make_user()
+        if role == "unverified_organisation":
+            user = make_user(stakeholder="business", verified=False)
+            db.session.add(Membership(council_id=council.id, user_id=user.id, role="member"))
+            db.session.commit()
+            return user
+        if role == "other_moderator":
+            user = make_user(stakeholder="research")
+            make_council(moderators=[user])
+            return user
+        user = make_user(stakeholder="association")
+        db.session.add(Membership(council_id=council.id, user_id=user.id, role=role))
+        db.session.commit()
+        return user
+
+    return make

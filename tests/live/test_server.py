@@ -1,0 +1,65 @@
+"""The live channel on a real `forum serve` (gevent, WebSocket): origins and transport limits."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.live.servers import ForumProcess, Listener, api_token, create_user
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live-serve")
+    process = ForumProcess(root, {"FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}"})
+    process.cli("db", "upgrade")
+    process.cli("seed-demo")
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_a_message_travels_over_a_real_websocket(server):
+    email = f"ws-{time.monotonic_ns()}@example.org"
+    create_user(server, email, role="managing_director")
+    writer = Listener(server.url, auth={"token": api_token(server, email)})
+    reader = Listener(server.url)
+    try:
+        assert reader.call("join", {"room": "council:mobilitaet"})["ok"]
+        ack = writer.call("post", {"room": "council:mobilitaet", "body": "Über WebSocket", "client_id": "ws-1"})
+        assert ack["ok"]
+        got = reader.wait_for(lambda e: e[0] == "message" and e[1]["id"] == ack["message"]["id"])
+        assert [payload for _, payload in got] == [ack["message"]]
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_a_foreign_origin_cannot_open_a_socket(server):
+    import requests
+    import socketio
+
+    polling = server.url + "/socket.io/?EIO=4&transport=polling"
+    assert requests.get(polling, headers={"Origin": "https://boese.example"}, timeout=5).status_code == 400
+    assert requests.get(polling, headers={"Origin": server.url}, timeout=5).status_code == 200
+    # the WebSocket upgrade is refused too (the client sees the refusal as an error, never a connection)
+    with pytest.raises((socketio.exceptions.ConnectionError, ValueError)):
+        Listener(server.url, origin="https://boese.example")
+    own = Listener(server.url, origin=server.url)
+    own.close()
+
+
+def test_an_oversized_frame_closes_the_connection_and_stores_nothing(server):
+    email = f"big-{time.monotonic_ns()}@example.org"
+    create_user(server, email, role="managing_director")
+    writer = Listener(server.url, auth={"token": api_token(server, email)})
+    reader = Listener(server.url)
+    try:
+        reader.call("join", {"room": "council:mobilitaet"})
+        writer.client.emit("post", {"room": "council:mobilitaet", "body": "x" * 100_000}, namespace="/live")
+        assert writer.disconnected.wait(10), "the server kept a connection that sent more than 64 KiB"
+        time.sleep(0.3)
+        assert reader.wait_for(lambda e: e[0] == "message", timeout=0.5) == []
+    finally:
+        writer.close()
+        reader.close()
