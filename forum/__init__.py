@@ -91,6 +91,7 @@ def _init_login(app: Flask, login_manager) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
+    from .controlling.routes import bp as controlling_bp
     from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
     from .meetings.routes import bp as meetings_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(controlling_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     init_proposals(app)
 

@@ -11,12 +11,13 @@ DEMO_PASSWORD = "demo-passwort"
 def seed_demo() -> int:
     """Seed every area in dependency order; returns how many objects were added."""
     from .accounts.demo import seed as seed_accounts
+    from .controlling.demo import seed as seed_controlling
     from .councils.demo import seed as seed_councils
     from .live.demo import seed as seed_live
     from .meetings.demo import seed as seed_meetings
     from .proposals.demo import seed as seed_proposals
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live):
+    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live, seed_controlling):
         added += seed()
     return added

@@ -5,3 +5,6 @@ from .proposals.models import Comment, Follow, Proposal, ProposalRevision, Propo
 from .notifications.models import Notification  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401
 from .live.models import LiveMessage  # noqa: F401
+from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal  # noqa: F401
+from .controlling.scoring_models import CriteriaCatalogue, Criterion, Evaluator, Score  # noqa: F401
+from .controlling.cooperation_models import CooperationReply, CooperationRequest  # noqa: F401

@@ -338,3 +338,23 @@ def make_meeting(app, make_user):
         return meeting
 
     return make
+
+
+@pytest.fixture
+def make_project(app, make_user):
+    """make_project(title=..., visibility="public", status="running", councils=(), proposals=()) → Project."""
+    from forum.controlling.models import Project, ProjectCouncil, ProjectProposal
+
+    def make(title: str | None = None, *, visibility: str = "public", status: str = "running",
+             department: str = "Stabsstelle Digitalisierung und Smart City", budget_eur: int | None = 1000,
+             spent_eur: int = 0, councils=(), proposals=(), description: str = "Beschreibung"):
+        n = next(_counter)
+        project = Project(title=title or f"Projekt {n}", department=department, status=status, visibility=visibility,
+                          budget_eur=budget_eur, spent_eur=spent_eur, description=description)
+        project.council_links = [ProjectCouncil(council_id=c.id) for c in councils]
+        project.proposal_links = [ProjectProposal(proposal_id=p.id) for p in proposals]
+        _db.session.add(project)
+        _db.session.commit()
+        return project
+
+    return make

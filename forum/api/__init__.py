@@ -20,4 +20,4 @@ def _csrf_for_cookie_writes():
         csrf.protect()
 
 
-from . import accounts, councils, meetings, openapi, proposals  # noqa: E402,F401  (routes register on bp)
+from . import accounts, councils, meetings, openapi, projects, proposals  # noqa: E402,F401  (routes register on bp)

@@ -8,7 +8,7 @@ from flask import jsonify
 from . import bp
 
 # Each module under forum.api that serves routes lists its paths in a PATHS dict.
-MODULES = ["accounts", "councils", "proposals", "meetings"]
+MODULES = ["accounts", "councils", "proposals", "meetings", "projects"]
 
 COMPONENTS = {
     "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import extract_link
 
@@ -20,14 +21,14 @@ def test_register_confirm_login_logout(new_page, live_server, outbox_mails, axe_
     page.get_by_role("radio", name="Unternehmen").check()
     page.get_by_role("button", name="Registrieren").click()
     # the form keeps what was typed and says what is missing
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     axe_check(page)
     page.get_by_label("Organisation", exact=False).first.fill("Stadtwerke Braunschweig")
     page.get_by_label("Passwort (mindestens 8 Zeichen)").fill("sicheres-passwort")
     page.get_by_label("Passwort wiederholen").fill("sicheres-passwort")
     page.get_by_role("button", name="Registrieren").click()
     page.wait_for_url(re.compile(r"/profile$"))
-    assert page.get_by_text("Verifizierung ausstehend").is_visible()
+    expect(page.get_by_text("Verifizierung ausstehend")).to_be_visible()
     axe_check(page)
 
     link = extract_link(outbox_mails()[-1], "/confirm/")
@@ -35,24 +36,21 @@ def test_register_confirm_login_logout(new_page, live_server, outbox_mails, axe_
     axe_check(page)
     page.get_by_role("button", name="E-Mail-Adresse bestätigen").click()
     page.wait_for_url(re.compile(r"/profile$"))
-    assert page.get_by_text("Danke! Deine E-Mail-Adresse ist bestätigt.").is_visible()
-
+    expect(page.get_by_text("Danke! Deine E-Mail-Adresse ist bestätigt.")).to_be_visible()
     page.get_by_role("button", name="Abmelden").click()
-    assert page.get_by_text("Du bist abgemeldet.").is_visible()
+    expect(page.get_by_text("Du bist abgemeldet.")).to_be_visible()
     page.goto("/profile")
     assert "/login" in page.url
     axe_check(page)
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort", exact=True).fill("falsches-passwort")
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_text("E-Mail-Adresse oder Passwort ist falsch.").is_visible()
+    expect(page.get_by_text("E-Mail-Adresse oder Passwort ist falsch.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Passwort", exact=True).fill("sicheres-passwort")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(re.compile(r"/profile$"))
-    assert page.get_by_role("heading", name="Mein Profil").is_visible()
-
-
+    expect(page.get_by_role("heading", name="Mein Profil")).to_be_visible()
 def test_managing_director_verifies_organisation(new_page, create_user, sign_in, axe_check):
     _, md_email, md_pw = create_user(role="managing_director")
     _, org_email, org_pw = create_user(stakeholder="research", verified=False, organisation="Forschungsinstitut X")
@@ -62,14 +60,11 @@ def test_managing_director_verifies_organisation(new_page, create_user, sign_in,
     axe_check(page)
     card = page.get_by_role("listitem").filter(has_text="Forschungsinstitut X")
     card.get_by_role("button", name="Verifizieren").click()
-    assert page.get_by_text("Forschungsinstitut X ist jetzt verifiziert.").is_visible()
-
+    expect(page.get_by_text("Forschungsinstitut X ist jetzt verifiziert.")).to_be_visible()
     other = new_page()
     sign_in(other, org_email, org_pw)
     other.goto("/profile")
-    assert other.get_by_text("verifiziert", exact=True).is_visible()
-
-
+    expect(other.get_by_text("verifiziert", exact=True)).to_be_visible()
 def test_keyboard_skip_link_and_language(new_page, axe_check):
     page = new_page()
     page.goto("/")

@@ -3,6 +3,7 @@ Every page reached passes axe-core (WCAG 2.1 A/AA)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign
     director.goto("/councils/new")
     axe_check(director)
     director.get_by_role("button", name="Fachbeirat gründen").click()  # empty: errors are announced
-    assert director.get_by_role("alert").is_visible()
+    expect(director.get_by_role("alert")).to_be_visible()
     axe_check(director)
     slug = found(director, "Fachbeirat E-Government", "public")
     assert slug == "fachbeirat-e-government"
@@ -40,9 +41,9 @@ def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign
     director.get_by_label("E-Mail-Adresse", exact=True).fill(mod_email)
     director.get_by_label("Rolle", exact=True).select_option("moderator")
     director.get_by_role("button", name="Berufen").click()
-    assert director.get_by_text("Katrin Vogel ist jetzt dabei.").is_visible()
+    expect(director.get_by_text("Katrin Vogel ist jetzt dabei.")).to_be_visible()
     row = director.get_by_role("row").filter(has_text="Katrin Vogel")
-    assert row.get_by_role("cell", name="Moderation", exact=True).is_visible()
+    expect(row.get_by_role("cell", name="Moderation", exact=True)).to_be_visible()
     axe_check(director)
     private_slug = found(director, "Geheimer Lenkungskreis", "private", "appointed")
 
@@ -51,16 +52,15 @@ def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign
     citizen.goto("/councils")
     axe_check(citizen)
     citizen.get_by_role("link", name="Fachbeirat E-Government").click()
-    assert citizen.get_by_text("Katrin Vogel (Stadtwerke)").is_visible()
-    assert citizen.get_by_text("Der Fachbeirat hat 1 Mitglied.").is_visible()
+    expect(citizen.get_by_text("Katrin Vogel (Stadtwerke)")).to_be_visible()
+    expect(citizen.get_by_text("Der Fachbeirat hat 1 Mitglied.")).to_be_visible()
     axe_check(citizen)
     citizen.get_by_role("button", name="Beitreten").click()
-    assert citizen.get_by_text("Willkommen im Fachbeirat „Fachbeirat E-Government“!").is_visible()
-    assert citizen.get_by_text("Der Fachbeirat hat 2 Mitglieder.").is_visible()
-    assert citizen.get_by_role("button", name="Fachbeirat verlassen").is_visible()
+    expect(citizen.get_by_text("Willkommen im Fachbeirat „Fachbeirat E-Government“!")).to_be_visible()
+    expect(citizen.get_by_text("Der Fachbeirat hat 2 Mitglieder.")).to_be_visible()
+    expect(citizen.get_by_role("button", name="Fachbeirat verlassen")).to_be_visible()
     citizen.goto("/profile")
-    assert citizen.get_by_text("Fachbeirat E-Government – Mitglied").is_visible()
-
+    expect(citizen.get_by_text("Fachbeirat E-Government – Mitglied")).to_be_visible()
     outsider = new_page()
     sign_in(outsider, outsider_email, outsider_pw)
     outsider.goto("/councils")
@@ -70,9 +70,7 @@ def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign
     axe_check(outsider)
     director.goto("/councils")
     card = director.get_by_role("listitem").filter(has_text="Geheimer Lenkungskreis")
-    assert card.get_by_text("privat").is_visible()
-
-
+    expect(card.get_by_text("privat")).to_be_visible()
 def test_request_declined_with_reason(new_page, create_user, sign_in, axe_check):
     _, chair_email, chair_pw = create_user(role="chair")
     _, person_email, person_pw = create_user(name="Mara Lindner", stakeholder="culture", organisation="Staatstheater")
@@ -87,27 +85,25 @@ def test_request_declined_with_reason(new_page, create_user, sign_in, axe_check)
     person.goto(f"/councils/{slug}")
     person.get_by_label("Nachricht an die Moderation (freiwillig)").fill("Wir haben Spielplandaten.")
     person.get_by_role("button", name="Beitritt anfragen").click()
-    assert person.get_by_text("liegt der Moderation vor").is_visible()
+    expect(person.get_by_text("liegt der Moderation vor")).to_be_visible()
     axe_check(person)
 
     chair.goto(f"/councils/{slug}/members")
     card = chair.get_by_role("listitem").filter(has_text="Mara Lindner")
-    assert card.get_by_text("Wir haben Spielplandaten.").is_visible()
+    expect(card.get_by_text("Wir haben Spielplandaten.")).to_be_visible()
     axe_check(chair)
     card.get_by_role("button", name="Ablehnen").click()
-    assert chair.get_by_role("alert").is_visible()  # a reason is required
+    expect(chair.get_by_role("alert")).to_be_visible()  # a reason is required
     axe_check(chair)
     card = chair.get_by_role("listitem").filter(has_text="Mara Lindner")
     card.get_by_label(re.compile("^Begründung")).fill("Bitte stellt das Projekt zuerst im Plenum vor.")
     card.get_by_role("button", name="Ablehnen").click()
-    assert chair.get_by_text("Die Anfrage von Mara Lindner ist abgelehnt").is_visible()
-
+    expect(chair.get_by_text("Die Anfrage von Mara Lindner ist abgelehnt")).to_be_visible()
     person.goto(f"/councils/{slug}")
-    assert person.get_by_text("Bitte stellt das Projekt zuerst im Plenum vor.").is_visible()
-
+    expect(person.get_by_text("Bitte stellt das Projekt zuerst im Plenum vor.")).to_be_visible()
     organisation = new_page()
     sign_in(organisation, org_email, org_pw)
     organisation.goto(f"/councils/{slug}")
-    assert organisation.get_by_text("wird noch von der Geschäftsführung geprüft").is_visible()
+    expect(organisation.get_by_text("wird noch von der Geschäftsführung geprüft")).to_be_visible()
     assert organisation.get_by_role("button", name="Beitritt anfragen").count() == 0
     axe_check(organisation)

@@ -3,6 +3,7 @@ axe-core, and in a second browser context a participant's page follows the curre
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def test_agenda_pages_are_accessible(new_page, create_user, sign_in, axe_check):
     path = create_meeting(page, "Konstituierende Sitzung des Smart-City-Forums",
                           [("Begrüßung durch den CDO Thorsten Kornblum", "10"),
                            ("Braunschweig-App, Handy-Parken und WLAN in der Innenstadt", "40")])
-    assert page.get_by_text("Die Tagesordnung ist veröffentlicht").is_visible()
+    expect(page.get_by_text("Die Tagesordnung ist veröffentlicht")).to_be_visible()
     axe_check(page)
     page.goto(path + "/edit")
     axe_check(page)
@@ -50,11 +51,11 @@ def test_agenda_pages_are_accessible(new_page, create_user, sign_in, axe_check):
     page.goto(path + "/minutes")
     axe_check(page)
     page.goto("/meetings")
-    assert page.get_by_role("link", name="Konstituierende Sitzung des Smart-City-Forums").is_visible()
+    expect(page.get_by_role("link", name="Konstituierende Sitzung des Smart-City-Forums")).to_be_visible()
     axe_check(page)
     visitor = new_page()
     visitor.goto(path)
-    assert visitor.get_by_role("heading", name="TOP 2: Braunschweig-App, Handy-Parken und WLAN in der Innenstadt").is_visible()
+    expect(visitor.get_by_role("heading", name="TOP 2: Braunschweig-App, Handy-Parken und WLAN in der Innenstadt")).to_be_visible()
     axe_check(visitor)
 
 

@@ -5,6 +5,7 @@ import re
 import sqlite3
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +38,13 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     citizen.get_by_label("Fachbeirat").select_option(label="Fachbeirat Mobilität")
     citizen.get_by_label("Schlagworte").fill("parken, mobilität")
     citizen.get_by_role("button", name="Vorschau").click()
-    assert citizen.locator(".preview strong", has_text="überall").is_visible()
+    expect(citizen.locator(".preview strong", has_text="überall")).to_be_visible()
     axe_check(citizen)
     citizen.get_by_role("button", name="Veröffentlichen").click()
     citizen.wait_for_url(re.compile(r"/proposals/\d+$"))
     url = citizen.url
-    assert citizen.get_by_role("heading", name="Handy-Parken in allen Parkhäusern").is_visible()
-    assert citizen.get_by_text("Die Abstimmung ist noch nicht eröffnet").is_visible()
+    expect(citizen.get_by_role("heading", name="Handy-Parken in allen Parkhäusern")).to_be_visible()
+    expect(citizen.get_by_text("Die Abstimmung ist noch nicht eröffnet")).to_be_visible()
     axe_check(citizen)
 
     moderator = new_page()
@@ -51,7 +52,7 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     moderator.goto(url)
     moderator.get_by_label("Neuer Status").select_option(label="Abstimmung läuft")
     moderator.get_by_role("button", name="Speichern").click()
-    assert moderator.get_by_text("Die Abstimmung läuft.").is_visible()
+    expect(moderator.get_by_text("Die Abstimmung läuft.")).to_be_visible()
     axe_check(moderator)
 
     for email, choice in ((business_email, "Dafür"), (research_email, "Dagegen")):
@@ -59,14 +60,14 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
         sign_in(voter, email, pw)
         voter.goto(url)
         voter.get_by_role("button", name=choice, exact=True).click()
-        assert voter.get_by_text("Deine Stimme ist gezählt.").is_visible()
+        expect(voter.get_by_text("Deine Stimme ist gezählt.")).to_be_visible()
         assert voter.locator(".my-vote strong").inner_text() == choice
         axe_check(voter)
 
     pending = new_page()
     sign_in(pending, pending_email, pw)
     pending.goto(url)
-    assert pending.get_by_text("wartet noch auf die Verifizierung").is_visible()
+    expect(pending.get_by_text("wartet noch auf die Verifizierung")).to_be_visible()
     assert pending.get_by_role("button", name="Dafür", exact=True).count() == 0
 
     moderator.goto(url)
@@ -74,12 +75,11 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     moderator.get_by_label("Offizielle Antwort (Markdown, optional)").fill(
         "Der Fachbeirat empfiehlt die **Umsetzung** bis zum Sommer.")
     moderator.get_by_role("button", name="Speichern").click()
-    assert moderator.get_by_role("heading", name="Offizielle Antwort").is_visible()
-
+    expect(moderator.get_by_role("heading", name="Offizielle Antwort")).to_be_visible()
     citizen.goto(url)
     response = citizen.locator(".official-response")
     assert "Umsetzung" in response.inner_text()
-    assert citizen.locator(".badge", has_text="Angenommen").first.is_visible()
+    expect(citizen.locator(".badge", has_text="Angenommen").first).to_be_visible()
     votes = citizen.locator("[data-live-votes]")
     assert votes.locator('[data-votes-field="total"]').inner_text() == "2"
     table = citizen.get_by_role("table", name="Stimmen nach Gruppe")
@@ -88,10 +88,10 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     assert business_row.get_by_role("cell").all_inner_texts()[:3] == ["1", "0", "0"]
     assert research_row.get_by_role("cell").all_inner_texts()[:3] == ["0", "1", "0"]
     chart = citizen.get_by_role("img", name=re.compile("Stimmen nach Gruppe"))
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert float(chart.locator('[data-votes-bar="business.for"]').get_attribute("width").rstrip("%")) == 100
     assert float(chart.locator('[data-votes-bar="research.against"]').get_attribute("width").rstrip("%")) == 100
     axe_check(citizen)
 
     citizen.goto("/notifications")
-    assert citizen.get_by_text(re.compile("Angenommen")).first.is_visible()
+    expect(citizen.get_by_text(re.compile("Angenommen")).first).to_be_visible()

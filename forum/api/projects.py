@@ -1,0 +1,86 @@
+"""API: the public smart-city project portfolio (read-only; internal projects are not served)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..controlling import projects as svc
+from ..controlling import scoring
+from ..controlling.models import PROJECT_STATUSES, Project
+from ..errors import NotFound
+from ..extensions import db
+from . import bp
+from .helpers import BadRequest, paginate
+from .serializers import project as serialize_project
+
+
+@bp.get("/projects")
+def list_projects():
+    """Public projects by id; filters `status` and `department`."""
+    stmt = svc.public_projects()
+    status = request.args.get("status")
+    if status:
+        if status not in PROJECT_STATUSES:
+            raise BadRequest("Unbekannter Status.", "invalid_status")
+        stmt = stmt.where(Project.status == status)
+    department = request.args.get("department")
+    if department:
+        stmt = stmt.where(Project.department == department[:200])
+    page = paginate(stmt, lambda p: p)
+    catalogue = scoring.current_catalogue()
+    scores = scoring.project_scores([p.id for p in page["items"]], catalogue) if catalogue else {}
+    origins = svc.origins([p.id for p in page["items"]], current_user)
+    page["items"] = [serialize_project(p, current_user, scores.get(p.id), catalogue, origins) for p in page["items"]]
+    return jsonify(page)
+
+
+@bp.get("/projects/<int:project_id>")
+def get_project(project_id: int):
+    project = db.session.get(Project, project_id)
+    if project is None or not project.is_public:
+        raise NotFound("Dieses Projekt gibt es nicht.")
+    catalogue = scoring.current_catalogue()
+    score = scoring.subject_score(project, catalogue) if catalogue else None
+    return jsonify(serialize_project(project, current_user, score if score and score.count else None, catalogue))
+
+
+PROJECT_SCHEMA = {"type": "object", "required": ["id", "title", "status", "department", "partners", "proposals",
+                                                      "score"], "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "description_html": {"type": "string"},
+    "department": {"type": "string"}, "status": {"type": "string", "enum": list(PROJECT_STATUSES)},
+    "partners": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "kind": {"type": "string"}}}},
+    "budget_eur": {"type": "integer", "nullable": True}, "spent_eur": {"type": "integer"},
+    "start_date": {"type": "string", "format": "date", "nullable": True},
+    "end_date": {"type": "string", "format": "date", "nullable": True},
+    "milestones": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "due_date": {"type": "string", "format": "date"},
+        "done_on": {"type": "string", "format": "date", "nullable": True}}}},
+    "proposals": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string"}}}},
+    "councils": {"type": "array", "items": {"type": "object", "properties": {
+        "slug": {"type": "string"}, "name": {"type": "string"}}}},
+    "score": {"type": "object", "nullable": True, "properties": {
+        "value": {"type": "number", "description": "mean weighted score of the evaluators, 0–100"},
+        "evaluations": {"type": "integer"}, "spread": {"type": "number", "description": "standard deviation"},
+        "criteria_version": {"type": "integer"}}},
+    "updated_at": {"type": "string", "format": "date-time"}}}
+PATHS = {
+    "/projects": {"get": {
+        "summary": "Public smart-city projects", "security": [],
+        "parameters": [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
+                       {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(PROJECT_STATUSES)}},
+                       {"name": "department", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "A page of projects", "content": {"application/json": {"schema": {
+            "allOf": [{"$ref": "#/components/schemas/Page"}, {"type": "object", "properties": {
+                "items": {"type": "array", "items": PROJECT_SCHEMA}}}]}}}},
+            "400": {"$ref": "#/components/responses/Error"}},
+    }},
+    "/projects/{project_id}": {"get": {
+        "summary": "One public project", "security": [],
+        "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "The project", "content": {"application/json": {"schema": PROJECT_SCHEMA}}},
+                      "404": {"$ref": "#/components/responses/Error"}},
+    }},
+}
+

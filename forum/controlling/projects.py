@@ -1,0 +1,300 @@
+"""Project portfolio services: what a person may see, and the office's changes to projects.
+
+Every change takes the acting user, checks `can_manage_projects`, raises DomainError subclasses
+(NotAllowed, NotFound, Conflict, Invalid) and flushes; the caller commits.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..councils.models import Council
+from ..councils.visibility import council_column_visible, visible_council_filter
+from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..extensions import db
+from ..permissions import can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal
+from ..proposals.models import Proposal
+from .models import (PARTNER_KINDS, PROJECT_STATUSES, PROJECT_VISIBILITIES, Milestone, Project, ProjectCouncil,
+                     ProjectPartner, ProjectProposal)
+
+STATUS_LABELS = {"idea": _l("Idee"), "planned": _l("geplant"), "running": _l("läuft"),
+                 "done": _l("abgeschlossen"), "stopped": _l("gestoppt")}
+VISIBILITY_LABELS = {"public": _l("öffentlich"), "internal": _l("intern")}
+PARTNER_LABELS = {"business": _l("Wirtschaft"), "research": _l("Forschung"), "municipality": _l("Kommune"),
+                  "city_company": _l("städtische Gesellschaft"), "other": _l("Sonstige")}
+# Proposals in these states have been accepted and may become a project with one action.
+CONVERTIBLE_PROPOSAL_STATUSES = ("accepted", "implementing")
+EDITABLE_FIELDS = ("title", "description", "department", "status", "visibility", "budget_eur", "spent_eur",
+                   "start_date", "end_date")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def visible_projects(user, *, status: str | None = None, department: str | None = None) -> Select:
+    """A select of the projects `user` may see, newest first, optionally filtered."""
+    stmt = select(Project)
+    if not can_view_internal_projects(user):
+        stmt = stmt.where(Project.visibility == "public")
+    if status:
+        stmt = stmt.where(Project.status == status)
+    if department:
+        stmt = stmt.where(Project.department == department)
+    return stmt.order_by(Project.updated_at.desc(), Project.id.desc())
+
+
+def public_projects() -> Select:
+    """Public projects only, by id, with partners and milestones loaded alongside (API, open data)."""
+    return (select(Project).where(Project.visibility == "public").order_by(Project.id)
+            .options(selectinload(Project.partners), selectinload(Project.milestones)))
+
+
+def get_visible_project(project_id: int, user) -> Project:
+    """The project, or NotFound when it does not exist or `user` may not see it (no 403: no leaks)."""
+    project = db.session.get(Project, project_id)
+    if project is None or not can_view_project(user, project):
+        raise NotFound("Dieses Projekt gibt es nicht.")
+    return project
+
+
+def departments(user) -> list[str]:
+    """The departments of the projects `user` may see, for filters and the form's suggestions."""
+    stmt = select(Project.department).distinct().order_by(Project.department)
+    if not can_view_internal_projects(user):
+        stmt = stmt.where(Project.visibility == "public")
+    return list(db.session.scalars(stmt))
+
+
+def linked_proposals(project: Project, user) -> list[Proposal]:
+    """The proposals the project came from that `user` may see."""
+    stmt = (select(Proposal).join(ProjectProposal, ProjectProposal.proposal_id == Proposal.id)
+            .where(ProjectProposal.project_id == project.id, Proposal.status != "draft",
+                   council_column_visible(Proposal.council_id, user))
+            .order_by(Proposal.id))
+    return list(db.session.scalars(stmt))
+
+
+def linked_councils(project: Project, user) -> list[Council]:
+    """The councils the project came from that `user` may see (private ones stay hidden)."""
+    stmt = (select(Council).join(ProjectCouncil, ProjectCouncil.council_id == Council.id)
+            .where(ProjectCouncil.project_id == project.id, visible_council_filter(user))
+            .order_by(Council.name))
+    return list(db.session.scalars(stmt))
+
+
+def origins(project_ids, user) -> tuple[dict[int, list[Proposal]], dict[int, list[Council]]]:
+    """For many projects at once (two queries): the proposals and councils each came from that
+    `user` may see, as ({project id: [Proposal]}, {project id: [Council]})."""
+    proposals: dict[int, list[Proposal]] = {pid: [] for pid in project_ids}
+    councils: dict[int, list[Council]] = {pid: [] for pid in project_ids}
+    if not project_ids:
+        return proposals, councils
+    for project_id, proposal in db.session.execute(
+            select(ProjectProposal.project_id, Proposal).join(Proposal, Proposal.id == ProjectProposal.proposal_id)
+            .where(ProjectProposal.project_id.in_(project_ids), Proposal.status != "draft",
+                   council_column_visible(Proposal.council_id, user)).order_by(Proposal.id)):
+        proposals[project_id].append(proposal)
+    for project_id, council in db.session.execute(
+            select(ProjectCouncil.project_id, Council).join(Council, Council.id == ProjectCouncil.council_id)
+            .where(ProjectCouncil.project_id.in_(project_ids), visible_council_filter(user)).order_by(Council.name)):
+        councils[project_id].append(council)
+    return proposals, councils
+
+
+def projects_for_proposal(proposal: Proposal, user) -> list[Project]:
+    """The projects made from `proposal` that `user` may see (the other side of the link)."""
+    stmt = (select(Project).join(ProjectProposal, ProjectProposal.project_id == Project.id)
+            .where(ProjectProposal.proposal_id == proposal.id).order_by(Project.id))
+    if not can_view_internal_projects(user):
+        stmt = stmt.where(Project.visibility == "public")
+    return list(db.session.scalars(stmt))
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+def _require_manager(actor) -> None:
+    if not can_manage_projects(actor):
+        raise NotAllowed("Nur Vorsitz und Geschäftsführung pflegen das Projektportfolio.")
+
+
+def _clean(values: dict) -> dict:
+    """Validate project fields; Invalid names the first wrong one."""
+    out = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
+    for key in ("title", "department"):
+        if key in out:
+            out[key] = (out[key] or "").strip()
+            if not out[key]:
+                raise Invalid(f"Das Feld '{key}' darf nicht leer sein.", "missing_field")
+            if len(out[key]) > 200:
+                raise Invalid(f"Das Feld '{key}' ist zu lang.", "too_long")
+    if "description" in out:
+        out["description"] = (out["description"] or "").strip()
+        if len(out["description"]) > 20000:
+            raise Invalid("Die Beschreibung ist zu lang.", "too_long")
+    if "status" in out and out["status"] not in PROJECT_STATUSES:
+        raise Invalid("Unbekannter Status.", "invalid_status")
+    if "visibility" in out and out["visibility"] not in PROJECT_VISIBILITIES:
+        raise Invalid("Unbekannte Sichtbarkeit.", "invalid_visibility")
+    for key in ("budget_eur", "spent_eur"):
+        if key in out and out[key] is not None and (not isinstance(out[key], int) or out[key] < 0):
+            raise Invalid("Beträge müssen ganze Euro ab 0 sein.", "invalid_amount")
+    if out.get("spent_eur") is None and "spent_eur" in out:
+        out["spent_eur"] = 0
+    return out
+
+
+def _check_dates(project: Project) -> None:
+    if project.start_date and project.end_date and project.end_date < project.start_date:
+        raise Invalid("Das Ende liegt vor dem Beginn.", "invalid_dates")
+
+
+def create_project(actor, **values) -> Project:
+    """Create a project. Needs title and department; status defaults to "idea", visibility to "public"."""
+    _require_manager(actor)
+    values = _clean(values)
+    if not values.get("title") or not values.get("department"):
+        raise Invalid("Titel und verantwortliche Stelle sind Pflichtfelder.", "missing_field")
+    project = Project(created_by_id=actor.id, **values)
+    _check_dates(project)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def update_project(actor, project: Project, **values) -> Project:
+    _require_manager(actor)
+    for key, value in _clean(values).items():
+        setattr(project, key, value)
+    _check_dates(project)
+    db.session.flush()
+    return project
+
+
+def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner:
+    _require_manager(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise Invalid("Bitte gib den Namen des Partners an (höchstens 200 Zeichen).", "invalid_name")
+    if kind not in PARTNER_KINDS:
+        raise Invalid("Unbekannte Art von Partner.", "invalid_kind")
+    if any(p.name.casefold() == name.casefold() for p in project.partners):
+        raise Conflict("Dieser Partner ist schon eingetragen.", "duplicate_partner")
+    partner = ProjectPartner(name=name, kind=kind)
+    project.partners.append(partner)
+    db.session.flush()
+    return partner
+
+
+def remove_partner(actor, project: Project, partner_id: int) -> None:
+    _require_manager(actor)
+    partner = next((p for p in project.partners if p.id == partner_id), None)
+    if partner is None:
+        raise NotFound("Diesen Partner gibt es hier nicht.")
+    project.partners.remove(partner)
+    db.session.flush()
+
+
+def add_milestone(actor, project: Project, title: str, due_date: date) -> Milestone:
+    _require_manager(actor)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise Invalid("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen).", "invalid_title")
+    if not isinstance(due_date, date):
+        raise Invalid("Bitte gib ein Fälligkeitsdatum an.", "invalid_date")
+    milestone = Milestone(title=title, due_date=due_date)
+    project.milestones.append(milestone)
+    db.session.flush()
+    return milestone
+
+
+def _milestone(project: Project, milestone_id: int) -> Milestone:
+    milestone = next((m for m in project.milestones if m.id == milestone_id), None)
+    if milestone is None:
+        raise NotFound("Diesen Meilenstein gibt es hier nicht.")
+    return milestone
+
+
+def complete_milestone(actor, project: Project, milestone_id: int, on: date) -> Milestone:
+    """Mark a milestone done on `on`; marking it again reopens it."""
+    _require_manager(actor)
+    milestone = _milestone(project, milestone_id)
+    milestone.done_on = None if milestone.done_on else on
+    db.session.flush()
+    return milestone
+
+
+def remove_milestone(actor, project: Project, milestone_id: int) -> None:
+    _require_manager(actor)
+    project.milestones.remove(_milestone(project, milestone_id))
+    db.session.flush()
+
+
+def link_proposal(actor, project: Project, proposal: Proposal) -> None:
+    """Record that `project` came from `proposal` (and the proposal's council). Conflict if linked."""
+    _require_manager(actor)
+    if proposal is None or not can_view_proposal(actor, proposal) or proposal.status == "draft":
+        raise NotFound("Diesen Vorschlag gibt es nicht.")
+    if any(link.proposal_id == proposal.id for link in project.proposal_links):
+        raise Conflict("Dieser Vorschlag ist schon verknüpft.", "already_linked")
+    project.proposal_links.append(ProjectProposal(proposal_id=proposal.id))
+    if proposal.council_id and not any(link.council_id == proposal.council_id for link in project.council_links):
+        project.council_links.append(ProjectCouncil(council_id=proposal.council_id))
+    db.session.flush()
+
+
+def unlink_proposal(actor, project: Project, proposal_id: int) -> None:
+    _require_manager(actor)
+    link = next((x for x in project.proposal_links if x.proposal_id == proposal_id), None)
+    if link is None:
+        raise NotFound("Dieser Vorschlag ist nicht verknüpft.")
+    project.proposal_links.remove(link)
+    db.session.flush()
+
+
+def link_council(actor, project: Project, council: Council) -> None:
+    _require_manager(actor)
+    if council is None:
+        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+    if any(link.council_id == council.id for link in project.council_links):
+        raise Conflict("Dieser Fachbeirat ist schon verknüpft.", "already_linked")
+    project.council_links.append(ProjectCouncil(council_id=council.id))
+    db.session.flush()
+
+
+def unlink_council(actor, project: Project, council_id: int) -> None:
+    _require_manager(actor)
+    link = next((x for x in project.council_links if x.council_id == council_id), None)
+    if link is None:
+        raise NotFound("Dieser Fachbeirat ist nicht verknüpft.")
+    project.council_links.remove(link)
+    db.session.flush()
+
+
+def project_from_proposal(actor, proposal: Proposal, department: str = "Stabsstelle Digitalisierung und Smart City"
+                          ) -> Project:
+    """Turn an accepted proposal into a planned project linked both ways. A proposal from a private
+    council becomes an internal project, so its origin is not shown to outsiders. Conflict when the
+    proposal is not accepted or already has a project."""
+    _require_manager(actor)
+    if proposal is None or not can_view_proposal(actor, proposal):
+        raise NotFound("Diesen Vorschlag gibt es nicht.")
+    if proposal.status not in CONVERTIBLE_PROPOSAL_STATUSES:
+        raise Conflict("Nur angenommene Vorschläge können zum Projekt werden.", "not_accepted")
+    if db.session.scalar(select(ProjectProposal.id).where(ProjectProposal.proposal_id == proposal.id)) is not None:
+        raise Conflict("Aus diesem Vorschlag ist schon ein Projekt entstanden.", "already_project")
+    private_origin = proposal.council is not None and proposal.council.is_private
+    project = create_project(
+        actor, title=proposal.title[:200], description=proposal.body, department=department, status="planned",
+        visibility="internal" if private_origin else "public", spent_eur=0)
+    link_proposal(actor, project, proposal)
+    return project
+
+
+def search_filter(stmt: Select, q: str | None) -> Select:
+    """Case-insensitive substring search over title and department."""
+    if not q:
+        return stmt
+    pattern = f"%{q.strip()[:100]}%"
+    return stmt.where(or_(Project.title.ilike(pattern), Project.department.ilike(pattern)))

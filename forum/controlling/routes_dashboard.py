@@ -1,0 +1,166 @@
+"""The controlling dashboard and the office's queue of cooperation requests (staff only)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.forms import STAKEHOLDER_LABELS
+from ..accounts.models import User
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import can_handle_cooperation_requests, can_view_dashboard
+from . import charts, cooperation, dashboard
+from . import projects as project_svc
+from .cooperation_models import REQUEST_STATUSES
+from .forms import AssignForm, ReplyForm, RequestStatusForm
+from .routes import bp
+
+def _proposal_status_labels() -> dict:
+    return {"published": _("veröffentlicht"), "voting": _("in Abstimmung"), "accepted": _("angenommen"),
+            "rejected": _("abgelehnt"), "implementing": _("in Umsetzung"), "done": _("umgesetzt"),
+            "withdrawn": _("zurückgezogen"), "draft": _("Entwurf")}
+
+
+@bp.get("/controlling")
+@login_required
+def dashboard_page():
+    """All projects in view: status, departments, budget, milestones, scores, participation."""
+    if not can_view_dashboard(current_user):
+        abort(403)
+    filters = dashboard.Filters.from_args(request.args)
+    today = utcnow().date()
+    rows = dashboard.projects(filters)
+    status_counts = dashboard.by_status(filters)
+    department_counts = dashboard.by_department(filters)
+    budget_rows = [p for p in rows if p.budget_eur is not None]
+    catalogue, scores = dashboard.score_table(rows)
+    late, soon = dashboard.milestones(filters, today)
+    proposal_counts = dashboard.proposals_by_status()
+    votes = dashboard.vote_totals()
+    stakeholder_votes = dashboard.votes_by_stakeholder()
+    proposal_labels = _proposal_status_labels()
+    vote_labels = {"for": _("dafür"), "against": _("dagegen"), "abstain": _("Enthaltung")}
+    ranked = sorted((p for p in rows if p.id in scores), key=lambda p: -scores[p.id].mean)
+    context = {
+        "filters": filters, "projects": rows, "today": today,
+        "departments": project_svc.departments(current_user),
+        "status_counts": status_counts,
+        "status_chart": charts.bar_chart([(project_svc.STATUS_LABELS[s], [n]) for s, n in status_counts],
+                                         [_("Projekte")]),
+        "department_counts": department_counts,
+        "department_chart": charts.bar_chart([(d, [n]) for d, n in department_counts], [_("Projekte")]),
+        "budget_rows": budget_rows, "budget": dashboard.budget_totals(rows),
+        "budget_chart": charts.bar_chart([(p.title, [p.budget_eur, p.spent_eur]) for p in budget_rows],
+                                         [_("Budget"), _("ausgegeben")], fmt=charts.euro),
+        "late": late, "soon": soon, "due_soon_days": dashboard.DUE_SOON_DAYS,
+        "catalogue": catalogue, "scores": scores, "ranked": ranked,
+        "score_chart": charts.bar_chart([(p.title, [round(scores[p.id].mean, 1)]) for p in ranked],
+                                        [_("gewichtete Punkte")], fmt=lambda v: f"{v:.1f}".replace(".", ",")),
+        "proposal_counts": proposal_counts, "proposal_labels": proposal_labels,
+        "proposal_chart": charts.bar_chart([(proposal_labels[s], [n]) for s, n in proposal_counts],
+                                           [_("Vorschläge")]),
+        "votes": votes, "vote_labels": vote_labels,
+        "vote_chart": charts.bar_chart([(vote_labels[k], [v]) for k, v in votes.items()], [_("Stimmen")]),
+        "stakeholder_votes": stakeholder_votes, "stakeholder_labels": STAKEHOLDER_LABELS,
+        "stakeholder_chart": charts.bar_chart([(STAKEHOLDER_LABELS[g], v) for g, v in stakeholder_votes],
+                                              [vote_labels["for"], vote_labels["against"], vote_labels["abstain"]]),
+        "councils": dashboard.council_activity(),
+        "request_counts": dashboard.requests_by_status(),
+        "meeting_counts": dashboard.meetings_by_status(),
+        "meeting_labels": {"published": _("angekündigt"), "live": _("laufen gerade"), "ended": _("beendet"),
+                           "cancelled": _("abgesagt")},
+        "euro": charts.euro,
+    }
+    return render_template("controlling/dashboard.html", **context)
+
+
+def _require_queue_access() -> None:
+    if not can_handle_cooperation_requests(current_user):
+        abort(403)
+
+
+@bp.get("/controlling/requests")
+@login_required
+def requests_queue():
+    """The queue: new first, then in progress, answered, closed; filter by status or 'mine'."""
+    _require_queue_access()
+    status = request.args.get("status") if request.args.get("status") in REQUEST_STATUSES else None
+    mine = request.args.get("mine") == "1"
+    rows = cooperation.queue(current_user, status=status, assignee_id=current_user.id if mine else None)
+    return render_template("controlling/requests.html", requests=rows, status=status, mine=mine,
+                           statuses=REQUEST_STATUSES)
+
+
+def _request_forms(item, **forms):
+    assign_form = forms.get("assign_form") or AssignForm(assignee_id=item.assignee_id or 0)
+    assign_form.assignee_id.choices = [(0, _("niemand"))] + [(u.id, u.name) for u in cooperation.staff_members()]
+    return {"assign_form": assign_form,
+            "status_form": forms.get("status_form") or RequestStatusForm(status=item.status),
+            "reply_form": forms.get("reply_form") or ReplyForm()}
+
+
+@bp.get("/controlling/requests/<int:request_id>")
+@login_required
+def request_detail(request_id: int):
+    _require_queue_access()
+    item = cooperation.get_for_staff(current_user, request_id)
+    return render_template("controlling/request_staff.html", item=item, **_request_forms(item))
+
+
+def _back(item):
+    return redirect(url_for("controlling.request_detail", request_id=item.id))
+
+
+@bp.post("/controlling/requests/<int:request_id>/assign")
+@login_required
+def request_assign(request_id: int):
+    _require_queue_access()
+    item = cooperation.get_for_staff(current_user, request_id)
+    forms = _request_forms(item, assign_form=AssignForm())
+    if not forms["assign_form"].validate_on_submit():
+        return render_template("controlling/request_staff.html", item=item, **forms), 422
+    assignee = db.session.get(User, forms["assign_form"].assignee_id.data) if forms["assign_form"].assignee_id.data else None
+    try:
+        cooperation.assign(current_user, item, assignee)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return _back(item)
+    db.session.commit()
+    flash(_("Zuständigkeit gespeichert."), "success")
+    return _back(item)
+
+
+@bp.post("/controlling/requests/<int:request_id>/status")
+@login_required
+def request_status(request_id: int):
+    _require_queue_access()
+    item = cooperation.get_for_staff(current_user, request_id)
+    form = RequestStatusForm()
+    if not form.validate_on_submit():
+        return render_template("controlling/request_staff.html", item=item, **_request_forms(item, status_form=form)), 422
+    cooperation.set_status(current_user, item, form.status.data)
+    db.session.commit()
+    flash(_("Status gespeichert."), "success")
+    return _back(item)
+
+
+@bp.post("/controlling/requests/<int:request_id>/reply")
+@login_required
+def request_reply(request_id: int):
+    _require_queue_access()
+    item = cooperation.get_for_staff(current_user, request_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            cooperation.reply(current_user, item, form.body.data)
+        except DomainError as err:
+            db.session.rollback()
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash(_("Die Antwort ist gesendet."), "success")
+            return _back(item)
+    return render_template("controlling/request_staff.html", item=item, **_request_forms(item, reply_form=form)), 422

@@ -1,0 +1,208 @@
+"""Pages for the criteria catalogue, evaluators, scoring a project or proposal, and the ranking."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..councils.models import Council, Membership
+from ..errors import DomainError
+from ..extensions import db
+from ..permissions import (can_appoint_evaluators, can_maintain_criteria, can_score, can_view_proposal,
+                           can_view_scores)
+from ..proposals.models import Proposal
+from . import scoring
+from .forms import ActionForm, CatalogueForm, EvaluatorForm, evaluation_form
+from .models import BOARD_SLUG
+from .routes import bp, load_project
+from .scoring_models import Evaluator
+
+BLANK_ROWS = 2
+
+
+@bp.get("/criteria")
+def criteria():
+    """The catalogue anyone may read: the current version and the history of versions."""
+    version = request.args.get("version", type=int)
+    catalogues = scoring.all_catalogues()
+    shown = scoring.catalogue_by_version(version) if version else (catalogues[0] if catalogues else None)
+    if version and shown is None:
+        abort(404)
+    return render_template("controlling/criteria.html", catalogue=shown, catalogues=catalogues,
+                           can_edit=can_maintain_criteria(current_user))
+
+
+@bp.route("/criteria/edit", methods=["GET", "POST"])
+@login_required
+def edit_criteria():
+    """Change criteria or weights: publishing makes a new version; old scores keep theirs."""
+    if not can_maintain_criteria(current_user):
+        abort(403)
+    current = scoring.current_catalogue()
+    form = CatalogueForm()
+    if request.method == "GET":
+        rows = [{"name": c.name, "description": c.description, "weight": c.weight, "scale_min": c.scale_min,
+                 "scale_max": c.scale_max, "inverted": c.inverted} for c in (current.criteria if current else [])]
+        rows += [{"scale_min": 1, "scale_max": 5}] * BLANK_ROWS
+        form = CatalogueForm(data={"criteria": rows})
+    elif form.validate_on_submit():
+        specs, row_errors = [], False
+        for row in form.criteria:
+            data = row.form
+            if data.remove.data or not (data.name.data or "").strip():
+                continue
+            if data.weight.data is None:
+                data.weight.errors = list(data.weight.errors) + [_("Bitte gib ein Gewicht an.")]
+                row_errors = True
+                continue
+            specs.append(scoring.CriterionSpec(
+                name=data.name.data, weight=data.weight.data, description=data.description.data or "",
+                scale_min=data.scale_min.data if data.scale_min.data is not None else 1,
+                scale_max=data.scale_max.data if data.scale_max.data is not None else 5,
+                inverted=bool(data.inverted.data)))
+        if not row_errors:
+            try:
+                catalogue = scoring.publish_catalogue(current_user, specs, form.note.data or "")
+            except DomainError as err:
+                db.session.rollback()
+                form.form_errors.append(err.message)
+            else:
+                db.session.commit()
+                flash(_("Version %(v)s des Kriterienkatalogs ist veröffentlicht.", v=catalogue.version), "success")
+                return redirect(url_for("controlling.criteria"))
+        else:
+            form.form_errors.append(_("Bitte gib jedem Kriterium ein Gewicht."))
+    failed = request.method == "POST"
+    return render_template("controlling/criteria_form.html", form=form, current=current), (422 if failed else 200)
+
+
+def _load_subject(kind: str, subject_id: int):
+    """The project or proposal if the current user may see it, else a 404."""
+    if kind == "project":
+        return load_project(subject_id)
+    if kind == "proposal":
+        proposal = db.session.get(Proposal, subject_id)
+        if proposal is None or not can_view_proposal(current_user, proposal):
+            abort(404)
+        return proposal
+    abort(404)
+
+
+def _score_rows_by_evaluator(subject, catalogue):
+    grouped: dict[int, dict] = {}
+    for score in scoring.subject_scores_detail(subject, catalogue):
+        entry = grouped.setdefault(score.evaluator_id, {"evaluator": score.evaluator, "scores": []})
+        entry["scores"].append(score)
+    return list(grouped.values())
+
+
+@bp.route("/evaluate/<kind>/<int:subject_id>", methods=["GET", "POST"])
+@login_required
+def evaluate(kind: str, subject_id: int):
+    """Score a project or proposal against the current catalogue, and see the others' scores."""
+    subject = _load_subject(kind, subject_id)
+    if not can_view_scores(current_user):
+        abort(403)
+    catalogue = scoring.current_catalogue()
+    allowed = can_score(current_user, subject)
+    form = None
+    status = 200
+    if catalogue is not None and allowed:
+        previous = {s.criterion_id: s for s in scoring.subject_scores_detail(subject, catalogue)
+                    if s.evaluator_id == current_user.id}
+        data = {}
+        for cid, s in previous.items():
+            data[f"value_{cid}"] = str(s.value) if s.criterion.scale_max - s.criterion.scale_min <= 10 else s.value
+            data[f"why_{cid}"] = s.justification
+        form = evaluation_form(catalogue, data=None if request.method == "POST" else data)
+        if request.method == "POST":
+            if form.validate_on_submit():
+                entries = {c.id: (int(form[f"value_{c.id}"].data), form[f"why_{c.id}"].data)
+                           for c in catalogue.criteria}
+                try:
+                    result = scoring.submit_evaluation(current_user, subject, entries)
+                except DomainError as err:
+                    db.session.rollback()
+                    form.form_errors.append(err.message)
+                else:
+                    db.session.commit()
+                    flash(_("Deine Bewertung ist gespeichert: %(score)s von 100 Punkten.",
+                            score=f"{result:.1f}".replace(".", ",")), "success")
+                    return redirect(url_for("controlling.evaluate", kind=kind, subject_id=subject.id))
+            status = 422
+    elif request.method == "POST":
+        abort(403)
+    summary = scoring.subject_score(subject, catalogue) if catalogue else None
+    return render_template("controlling/evaluate.html", kind=kind, subject=subject, catalogue=catalogue, form=form,
+                           summary=summary, can_score=allowed, weighted=dict(summary.evaluations) if summary else {},
+                           by_evaluator=_score_rows_by_evaluator(subject, catalogue) if catalogue else []), status
+
+
+@bp.get("/controlling/ranking")
+@login_required
+def ranking():
+    """Projects and proposals by weighted score for one catalogue version (default: current)."""
+    if not can_view_scores(current_user):
+        abort(403)
+    catalogues = scoring.all_catalogues()
+    version = request.args.get("version", type=int)
+    catalogue = scoring.catalogue_by_version(version) if version else (catalogues[0] if catalogues else None)
+    if version and catalogue is None:
+        abort(404)
+    projects = scoring.ranking("project", catalogue, current_user) if catalogue else []
+    proposals = scoring.ranking("proposal", catalogue, current_user) if catalogue else []
+    return render_template("controlling/ranking.html", catalogue=catalogue, catalogues=catalogues,
+                           projects=projects, proposals=proposals,
+                           evaluations=scoring.evaluation_counts(catalogue) if catalogue else 0)
+
+
+def _implicit_evaluators() -> list[tuple[User, str]]:
+    """Council moderators and Smart-City-Board members, who are evaluators without appointment."""
+    rows = db.session.execute(
+        select(User, Council.name, Council.slug, Membership.role).join(Membership, Membership.user_id == User.id)
+        .join(Council, Council.id == Membership.council_id)
+        .where((Membership.role == "moderator") | (Council.slug == BOARD_SLUG)).order_by(User.name, Council.name))
+    found: dict[int, tuple[User, list[str]]] = {}
+    for user, council_name, slug, role in rows:
+        reason = _("Smart-City-Board") if slug == BOARD_SLUG else _("Moderation: %(c)s", c=council_name)
+        found.setdefault(user.id, (user, []))[1].append(reason)
+    return [(user, ", ".join(reasons)) for user, reasons in found.values()]
+
+
+@bp.route("/controlling/evaluators", methods=["GET", "POST"])
+@login_required
+def evaluators():
+    """Appoint evaluators (chair, managing director); lists appointed and implicit ones."""
+    if not can_appoint_evaluators(current_user):
+        abort(403)
+    form = EvaluatorForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is None:
+            form.email.errors = list(form.email.errors) + [_("Unter dieser Adresse ist niemand registriert.")]
+        elif db.session.scalar(select(Evaluator.id).where(Evaluator.user_id == user.id)) is not None:
+            form.email.errors = list(form.email.errors) + [_("Diese Person ist schon benannt.")]
+        else:
+            db.session.add(Evaluator(user_id=user.id, appointed_by_id=current_user.id))
+            db.session.commit()
+            flash(_("%(name)s ist jetzt als Bewerter*in benannt.", name=user.name), "success")
+            return redirect(url_for("controlling.evaluators"))
+    appointed = db.session.scalars(select(Evaluator).join(User, User.id == Evaluator.user_id).order_by(User.name)).all()
+    return render_template("controlling/evaluators.html", form=form, appointed=appointed,
+                           implicit=_implicit_evaluators(), action_form=ActionForm()), (422 if form.errors else 200)
+
+
+@bp.post("/controlling/evaluators/<int:evaluator_id>/remove")
+@login_required
+def remove_evaluator(evaluator_id: int):
+    if not can_appoint_evaluators(current_user):
+        abort(403)
+    evaluator = db.get_or_404(Evaluator, evaluator_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db.session.delete(evaluator)
+    db.session.commit()
+    flash(_("Die Benennung ist aufgehoben. Abgegebene Bewertungen bleiben erhalten."), "success")
+    return redirect(url_for("controlling.evaluators"))

@@ -1,0 +1,258 @@
+"""Scoring against the criteria catalogue: versions, evaluations, weighted scores, spread, ranking.
+
+The weighted score of one evaluation is Σ(weight × value normalised to its scale) / Σ weights,
+shown on 0–100. A subject's score is the mean of its evaluators' weighted scores for one catalogue
+version; the spread is their population standard deviation (and max − min). Services flush, never
+commit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..councils.visibility import council_column_visible
+from ..errors import Conflict, Invalid, NotAllowed
+from ..extensions import db
+from ..permissions import can_maintain_criteria, can_score, can_view_internal_projects
+from ..proposals.models import Proposal
+from .models import Project
+from .scoring_models import CriteriaCatalogue, Criterion, Score
+
+MAX_CRITERIA = 20
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """What the chair enters for one criterion of a new catalogue version."""
+
+    name: str
+    weight: int
+    scale_min: int = 1
+    scale_max: int = 5
+    description: str = ""
+    inverted: bool = False
+
+
+@dataclass
+class SubjectScore:
+    """The scores of one subject for one catalogue version."""
+
+    subject: object
+    evaluations: list[tuple[int, float]] = field(default_factory=list)  # (evaluator id, weighted score)
+
+    @property
+    def count(self) -> int:
+        return len(self.evaluations)
+
+    @property
+    def mean(self) -> float | None:
+        if not self.evaluations:
+            return None
+        return sum(v for _, v in self.evaluations) / len(self.evaluations)
+
+    @property
+    def std_dev(self) -> float | None:
+        """Population standard deviation of the evaluators' weighted scores (0 for one evaluator)."""
+        mean = self.mean
+        if mean is None:
+            return None
+        return math.sqrt(sum((v - mean) ** 2 for _, v in self.evaluations) / len(self.evaluations))
+
+    @property
+    def range(self) -> float | None:
+        if not self.evaluations:
+            return None
+        values = [v for _, v in self.evaluations]
+        return max(values) - min(values)
+
+
+def weighted_score(criteria, values: dict[int, int]) -> float:
+    """Σ(weight × normalised value) / Σ weights × 100 over `criteria`; every criterion needs a value."""
+    total_weight = sum(c.weight for c in criteria)
+    if total_weight == 0:
+        raise Invalid("Der Kriterienkatalog hat kein Gewicht.", "empty_catalogue")
+    return 100.0 * sum(c.weight * c.normalise(values[c.id]) for c in criteria) / total_weight
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+def current_catalogue() -> CriteriaCatalogue | None:
+    """The newest catalogue version, or None before the first one is published."""
+    return db.session.scalar(select(CriteriaCatalogue).order_by(CriteriaCatalogue.version.desc()).limit(1))
+
+
+def catalogue_by_version(version: int) -> CriteriaCatalogue | None:
+    return db.session.scalar(select(CriteriaCatalogue).where(CriteriaCatalogue.version == version))
+
+
+def all_catalogues() -> list[CriteriaCatalogue]:
+    return list(db.session.scalars(select(CriteriaCatalogue).order_by(CriteriaCatalogue.version.desc())))
+
+
+def _spec_of(criterion: Criterion) -> CriterionSpec:
+    return CriterionSpec(name=criterion.name, weight=criterion.weight, scale_min=criterion.scale_min,
+                         scale_max=criterion.scale_max, description=criterion.description,
+                         inverted=criterion.inverted)
+
+
+def _check_specs(specs: list[CriterionSpec]) -> None:
+    if not specs:
+        raise Invalid("Ein Katalog braucht mindestens ein Kriterium.", "no_criteria")
+    if len(specs) > MAX_CRITERIA:
+        raise Invalid(f"Höchstens {MAX_CRITERIA} Kriterien.", "too_many_criteria")
+    names = [s.name.strip().casefold() for s in specs]
+    if any(not n for n in names):
+        raise Invalid("Jedes Kriterium braucht einen Namen.", "missing_name")
+    if len(set(names)) != len(names):
+        raise Invalid("Jeder Kriterienname darf nur einmal vorkommen.", "duplicate_criterion")
+    for s in specs:
+        if len(s.name.strip()) > 120 or len(s.description) > 500:
+            raise Invalid("Name oder Beschreibung eines Kriteriums ist zu lang.", "too_long")
+        if not 1 <= s.weight <= 100:
+            raise Invalid(f"Das Gewicht von „{s.name}“ muss zwischen 1 und 100 liegen.", "invalid_weight")
+        if not 0 <= s.scale_min < s.scale_max <= 100:
+            raise Invalid(f"Die Skala von „{s.name}“ ist ungültig (0 ≤ von < bis ≤ 100).", "invalid_scale")
+
+
+def publish_catalogue(actor, specs: list[CriterionSpec], note: str = "") -> CriteriaCatalogue:
+    """Create the next catalogue version from `specs` (in order). Raises NotAllowed for anyone but
+    the chair or managing director, Invalid for bad criteria, Conflict when nothing changed."""
+    if not can_maintain_criteria(actor):
+        raise NotAllowed("Nur Vorsitz und Geschäftsführung pflegen den Kriterienkatalog.")
+    specs = [CriterionSpec(name=s.name.strip(), weight=s.weight, scale_min=s.scale_min, scale_max=s.scale_max,
+                           description=s.description.strip(), inverted=s.inverted) for s in specs]
+    _check_specs(specs)
+    current = current_catalogue()
+    if current is not None and [_spec_of(c) for c in current.criteria] == specs:
+        raise Conflict("Der Katalog ist unverändert; es wurde keine neue Version angelegt.", "unchanged")
+    catalogue = CriteriaCatalogue(version=(current.version + 1) if current else 1, note=note.strip()[:500],
+                                  created_by_id=actor.id)
+    catalogue.criteria = [
+        Criterion(position=i, name=s.name, description=s.description, weight=s.weight, scale_min=s.scale_min,
+                  scale_max=s.scale_max, inverted=s.inverted)
+        for i, s in enumerate(specs, start=1)
+    ]
+    db.session.add(catalogue)
+    db.session.flush()
+    return catalogue
+
+
+# --- evaluations --------------------------------------------------------------------------------
+
+def _subject_column(subject):
+    return (Score.project_id, subject.id) if isinstance(subject, Project) else (Score.proposal_id, subject.id)
+
+
+def submit_evaluation(actor, subject, entries: dict[int, tuple[int, str]]) -> float:
+    """Score every criterion of the current catalogue for `subject` (a Project or Proposal) with a
+    value and a justification; replaces the actor's earlier scores for that version. Returns the
+    actor's weighted score. NotAllowed unless `can_score`; Invalid for a missing criterion, a value
+    off the scale or an empty justification; Conflict when there is no catalogue yet."""
+    if not can_score(actor, subject):
+        raise NotAllowed("Du bist nicht als Bewerter*in für diesen Eintrag benannt.")
+    catalogue = current_catalogue()
+    if catalogue is None:
+        raise Conflict("Es gibt noch keinen Kriterienkatalog.", "no_catalogue")
+    values: dict[int, int] = {}
+    for criterion in catalogue.criteria:
+        if criterion.id not in entries:
+            raise Invalid(f"Bitte bewerte „{criterion.name}“.", "missing_score")
+        value, justification = entries[criterion.id]
+        if isinstance(value, bool) or not isinstance(value, int) or not criterion.scale_min <= value <= criterion.scale_max:
+            raise Invalid(f"„{criterion.name}“: Der Wert muss zwischen {criterion.scale_min} und "
+                          f"{criterion.scale_max} liegen.", "value_off_scale")
+        justification = (justification or "").strip()
+        if not justification:
+            raise Invalid(f"„{criterion.name}“: Bitte begründe deine Bewertung.", "missing_justification")
+        if len(justification) > 2000:
+            raise Invalid(f"„{criterion.name}“: Die Begründung ist zu lang.", "too_long")
+        values[criterion.id] = value
+        entries[criterion.id] = (value, justification)
+    column, subject_id = _subject_column(subject)
+    existing = {s.criterion_id: s for s in db.session.scalars(
+        select(Score).where(Score.evaluator_id == actor.id, Score.catalogue_id == catalogue.id, column == subject_id))}
+    for criterion in catalogue.criteria:
+        value, justification = entries[criterion.id]
+        score = existing.get(criterion.id)
+        if score is None:
+            score = Score(evaluator_id=actor.id, catalogue_id=catalogue.id, criterion_id=criterion.id)
+            if isinstance(subject, Project):
+                score.project_id = subject.id
+            else:
+                score.proposal_id = subject.id
+            db.session.add(score)
+        score.value, score.justification = value, justification
+    db.session.flush()
+    return weighted_score(catalogue.criteria, values)
+
+
+def _evaluations(catalogue: CriteriaCatalogue, column, subject_ids=None) -> dict[int, list[tuple[int, float]]]:
+    """{subject id: [(evaluator id, weighted score)]} for complete evaluations in `catalogue`."""
+    criteria = {c.id: c for c in catalogue.criteria}
+    stmt = select(column, Score.evaluator_id, Score.criterion_id, Score.value).where(
+        Score.catalogue_id == catalogue.id, column.is_not(None))
+    if subject_ids is not None:
+        stmt = stmt.where(column.in_(subject_ids))
+    collected: dict[tuple[int, int], dict[int, int]] = {}
+    for subject_id, evaluator_id, criterion_id, value in db.session.execute(stmt):
+        collected.setdefault((subject_id, evaluator_id), {})[criterion_id] = value
+    result: dict[int, list[tuple[int, float]]] = {}
+    for (subject_id, evaluator_id), values in sorted(collected.items()):
+        if set(values) == set(criteria):
+            result.setdefault(subject_id, []).append((evaluator_id, weighted_score(criteria.values(), values)))
+    return result
+
+
+def project_scores(project_ids, catalogue: CriteriaCatalogue | None = None) -> dict[int, SubjectScore]:
+    """Scores of the given projects for `catalogue` (default: the current one), in one query."""
+    catalogue = catalogue or current_catalogue()
+    if catalogue is None:
+        return {}
+    found = _evaluations(catalogue, Score.project_id, list(project_ids))
+    return {pid: SubjectScore(subject=pid, evaluations=evals) for pid, evals in found.items()}
+
+
+def subject_score(subject, catalogue: CriteriaCatalogue | None = None) -> SubjectScore:
+    catalogue = catalogue or current_catalogue()
+    if catalogue is None:
+        return SubjectScore(subject=subject)
+    column, subject_id = _subject_column(subject)
+    found = _evaluations(catalogue, column, [subject_id])
+    return SubjectScore(subject=subject, evaluations=found.get(subject_id, []))
+
+
+def subject_scores_detail(subject, catalogue: CriteriaCatalogue) -> list[Score]:
+    """Every score row of `subject` in `catalogue`, by evaluator then criterion position."""
+    column, subject_id = _subject_column(subject)
+    return list(db.session.scalars(
+        select(Score).join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Score.catalogue_id == catalogue.id, column == subject_id)
+        .order_by(Score.evaluator_id, Criterion.position)))
+
+
+def ranking(kind: str, catalogue: CriteriaCatalogue, user) -> list[SubjectScore]:
+    """Projects (`kind` "project") or proposals ("proposal") that `user` may see and that have at
+    least one complete evaluation in `catalogue`, best mean score first."""
+    if kind == "project":
+        found = _evaluations(catalogue, Score.project_id)
+        stmt = select(Project).where(Project.id.in_(list(found)))
+        if not can_view_internal_projects(user):
+            stmt = stmt.where(Project.visibility == "public")
+    else:
+        found = _evaluations(catalogue, Score.proposal_id)
+        stmt = select(Proposal).where(Proposal.id.in_(list(found)),
+                                      Proposal.status.not_in(("draft", "withdrawn")),
+                                      council_column_visible(Proposal.council_id, user))
+    subjects = db.session.scalars(stmt).all()
+    rows = [SubjectScore(subject=s, evaluations=found[s.id]) for s in subjects]
+    rows.sort(key=lambda r: (-r.mean, r.subject.title.casefold()))
+    return rows
+
+
+def evaluation_counts(catalogue: CriteriaCatalogue) -> int:
+    """How many evaluator × subject score sets exist in `catalogue` (complete or not)."""
+    project_sets = select(Score.evaluator_id, Score.project_id, Score.proposal_id).where(
+        Score.catalogue_id == catalogue.id).distinct().subquery()
+    return db.session.scalar(select(func.count()).select_from(project_sets)) or 0
