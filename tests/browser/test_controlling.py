@@ -63,8 +63,8 @@ def test_score_a_project_and_read_the_dashboard(new_page, sign_in, axe_check):
     page.get_by_label("Status", exact=True).select_option(label="läuft")
     page.get_by_role("button", name="Filtern").click()
     budget = page.get_by_role("table", name="Budget und Ausgaben je Projekt")
-    assert budget.get_by_role("row").filter(has_text="Braunschweig-App").count() == 1
-    assert budget.get_by_role("row").filter(has_text="Handy-Parken").count() == 0
+    expect(budget.get_by_role("row").filter(has_text="Handy-Parken")).to_have_count(0)  # waits for the filtered page
+    expect(budget.get_by_role("row").filter(has_text="Braunschweig-App")).to_have_count(1)
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Filtern").is_visible()
     expect(page.get_by_role("img", name=re.compile("Budget und Ausgaben je Projekt"))).to_be_visible()
@@ -85,8 +85,8 @@ def test_chair_changes_a_weight_and_the_ranking_moves_to_the_new_version(new_pag
     expect(page.get_by_text("Nach Kriterienkatalog Version 2: 0 Bewertungen.")).to_be_visible()
     page.get_by_label("Katalogversion").select_option(label="Version 1")
     page.get_by_role("button", name="Anzeigen").click()
-    assert page.get_by_role("table", name="Projekte nach Punkten").get_by_role("row").filter(
-        has_text="Open-Data-Plattform").count() == 1
+    expect(page.get_by_role("table", name="Projekte nach Punkten").get_by_role("row").filter(
+        has_text="Open-Data-Plattform")).to_have_count(1)
     axe_check(page)
 
 

@@ -105,5 +105,5 @@ def test_request_declined_with_reason(new_page, create_user, sign_in, axe_check)
     sign_in(organisation, org_email, org_pw)
     organisation.goto(f"/councils/{slug}")
     expect(organisation.get_by_text("wird noch von der Geschäftsführung geprüft")).to_be_visible()
-    assert organisation.get_by_role("button", name="Beitritt anfragen").count() == 0
+    expect(organisation.get_by_role("button", name="Beitritt anfragen")).to_have_count(0)
     axe_check(organisation)

@@ -74,7 +74,7 @@ def test_participant_follows_the_current_item_live(new_page, create_user, sign_i
     sign_in(participant, email, password)
     participant.goto(path)
     participant.wait_for_load_state("networkidle")
-    assert participant.locator("[aria-current='step']").count() == 0
+    expect(participant.locator("[aria-current='step']")).to_have_count(0)
     assert participant.locator("[data-agenda-timer]").is_hidden()
 
     director.get_by_role("button", name="Sitzung starten mit TOP 1").click()

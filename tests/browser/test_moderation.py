@@ -4,6 +4,7 @@ pages reached; the footer links the privacy notice and the imprint."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +49,9 @@ def test_report_hide_restore(new_page, create_user, sign_in, axe_check):
 
     reader.goto(url)
     assert reader.get_by_text(PLACEHOLDER).is_visible()
-    assert reader.get_by_text("Ein Text, der gemeldet wird.").count() == 0
+    expect(reader.get_by_text("Ein Text, der gemeldet wird.")).to_have_count(0)
     reader.goto("/proposals")
-    assert reader.get_by_text("WLAN in der Innenstadt für alle").count() == 0
-
+    expect(reader.get_by_text("WLAN in der Innenstadt für alle")).to_have_count(0)
     author.goto("/notifications")
     assert author.get_by_text("Werbung ist hier nicht erlaubt.").is_visible()
 
@@ -62,8 +62,7 @@ def test_report_hide_restore(new_page, create_user, sign_in, axe_check):
 
     reader.goto(url)
     assert reader.get_by_text("Ein Text, der gemeldet wird.").is_visible()
-    assert reader.get_by_text(PLACEHOLDER).count() == 0
-
+    expect(reader.get_by_text(PLACEHOLDER)).to_have_count(0)
     director.goto("/audit")
     assert director.get_by_role("cell", name="content.hide").is_visible()
     assert director.get_by_role("cell", name="content.restore").is_visible()

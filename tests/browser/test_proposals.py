@@ -68,8 +68,7 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     sign_in(pending, pending_email, pw)
     pending.goto(url)
     expect(pending.get_by_text("wartet noch auf die Verifizierung")).to_be_visible()
-    assert pending.get_by_role("button", name="Dafür", exact=True).count() == 0
-
+    expect(pending.get_by_role("button", name="Dafür", exact=True)).to_have_count(0)
     moderator.goto(url)
     moderator.get_by_label("Neuer Status").select_option(label="Angenommen")
     moderator.get_by_label("Offizielle Antwort (Markdown, optional)").fill(
