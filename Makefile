@@ -32,7 +32,8 @@ test-fast: install
 
 ## translations: refresh the English catalogue from the German msgids and compile it
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o forum/translations/messages.pot .
+	# --ignore-dirs: Babel's default also skips directories starting with "_" (templates/_macros/)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs '.* __pycache__' -o forum/translations/messages.pot .
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d forum/translations
 

@@ -42,6 +42,11 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_HEADERS_ENABLED = True
+    # Limits fail open when their storage is down; login fails closed (forum/ops/ratelimit.py).
+    RATELIMIT_SWALLOW_ERRORS = True
+    METRICS_TOKEN: str | None = None
+    METRICS_PORT: int | None = None
+    METRICS_HOST = "127.0.0.1"
     SOCKETIO_ASYNC_MODE = "threading"
     MESSAGE_QUEUE = None
     ALLOWED_ORIGINS: list[str] | None = None
@@ -68,6 +73,13 @@ class Config:
         cfg.SQLALCHEMY_DATABASE_URI = env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
         cfg.MESSAGE_QUEUE = env.get("FORUM_MESSAGE_QUEUE") or None
         cfg.RATELIMIT_STORAGE_URI = env.get("FORUM_RATELIMIT_STORAGE_URL") or "memory://"
+        if cfg.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            # A dead Redis must cost a request a moment, not a hung socket.
+            cfg.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        cfg.METRICS_TOKEN = env.get("FORUM_METRICS_TOKEN") or None
+        metrics_port = env.get("FORUM_METRICS_PORT", "").strip()
+        cfg.METRICS_PORT = int(metrics_port) if metrics_port else None
+        cfg.METRICS_HOST = env.get("FORUM_METRICS_HOST", "").strip() or cls.METRICS_HOST
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None

@@ -25,7 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, errors, i18n, mail, security
+    from . import database, errors, i18n, mail, ops, security
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -51,6 +51,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     security.init_app(app)
     mail.init_app(app)
+    ops.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
     _register_models()

@@ -26,6 +26,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(serve_command)
+    from .ops.cli import COMMANDS as ops_commands
+
+    for command in ops_commands:
+        app.cli.add_command(command)
 
 
 @click.command("create-user")

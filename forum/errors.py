@@ -43,16 +43,21 @@ class Invalid(DomainError):
     code, status = "invalid", 422
 
 
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; it is translated when shown (see error_response)."""
+    return message
+
+
 MESSAGES = {
-    400: ("bad_request", "Die Anfrage ist ungültig."),
-    401: ("unauthorized", "Bitte melde dich an."),
-    403: ("forbidden", "Dafür fehlt dir die Berechtigung."),
-    404: ("not_found", "Diese Seite gibt es nicht."),
-    405: ("method_not_allowed", "Diese Methode ist hier nicht erlaubt."),
-    413: ("too_large", "Die Anfrage ist zu groß."),
-    429: ("rate_limited", "Zu viele Anfragen. Bitte warte einen Moment und versuche es erneut."),
-    500: ("server_error", "Ein interner Fehler ist aufgetreten. Wir kümmern uns darum."),
-    503: ("unavailable", "Der Dienst ist gerade nicht erreichbar. Bitte versuche es gleich noch einmal."),
+    400: ("bad_request", N_("Die Anfrage ist ungültig.")),
+    401: ("unauthorized", N_("Bitte melde dich an.")),
+    403: ("forbidden", N_("Dafür fehlt dir die Berechtigung.")),
+    404: ("not_found", N_("Diese Seite gibt es nicht.")),
+    405: ("method_not_allowed", N_("Diese Methode ist hier nicht erlaubt.")),
+    413: ("too_large", N_("Die Anfrage ist zu groß.")),
+    429: ("rate_limited", N_("Zu viele Anfragen. Bitte warte einen Moment und versuche es erneut.")),
+    500: ("server_error", N_("Ein interner Fehler ist aufgetreten. Wir kümmern uns darum.")),
+    503: ("unavailable", N_("Der Dienst ist gerade nicht erreichbar. Bitte versuche es gleich noch einmal.")),
 }
 
 
@@ -61,7 +66,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str | None = None, message: str | None = None):
-    default_code, default_message = MESSAGES.get(status, ("error", "Fehler"))
+    default_code, default_message = MESSAGES.get(status, ("error", N_("Fehler")))
     code = code or default_code
     message = message or _(default_message)
     if wants_json():
@@ -92,9 +97,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_down(err):
-        log.error("database error on %s %s: %s", request.method, request.path, err.__class__.__name__)
+        from .ops.outage import database_down_response
+
         _safe_rollback()
-        return error_response(503, "database_unavailable")
+        return database_down_response(err)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

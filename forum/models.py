@@ -9,3 +9,4 @@ from .live.models import LiveMessage  # noqa: F401
 from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartner, ProjectProposal  # noqa: F401
 from .controlling.scoring_models import CriteriaCatalogue, Criterion, Evaluator, Score  # noqa: F401
 from .controlling.cooperation_models import CooperationReply, CooperationRequest  # noqa: F401
+from .ops.ledger import AccountDeletion  # noqa: F401

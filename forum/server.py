@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import sys
 
 from flask import Flask
 
@@ -31,15 +32,34 @@ def make_server(app: Flask, host: str, port: int):
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    import gevent
+    """Serve until SIGTERM/SIGINT; then stop accepting and give running requests 5 s to finish.
 
+    Request logs go to stdout as JSON lines, everything else to stderr. With
+    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py)."""
+    import gevent
+    from gevent import pywsgi
+
+    from .ops.metrics import wsgi_app as metrics_wsgi_app
+    from .ops.requestlog import configure_stdout_logging
+
+    configure_stdout_logging()
     server = make_server(app, host, port)
+    servers = [server]
+    metrics_port = app.config.get("METRICS_PORT")
+    if metrics_port:
+        metrics_host = app.config.get("METRICS_HOST") or "127.0.0.1"
+        metrics_server = pywsgi.WSGIServer((metrics_host, int(metrics_port)), metrics_wsgi_app(app),
+                                           log=None, error_log=log)
+        metrics_server.start()
+        servers.append(metrics_server)
+        print(f"Metriken auf http://{metrics_host}:{metrics_port}/metrics", file=sys.stderr, flush=True)
 
     def _stop(*_args):
         log.info("stopping")
-        gevent.spawn(server.stop, timeout=5)
+        for each in servers:
+            gevent.spawn(each.stop, timeout=5)
 
     gevent.signal_handler(signal.SIGTERM, _stop)
     gevent.signal_handler(signal.SIGINT, _stop)
-    print(f"Smart-City-Forum läuft auf http://{host}:{port}/", flush=True)
+    print(f"Smart-City-Forum läuft auf http://{host}:{port}/", file=sys.stderr, flush=True)
     server.serve_forever()

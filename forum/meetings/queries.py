@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
@@ -41,7 +42,7 @@ def get_visible_meeting(meeting_id: int, user) -> Meeting:
     """The meeting if `user` may see it; NotFound (404) otherwise: never reveal a private one."""
     meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
     if meeting is None or not can_view_meeting(user, meeting):
-        raise NotFound("Diese Sitzung gibt es nicht.", "meeting_not_found")
+        raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
     return meeting
 
 

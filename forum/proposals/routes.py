@@ -91,7 +91,7 @@ def _chosen_council(slug: str | None) -> Council | None:
         return None
     council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
     if council is None:
-        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
     return council
 
 

@@ -2,7 +2,7 @@
 hidden_* columns on content, users.suspended_until
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30 03:38:04.111870
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

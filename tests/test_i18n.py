@@ -1,0 +1,178 @@
+"""The English catalogue is complete, compiled, consistent, and really used.
+
+German is the default language and the msgids are German. Every msgid that `make translations`
+extracts (babel.cfg, keywords as in the Makefile) must have an English translation in
+forum/translations/en/LC_MESSAGES/messages.po, and the committed messages.mo must be compiled
+from exactly that .po.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "forum" / "translations"
+PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}  # the Makefile runs `pybabel extract -F babel.cfg -k _l`
+# and passes --ignore-dirs '.* __pycache__': Babel's default would also skip "_" directories
+# such as templates/_macros/.
+IGNORE_DIRS = (".*", "__pycache__")
+GETTEXT_CALL = re.compile(r"(?<![\w.])(?:_|_l|gettext|ngettext|lazy_gettext|N_)\(\s*[\"']")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+HINT = "run `make translations` and translate them in forum/translations/en/LC_MESSAGES/messages.po"
+
+
+def _keep_directory(dirpath: str) -> bool:
+    name = os.path.basename(dirpath)
+    return not any(fnmatch.fnmatch(name, pattern) for pattern in IGNORE_DIRS)
+
+
+def _forms(value) -> list[str]:
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+def _translated(message) -> bool:
+    return not message.fuzzy and all(form and form.strip() for form in _forms(message.string))
+
+
+@pytest.fixture(scope="module")
+def po_catalog():
+    with PO.open("rb") as fh:
+        return read_po(fh)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, list[str]]:
+    """msgid (the singular for plurals) → where it occurs, extracted like `make translations`."""
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found: dict[str, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True,
+            directory_filter=_keep_directory):
+        msgid = message[0] if isinstance(message, (tuple, list)) else message
+        if msgid:
+            found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def test_extraction_covers_templates_and_python(extracted):
+    """Every template and module that calls gettext contributes msgids: no directory is skipped."""
+    places = {place.split(":")[0] for places in extracted.values() for place in places}
+    sources = sorted((ROOT / "templates").rglob("*.html")) + sorted((ROOT / "forum").rglob("*.py"))
+    skipped = [str(path.relative_to(ROOT)) for path in sources
+               if GETTEXT_CALL.search(path.read_text(encoding="utf-8"))
+               and str(path.relative_to(ROOT)) not in places]
+    assert not skipped, f"files with translatable strings that extraction missed (check babel.cfg and the Makefile): {skipped}"
+    assert "Registrieren" in extracted  # lazy_gettext (_l) in forms and gettext in templates
+    assert "Bitte prüfe deine Eingaben" in extracted  # templates/_macros/
+
+
+def test_every_extracted_msgid_has_an_english_translation(extracted, po_catalog):
+    missing = []
+    for msgid, places in sorted(extracted.items()):
+        message = po_catalog.get(msgid)
+        if message is None or not _translated(message):
+            missing.append(f"  {msgid!r}  ({places[0]})")
+    assert not missing, (f"{len(missing)} msgid(s) without a (non-fuzzy) English translation; {HINT}:\n"
+                         + "\n".join(missing))
+
+
+def test_no_fuzzy_or_empty_entries_in_the_catalogue(po_catalog):
+    bad = [message.id for message in po_catalog if message.id and not _translated(message)]
+    assert not bad, f"fuzzy or untranslated entries in messages.po; {HINT}: {bad}"
+
+
+def test_plural_entries_keep_their_plural_forms(po_catalog):
+    for message in po_catalog:
+        if message.id and message.pluralizable:
+            assert len(_forms(message.string)) == po_catalog.num_plurals, message.id
+
+
+def test_placeholders_match(po_catalog):
+    mismatched = []
+    for message in po_catalog:
+        if not message.id:
+            continue
+        ids = _forms(message.id)
+        wanted = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for form in _forms(message.string):
+            if form and set(PLACEHOLDER.findall(form)) != wanted:
+                mismatched.append(f"  {ids[0]!r} → {form!r}")
+    assert not mismatched, "placeholders differ between msgid and translation:\n" + "\n".join(mismatched)
+
+
+def test_committed_mo_matches_po(po_catalog):
+    assert MO.exists(), "messages.mo is missing: run `pybabel compile -d forum/translations`"
+    with MO.open("rb") as fh:
+        mo_catalog = read_mo(fh)
+
+    def mapping(catalog, *, from_po: bool):
+        result = {}
+        for message in catalog:
+            if not message.id or (from_po and not _translated(message)):
+                continue
+            key = tuple(_forms(message.id)) if message.pluralizable else message.id
+            result[key] = tuple(_forms(message.string)) if message.pluralizable else message.string
+        return result
+
+    po_map, mo_map = mapping(po_catalog, from_po=True), mapping(mo_catalog, from_po=False)
+    stale = sorted(str(k) for k in po_map.keys() ^ mo_map.keys())
+    stale += sorted(str(k) for k in po_map.keys() & mo_map.keys() if po_map[k] != mo_map[k])
+    assert not stale, ("messages.mo does not match messages.po; run `pybabel compile -d forum/translations` "
+                       f"and commit it: {stale[:20]}")
+
+
+GERMAN_NAVIGATION = ("Fachbeiräte", "Vorschläge", "Sitzungen", "Anmelden", "Registrieren",
+                     "Zum Inhalt springen", "Hauptnavigation")
+
+
+@pytest.fixture
+def english(client):
+    response = client.post("/language", data={"lang": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+def _assert_no_german_navigation(page: str):
+    found = [word for word in GERMAN_NAVIGATION if word in page]
+    assert not found, f"German navigation words on an English page: {found}"
+
+
+def test_english_home_page_is_english(english):
+    page = english.get("/").get_data(as_text=True)
+    assert 'lang="en"' in page
+    for text in ("Register", "Sign in", "Advisory councils", "Proposals", "Meetings", "Skip to content"):
+        assert text in page
+    _assert_no_german_navigation(page)
+
+
+def test_english_register_page_is_english(english):
+    page = english.get("/register").get_data(as_text=True)
+    for text in ("Register", "Email address", "Password (at least 8 characters)", "I am registering as",
+                 "Citizen", "Club or association", "Already registered?"):
+        assert text in page
+    assert "Passwort" not in page and "E-Mail-Adresse" not in page
+    _assert_no_german_navigation(page)
+
+
+def test_english_error_page_is_english(english):
+    response = english.get("/gibt-es-nicht")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Not found" in page and "This page does not exist." in page
+    _assert_no_german_navigation(page)
+
+
+def test_german_stays_the_default(client):
+    page = client.get("/register").get_data(as_text=True)
+    assert 'lang="de"' in page and "Registrieren" in page and "E-Mail-Adresse" in page
