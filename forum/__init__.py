@@ -38,6 +38,9 @@ def create_app(config: object | None = None) -> Flask:
     _init_login(app, login_manager)
     from .live import init_app as init_live, queue_channel
 
+    # Flask-SocketIO keeps the previous app's queue manager in server_options when the next app has
+    # no queue (several apps in one process: tests, CLI); drop it so every app gets its own.
+    socketio.server_options.pop("client_manager", None)
     # cors_allowed_origins: None is Engine.IO's "same origin only"; [] would switch the check off.
     socketio.init_app(
         app,

@@ -134,3 +134,20 @@ def test_deletion_ends_the_browser_session(client, login, person):
     client.post("/profile/delete", data={"password": PASSWORD})
     assert client.get("/profile").status_code == 302
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_export_and_deletion_cover_cooperation_requests(app, client, api_token, person):
+    from forum.controlling.cooperation import submit_request
+    from forum.controlling.cooperation_models import CooperationRequest
+
+    with app.test_request_context():
+        submit_request(person, "open_data", ORG, "Wir möchten die Open-Data-Plattform mitgestalten.")
+        db.session.commit()
+    headers = api_token(person)
+    [request] = client.get("/api/v1/me/export", headers=headers).get_json()["cooperation_requests"]
+    assert request["message"] == "Wir möchten die Open-Data-Plattform mitgestalten."
+    person_id = person.id
+    assert client.delete("/api/v1/me", json={"password": PASSWORD}, headers=headers).status_code == 204
+    db.session.expire_all()
+    assert db.session.scalar(select(CooperationRequest)) is None
+    assert _walk_for(person_id, (NAME, EMAIL, ORG)) == []

@@ -130,3 +130,11 @@ def test_suspension_closes_the_persons_sockets_at_once(client, api_token, sio, m
     assert client.post("/api/v1/proposals", json={"title": "Neuer Vorschlag", "body": "Text"},
                        headers=headers).status_code == 403
     assert client.get(f"/api/v1/proposals/{voting.id}", headers=headers).status_code == 200  # reading stays
+
+
+def test_open_data_keeps_a_hidden_proposal_only_as_a_placeholder(client, api_token, scene):
+    moderator, author, reader, council, proposal = scene
+    _hide(client, api_token, moderator, "proposal", proposal.id)
+    for path in ("/open-data/proposals.json", "/open-data/proposals.csv"):
+        text = client.get(path).get_data(as_text=True)
+        assert SECRET not in text and "Ausgeblendeter Beitrag" in text, path
