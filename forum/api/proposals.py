@@ -27,7 +27,6 @@ from .helpers import field, json_body, page_args, paginate
 from .serializers import comment as serialize_comment
 from .serializers import revision as serialize_revision
 from .serializers import proposal as serialize_proposal
-from .serializers import votes_or_hidden
 
 PATCH_FIELDS = {"title", "body", "tags", "hide_votes", "status", "response", "voting_ends_at"}
 
@@ -43,8 +42,7 @@ def _detail(proposal: Proposal) -> dict:
     return serialize_proposal(proposal, my_vote=voting.vote_of(proposal, current_user), include_my_vote=True)
 
 
-def _vote_answer(proposal: Proposal, my_vote: str | None):
-    shown = votes_or_hidden(proposal)
+def _vote_answer(shown: dict, my_vote: str | None):
     if shown["votes_hidden"]:
         return jsonify(votes_hidden=True, my_vote=my_vote)
     return jsonify(shown["votes"])
@@ -142,21 +140,21 @@ def patch_proposal(proposal_id: int):
 @bp.put("/proposals/<int:proposal_id>/vote")
 @login_required
 def put_vote(proposal_id: int):
-    proposal = _load(proposal_id)
+    # cast_vote loads, locks and checks the proposal itself: one read, not two.
     choice = field(json_body(), "choice", max_length=10)
-    proposal = voting.cast_vote(proposal, current_user, choice)
+    shown = voting.shown_votes(voting.cast_vote(proposal_id, current_user, choice))
     db.session.commit()
-    voting.announce_votes(proposal)
-    return _vote_answer(proposal, choice)
+    voting.announce_votes(proposal_id, shown)
+    return _vote_answer(shown, choice)
 
 
 @bp.delete("/proposals/<int:proposal_id>/vote")
 @login_required
 def delete_vote(proposal_id: int):
-    proposal = voting.withdraw_vote(_load(proposal_id), current_user)
+    shown = voting.shown_votes(voting.withdraw_vote(proposal_id, current_user))
     db.session.commit()
-    voting.announce_votes(proposal)
-    return _vote_answer(proposal, None)
+    voting.announce_votes(proposal_id, shown)
+    return _vote_answer(shown, None)
 
 
 @bp.get("/proposals/<int:proposal_id>/comments")

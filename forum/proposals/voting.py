@@ -60,13 +60,14 @@ def _count(deltas: dict[str, int], choice: str, stakeholder: str, sign: int) -> 
         deltas[column] = deltas.get(column, 0) + sign
 
 
-def _load_for_vote(proposal: Proposal, voter) -> tuple[Proposal, Vote | None]:
-    """The locked proposal, then the voter's current vote.
+def _load_for_vote(proposal: Proposal | int, voter) -> tuple[Proposal, Vote | None]:
+    """The locked proposal (given as object or id: it is read afresh either way), then the voter's
+    current vote.
 
     The vote is read in its own statement *after* the lock is held: a statement that waited for a
     row lock sees the locked row's new version but the rest of its old snapshot on PostgreSQL, so a
     join in the locking query could miss a vote committed meanwhile."""
-    locked = lock_proposal(proposal.id)
+    locked = lock_proposal(proposal if isinstance(proposal, int) else proposal.id)
     if locked is None or not can_view_proposal(voter, locked):
         raise NotFound("Diesen Vorschlag gibt es nicht.")
     if not is_verified_member(voter):
@@ -80,7 +81,7 @@ def _load_for_vote(proposal: Proposal, voter) -> tuple[Proposal, Vote | None]:
     return locked, existing
 
 
-def cast_vote(proposal: Proposal, voter, choice) -> Proposal:
+def cast_vote(proposal: Proposal | int, voter, choice) -> Proposal:
     """Cast or change `voter`'s vote; returns the proposal with fresh counters.
 
     Raises Invalid (choice not for/against/abstain), NotFound (may not see it), NotAllowed
@@ -104,7 +105,7 @@ def cast_vote(proposal: Proposal, voter, choice) -> Proposal:
     return proposal
 
 
-def withdraw_vote(proposal: Proposal, voter) -> Proposal:
+def withdraw_vote(proposal: Proposal | int, voter) -> Proposal:
     """Withdraw `voter`'s vote while voting is open (no vote: nothing changes).
 
     Raises NotFound, NotAllowed or Conflict (`voting_closed`) like cast_vote."""
@@ -119,12 +120,19 @@ def withdraw_vote(proposal: Proposal, voter) -> Proposal:
     return proposal
 
 
-def announce_votes(proposal: Proposal) -> None:
-    """After commit: send the new counts to the live room `proposal:<id>` (nothing while hidden)."""
-    if not votes_visible(proposal):
+def shown_votes(proposal: Proposal) -> dict:
+    """What the vote endpoints answer and announce, taken before the commit expires the counters:
+    `{"votes": {...}, "votes_hidden": false}` or `{"votes": None, "votes_hidden": true}`."""
+    from ..api.serializers import votes_or_hidden
+
+    return votes_or_hidden(proposal)
+
+
+def announce_votes(proposal_id: int, shown: dict) -> None:
+    """After commit: send the counts (`shown_votes`, read before the commit) to the live room
+    `proposal:<id>`; nothing while they are hidden."""
+    if shown["votes_hidden"]:
         return
-    from ..api.serializers import votes as serialize_votes
     from ..live.broadcast import emit_to_room
 
-    emit_to_room(f"proposal:{proposal.id}", "votes",
-                 {"proposal_id": proposal.id, "votes": serialize_votes(proposal)})
+    emit_to_room(f"proposal:{proposal_id}", "votes", {"proposal_id": proposal_id, "votes": shown["votes"]})
