@@ -5,7 +5,10 @@ allow-list of tags and http/https/mailto links. Templates mark only this functio
 """
 from __future__ import annotations
 
+from functools import partial
+
 import bleach
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -17,9 +20,6 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "ol": ["start"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("strikethrough")
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
-)
 
 
 def _nofollow(attrs, new=False):
@@ -27,6 +27,14 @@ def _nofollow(attrs, new=False):
     if href_key in attrs:
         attrs[(None, "rel")] = "nofollow noopener ugc"
     return attrs
+
+
+# Clean and linkify in one html5lib pass (bleach's documented way; half the time of clean() then
+# linkify()): the LinkifyFilter runs on the already cleaned token stream.
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True,
+    filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"}, parse_email=False)],
+)
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -37,9 +45,7 @@ def render_markdown(text: str | None) -> Markup:
     html = _md.render(text)
     for level in (2, 1):  # page structure owns h1/h2
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
-    cleaned = _cleaner.clean(html)
-    cleaned = bleach.linkify(cleaned, callbacks=[_nofollow], skip_tags={"pre", "code"}, parse_email=False)
-    return Markup(cleaned.strip())
+    return Markup(_cleaner.clean(html).strip())
 
 
 def plain_excerpt(text: str | None, length: int = 200) -> str:
