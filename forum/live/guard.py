@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
 from ..errors import DomainError
@@ -149,6 +149,7 @@ def live_event(rate: str | None = None):
 
 
 def _run(fn, namespace, data, rate):
+    g.live_rooms = {}  # resolve_room's memo for this event (rooms.py)
     sid = request.sid
     identity = socket_session(sid)
     actor = load_actor(identity)

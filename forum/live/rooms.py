@@ -38,6 +38,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from flask import g
+
 NAMESPACE = "/live"
 MAX_ROOM_NAME = 120
 
@@ -70,9 +72,22 @@ def register_room_kind(kind: str, resolver: Callable[[str, Any], Room | None]) -
 
 
 def resolve_room(name: str, user) -> Room | None:
-    """The room `name` as `user` may see it now, or None (unknown, malformed or invisible)."""
+    """The room `name` as `user` may see it now, or None (unknown, malformed or invisible).
+
+    Within one live event (guard.py gives each its own app context and `g.live_rooms`) a room is
+    resolved once: the guard's re-check of joined rooms and the handler share the answer."""
     if not isinstance(name, str) or ":" not in name or len(name) > MAX_ROOM_NAME:
         return None
+    memo = g.get("live_rooms")
+    if memo is None:
+        return _resolve(name, user)
+    key = (name, getattr(user, "id", None))
+    if key not in memo:
+        memo[key] = _resolve(name, user)
+    return memo[key]
+
+
+def _resolve(name: str, user) -> Room | None:
     kind, key = name.split(":", 1)
     resolver = _resolvers.get(kind)
     if resolver is None or not key:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import is_postgres, utcnow
+from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_hide_live, can_post_live, is_signed_in
@@ -63,42 +65,26 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
         raise NotAllowed("Du darfst in diesem Raum nicht schreiben.", "not_allowed")
     body = clean_body(body)
     client_id = clean_client_id(client_id)
-    if client_id is not None:
-        earlier = _by_client_id(author.id, client_id)
-        if earlier is not None:
-            return _same_room(earlier, room), False
-    message = LiveMessage(room=room.name, author_id=author.id, body=body, body_html=str(render_markdown(body)),
-                          client_id=client_id, created_at=utcnow())
-    try:
-        _insert(message)
-    except IntegrityError:
-        # the same client_id raced in from another socket or process: the first one wins
-        earlier = _by_client_id(author.id, client_id) if client_id else None
-        if earlier is None:
-            raise
-        return _same_room(earlier, room), False
-    message.author = author
+    message = _insert(dict(room=room.name, author_id=author.id, body=body, body_html=str(render_markdown(body)),
+                           client_id=client_id, created_at=utcnow()))
+    if message is None:  # this author used this client_id before: the first message stands
+        return _same_room(_by_client_id(author.id, client_id), room), False
+    set_committed_value(message, "author", author)  # known already: no lazy load, nothing to flush
     from ..api.serializers import live_message
 
     emit_after_commit(room.name, "message", live_message(message))
     return message, True
 
 
-def _insert(message: LiveMessage) -> None:
-    """Insert and flush. On PostgreSQL inside a SAVEPOINT, so a unique violation leaves the caller's
-    transaction usable. Not on SQLite: pysqlite starts no transaction before the first write, so a
-    SAVEPOINT would open one of its own and its RELEASE would commit (see SQLAlchemy's notes on
-    pysqlite and SAVEPOINT). SQLite serialises writers; a violation there rolls the session back."""
-    if is_postgres():
-        with db.session.begin_nested():
-            db.session.add(message)
-        return
-    db.session.add(message)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise
+def _insert(values: dict) -> LiveMessage | None:
+    """INSERT … ON CONFLICT (author_id, client_id) DO NOTHING RETURNING: one statement whether or
+    not the client_id was used before (also when a retry races in from another socket or
+    process); None when it was. PostgreSQL and SQLite (≥ 3.35) both speak it."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (insert(LiveMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["author_id", "client_id"]).returning(LiveMessage))
+    return db.session.scalars(statement).first()
 
 
 def _same_room(message: LiveMessage, room: Room) -> LiveMessage:

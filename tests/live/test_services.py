@@ -143,22 +143,26 @@ def test_a_deleted_author_shows_as_deleted_account(make_user, make_council):
     assert live_message(stored)["author"] == {"id": None, "name": "gelöschtes Konto", "stakeholder": None}
 
 
-def test_a_duplicate_racing_past_the_lookup_returns_the_first(monkeypatch, make_user, make_council):
+def test_the_database_decides_what_is_a_duplicate(monkeypatch, make_user, make_council):
+    """No look-up before the INSERT (a retry racing in from another socket could pass it): the
+    unique (author, client_id) makes the INSERT do nothing, and only then is the first one read."""
     anna = make_user()
     council = make_council(members=[anna])
     room = council_room(council, anna)
-    first, _ = services.post_message(room, anna, "Zuerst", "race")
-    db.session.commit()
     real_lookup = services._by_client_id
     calls = []
 
-    def blind_first_time(author_id, client_id):
+    def counting_lookup(author_id, client_id):
         calls.append(client_id)
-        return None if len(calls) == 1 else real_lookup(author_id, client_id)
+        return real_lookup(author_id, client_id)
 
-    monkeypatch.setattr(services, "_by_client_id", blind_first_time)
-    again, created = services.post_message(room, anna, "Zuerst", "race")
-    assert not created and again.id == first.id
+    monkeypatch.setattr(services, "_by_client_id", counting_lookup)
+    first, created = services.post_message(room, anna, "Zuerst", "race")
+    db.session.commit()
+    assert created and calls == []
+    again, created = services.post_message(room, anna, "Nochmal", "race")
+    assert not created and again.id == first.id and again.body == "Zuerst"
+    assert calls == ["race"]
     db.session.commit()
     assert db.session.query(LiveMessage).count() == 1
 
