@@ -7,7 +7,9 @@ For each size (default 100, 500, 1,000 listeners) it measures, in the same run a
             the sender on the first), when --redis is given
 the delivery latency (sender's emit → a listener's handler) p50/p99 over every (message, listener)
 pair, lost deliveries, and the server's resident memory per connection (RSS growth / N).
-The listeners are python-socketio asyncio clients (WebSocket transport) in this one process.
+The listeners are python-socketio asyncio clients (WebSocket transport), spread over
+`--listener-procs` processes (default 2): in one process, parsing N frames per message one after
+the other became most of the measured latency.
 
     .venv/bin/python bench/live_fanout.py                       # bare vs forum, 100/500/1000
     .venv/bin/python bench/live_fanout.py --redis redis://127.0.0.1:6379/5
@@ -131,11 +133,14 @@ def token(url: str) -> str:
         return json.load(response)["token"]
 
 
-async def run_round(urls: list[str], n: int, messages: int, interval: float, sender_auth, run_id: str) -> dict:
+async def listen(urls: list[str], first: int, count: int, run_id: str) -> None:
+    """A listener process (`--listener`): connect `count` clients, print READY, collect arrival
+    times until a line arrives on stdin, then print them as JSON {seq: [perf_counter, …]}.
+    perf_counter is CLOCK_MONOTONIC on Linux: one clock for every process on the machine."""
     import socketio
 
     received: dict[int, list[float]] = defaultdict(list)
-    listeners: list = []
+    clients: list = []
 
     def on_message(data):
         now = time.perf_counter()
@@ -151,36 +156,62 @@ async def run_round(urls: list[str], n: int, messages: int, interval: float, sen
         ack = await client.call("join", {"room": ROOM, "since": 10**12}, namespace="/live", timeout=60)
         if not ack.get("ok"):
             raise RuntimeError(f"join failed: {ack}")
-        listeners.append(client)
+        clients.append(client)
 
+    for start in range(first, first + count, 25):
+        await asyncio.gather(*(connect(i) for i in range(start, min(first + count, start + 25))))
+    print("READY", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    print(json.dumps(received), flush=True)
+    await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
+
+
+async def run_round(urls: list[str], n: int, args, sender_auth, run_id: str) -> dict:
+    """N listeners spread over `--listener-procs` processes (so one client process's parsing does
+    not become the measured latency), one sender here."""
+    import socketio
+
+    procs = max(1, min(args.listener_procs, n))
     started = time.perf_counter()
-    for first in range(0, n, 50):
-        await asyncio.gather(*(connect(i) for i in range(first, min(n, first + 50))))
+    listeners = []
+    for k in range(procs):
+        first, count = k * n // procs, (k + 1) * n // procs - k * n // procs
+        listeners.append(await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--listener", ",".join(urls), str(first), str(count), run_id,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**26))
+    for proc in listeners:
+        line = await asyncio.wait_for(proc.stdout.readline(), 120)
+        if line.strip() != b"READY":
+            raise RuntimeError(f"a listener process failed to connect: {line!r}")
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(1.0)  # let the server settle before measuring memory and sending
 
     sender = socketio.AsyncClient(reconnection=False)
     await sender.connect(urls[0], namespaces=["/live"], transports=["websocket"], auth=sender_auth, wait_timeout=30)
     sent: dict[int, float] = {}
-    for seq in range(messages):
+    for seq in range(args.messages):
         sent[seq] = time.perf_counter()
         ack = await sender.call("post", {"room": ROOM, "body": f"bench-{run_id}-{seq}",
                                          "client_id": f"{run_id}-{seq}"}, namespace="/live", timeout=60)
         if not ack.get("ok"):
             raise RuntimeError(f"post failed: {ack}")
-        await asyncio.sleep(interval)
-    deadline = time.perf_counter() + 15
-    while time.perf_counter() < deadline and sum(len(v) for v in received.values()) < n * messages:
-        await asyncio.sleep(0.05)
-    latencies = sorted((t - sent[seq]) * 1000 for seq, times in received.items() for t in times)
-    result = {"clients": len(listeners), "connect_s": round(connect_seconds, 2),
-              "delivered": len(latencies), "expected": n * messages, "lost": n * messages - len(latencies)}
+        await asyncio.sleep(args.interval)
+    await asyncio.sleep(2.0)  # the last message's deliveries
+    latencies = []
+    for proc in listeners:
+        proc.stdin.write(b"stop\n")
+        await proc.stdin.drain()
+        received = json.loads(await asyncio.wait_for(proc.stdout.readline(), 60))
+        latencies += [(t - sent[int(seq)]) * 1000 for seq, times in received.items() for t in times]
+        await proc.wait()
+    latencies.sort()
+    result = {"clients": n, "listener_procs": procs, "connect_s": round(connect_seconds, 2),
+              "delivered": len(latencies), "expected": n * args.messages, "lost": n * args.messages - len(latencies)}
     if latencies:
         result.update(p50_ms=round(statistics.median(latencies), 1),
                       p99_ms=round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
                       max_ms=round(latencies[-1], 1))
     await sender.disconnect()
-    await asyncio.gather(*(c.disconnect() for c in listeners), return_exceptions=True)
     await asyncio.sleep(1.0)
     return result
 
@@ -190,7 +221,7 @@ async def measure(label: str, urls: list[str], pids: list[int], n: int, args, se
     run_id = str(uuid.uuid4().int % 10**9)
 
     async def with_memory():
-        task = asyncio.create_task(run_round(urls, n, args.messages, args.interval, sender_auth, run_id))
+        task = asyncio.create_task(run_round(urls, n, args, sender_auth, run_id))
         peak = before
         while not task.done():
             peak = max(peak, sum(rss_kib(pid) for pid in pids))
@@ -266,6 +297,12 @@ def main() -> None:
     parser.add_argument("--ports", default="8204,8205,8206", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--redis", default=None, help="Redis URL: also measure two forum processes")
     parser.add_argument("--repeat", default=1, type=int, help="run every round this many times")
+    parser.add_argument("--listener-procs", default=2, type=int,
+                        help="processes the listeners are spread over (1: all in one, as before 2026-11-30)")
+    if len(sys.argv) > 1 and sys.argv[1] == "--listener":
+        urls, first, count, run_id = sys.argv[2:6]
+        asyncio.run(listen(urls.split(","), int(first), int(count), run_id))
+        return
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     out = ROOT / "bench" / "results"
