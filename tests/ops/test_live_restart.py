@@ -157,6 +157,16 @@ def test_live_updates_resume_after_redis_returns(live_cluster):
                               allow_redirects=False, timeout=10)
         assert posted.status_code == 302
         during = next(row[0] for row in _stored(db_path) if row[2] == "waehrend")
+        # … and over the socket: stored and acknowledged (presence and rate limits fail open).
+        answer = speaker.client.call("post", {"room": f"council:{ROOM_SLUG}", "body": "Über den Socket im Ausfall",
+                                              "client_id": "socket-waehrend"}, namespace="/live", timeout=15)
+        assert answer and answer.get("ok"), answer
+        assert any(row[2] == "socket-waehrend" for row in _stored(db_path))
+        # A phone connecting now still joins and reads the room (presence is counted again later).
+        late = Discussant(servers[0].url, tokens[2], f"council:{ROOM_SLUG}", "late")
+        late.connect()
+        assert late.joined.wait(15) and late.joins == 1
+        late.close()
         assert requests.get(servers[1].url + "/healthz", timeout=10).json()["message_queue"] == "failing"
         time.sleep(3)
         redis_server.start()
