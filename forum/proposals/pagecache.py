@@ -31,12 +31,22 @@ def cache_key() -> str | None:
 
 
 def get(key: str | None) -> Markup | None:
+    """The cached content, or None when this request must render it.
+
+    When an entry has just expired, the first request to see it renders afresh while the
+    requests arriving meanwhile keep the old content for one more TTL: without that, every
+    request in flight at the moment of expiry rendered the same list at once (seen as
+    multi-second stalls under load)."""
     if key is None:
         return None
     hit = _entries.get(key)
-    if hit is None or hit[0] < time.monotonic():
+    if hit is None:
         return None
-    return hit[1]
+    now = time.monotonic()
+    if hit[0] >= now:
+        return hit[1]
+    _entries[key] = (now + _ttl(), hit[1])  # the others' stale copy while this request renders
+    return None
 
 
 def put(key: str | None, body: Markup) -> None:

@@ -332,3 +332,28 @@ def test_anonymous_list_content_is_cached_briefly(app, client, login, make_user,
         assert "Zweiter Vorschlag" in client.get("/proposals").get_data(as_text=True)
     finally:
         pagecache.clear()
+
+
+def test_expired_list_is_rendered_by_one_request_while_others_keep_the_old_one(app, monkeypatch):
+    from markupsafe import Markup
+
+    from forum.proposals import pagecache
+
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    app.config["PROPOSAL_LIST_CACHE_SECONDS"] = 2
+    try:
+        with app.test_request_context("/proposals"):
+            key = pagecache.cache_key()
+            assert pagecache.get(key) is None
+            pagecache.put(key, Markup("alt"))
+            assert pagecache.get(key) == "alt"
+            now[0] += 3  # expired
+            assert pagecache.get(key) is None  # this request renders afresh …
+            assert pagecache.get(key) == "alt"  # … the next ones meanwhile get the old content
+            pagecache.put(key, Markup("neu"))
+            assert pagecache.get(key) == "neu"
+            now[0] += 5  # the renderer failed and never put: the stale copy expires too
+            assert pagecache.get(key) is None
+    finally:
+        pagecache.clear()
