@@ -10,6 +10,7 @@ from ..accounts.models import User
 from ..councils.models import Council, Membership
 from ..errors import DomainError
 from ..extensions import db
+from ..moderation.audit import audit
 from ..permissions import (can_appoint_evaluators, can_maintain_criteria, can_score, can_view_proposal,
                            can_view_scores)
 from ..proposals.models import Proposal
@@ -186,6 +187,7 @@ def evaluators():
             form.email.errors = list(form.email.errors) + [_("Diese Person ist schon benannt.")]
         else:
             db.session.add(Evaluator(user_id=user.id, appointed_by_id=current_user.id))
+            audit(current_user, "evaluator.appoint", user)
             db.session.commit()
             flash(_("%(name)s ist jetzt als Bewerter*in benannt.", name=user.name), "success")
             return redirect(url_for("controlling.evaluators"))
@@ -202,6 +204,7 @@ def remove_evaluator(evaluator_id: int):
     evaluator = db.get_or_404(Evaluator, evaluator_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    audit(current_user, "evaluator.remove", ("user", evaluator.user_id))
     db.session.delete(evaluator)
     db.session.commit()
     flash(_("Die Benennung ist aufgehoben. Abgegebene Bewertungen bleiben erhalten."), "success")

@@ -23,7 +23,8 @@ ACTIONS = (
     "content.hide", "content.restore", "content.dismiss",
     "meeting.publish", "meeting.current_item", "meeting.cancel", "meeting.end", "meeting.minutes",
     "site_page.edit",
-    "project.create", "project.edit", "criteria.publish", "cooperation.assign", "cooperation.status",
+    "project.create", "project.edit", "criteria.publish", "evaluator.appoint", "evaluator.remove",
+    "cooperation.assign", "cooperation.status",
 )
 
 # How a model's table is named in the log.

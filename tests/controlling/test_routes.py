@@ -248,3 +248,21 @@ def test_evaluator_scores_a_proposal_and_the_ranking_shows_it(world, act_as, cat
     assert "Nach Kriterienkatalog Version 1: 1 Bewertung." in ranking
     assert client.get("/controlling/ranking?version=7").status_code == 404
     assert client.get("/evaluate/meeting/1").status_code == 404
+
+
+def test_appointing_and_removing_an_evaluator_is_audited(client, login, make_user):
+    from sqlalchemy import select
+
+    from forum.controlling.scoring_models import Evaluator
+    from forum.moderation.models import AuditEntry
+
+    director = make_user(role="managing_director")
+    expert = make_user(email="gutachterin@example.org", name="Gutachterin")
+    login(director)
+    assert client.post("/controlling/evaluators", data={"email": "gutachterin@example.org"}).status_code == 302
+    evaluator_id = db.session.scalar(select(Evaluator.id).where(Evaluator.user_id == expert.id))
+    assert client.post(f"/controlling/evaluators/{evaluator_id}/remove").status_code == 302
+    entries = db.session.execute(select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.target_type,
+                                        AuditEntry.target_id).order_by(AuditEntry.id)).all()
+    assert [tuple(e) for e in entries] == [("evaluator.appoint", director.id, "user", expert.id),
+                                           ("evaluator.remove", director.id, "user", expert.id)]
