@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 
 import pytest
 from flask.globals import _cv_app
@@ -84,6 +85,20 @@ def app_factory(tmp_path):
     return factory
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """An SQLite file with the whole schema, made once per worker; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("schema")
+    application = _make_app(folder)
+    with application.app_context():
+        _db.create_all()
+        with _db.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        _db.session.remove()
+        _db.engine.dispose()
+    return folder / "test.db"
+
+
 @pytest.fixture
 def app(tmp_path, request):
     database_url = None
@@ -91,16 +106,38 @@ def app(tmp_path, request):
         database_url = os.environ.get("FORUM_TEST_DATABASE_URL")
         if not database_url:
             pytest.skip("FORUM_TEST_DATABASE_URL is not set")
+    else:
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.db")
     application = _make_app(tmp_path, database_url)
     with application.app_context():
         if database_url:
-            _reset_postgres()
-        _db.create_all()
+            _fresh_postgres()
         yield application
         _db.session.remove()
-        if database_url:
-            _reset_postgres()
         _db.engine.dispose()
+
+
+# The schema create_all made in this worker's PostgreSQL database, as (tables, triggers): while
+# the database still has exactly that schema, emptying the tables is enough for the next test.
+_pg_schema: list = []
+
+_PG_SCHEMA = text("""
+    SELECT (SELECT string_agg(c.relname || ':' || c.relkind::text, ',' ORDER BY c.relname, c.relkind)
+              FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
+           (SELECT string_agg(t.tgname, ',' ORDER BY t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal)
+""")
+# Every table emptied, every sequence back at 1; with replication role "replica" neither foreign
+# keys nor triggers (the audit log's append-only guard) fire. One round trip.
+_PG_EMPTY = text("""
+    DO $$ DECLARE r record; BEGIN
+      SET LOCAL session_replication_role = replica;
+      FOR r IN SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' LOOP
+        EXECUTE format('DELETE FROM %I', r.relname);
+      END LOOP;
+      PERFORM setval(c.oid, 1, false) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S';
+    END $$
+""")
 
 
 def _reset_postgres():
@@ -108,6 +145,19 @@ def _reset_postgres():
     with _db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+
+
+def _fresh_postgres():
+    """An empty database with the current schema: emptied when the previous test left the schema
+    as create_all made it, rebuilt otherwise (a test that dropped the schema, ran migrations, …)."""
+    with _db.engine.begin() as conn:
+        if _pg_schema and tuple(conn.execute(_PG_SCHEMA).one()) == _pg_schema[0]:
+            conn.execute(_PG_EMPTY)
+            return
+    _reset_postgres()
+    _db.create_all()
+    with _db.engine.connect() as conn:
+        _pg_schema[:] = [tuple(conn.execute(_PG_SCHEMA).one())]
 
 
 @pytest.fixture
