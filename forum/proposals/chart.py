@@ -26,9 +26,11 @@ def percent(part: int, whole: int) -> int:
 
 
 def vote_chart(votes: dict) -> list[dict]:
-    """Rows `{group, total, segments: [{choice, count, x, width}]}` with x/width in percent of the
-    bar area; the longest bar (the group with most votes) spans 100."""
+    """Rows `{group, label, total, segments: [{choice, label, count, x, width}]}` with x/width in
+    percent of the bar area; the longest bar (the group with most votes) spans 100. Labels are
+    translated once here (the chart shows each several times)."""
     groups = votes["by_stakeholder"]
+    choice_labels = {choice: str(CHOICE_LABELS[choice]) for choice in CHOICES}
     largest = max((sum(groups[g][c] for c in CHOICES) for g in STAKEHOLDERS), default=0)
     rows = []
     for group in STAKEHOLDERS:
@@ -38,7 +40,8 @@ def vote_chart(votes: dict) -> list[dict]:
         segments = []
         for choice in CHOICES:
             width = 100 * counts[choice] / largest if largest else 0.0
-            segments.append({"choice": choice, "count": counts[choice], "x": round(x, 2), "width": round(width, 2)})
+            segments.append({"choice": choice, "label": choice_labels[choice], "count": counts[choice],
+                             "x": round(x, 2), "width": round(width, 2)})
             x += width
-        rows.append({"group": group, "total": total, "segments": segments})
+        rows.append({"group": group, "label": str(GROUP_LABELS[group]), "total": total, "segments": segments})
     return rows

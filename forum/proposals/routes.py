@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
@@ -44,8 +45,10 @@ def _template_globals(state) -> None:
 
 
 def load_visible(proposal_id: int) -> Proposal:
-    """The proposal if the current user may see it; 404 otherwise (drafts of others, private councils)."""
-    proposal = db.session.get(Proposal, proposal_id)
+    """The proposal if the current user may see it; 404 otherwise (drafts of others, private councils).
+    Its author and council come in the same query, its tags in one more (every page shows them)."""
+    proposal = db.session.get(Proposal, proposal_id, options=[
+        joinedload(Proposal.author), joinedload(Proposal.council), selectinload(Proposal.tags)])
     if proposal is None or not can_view_proposal(current_user, proposal):
         abort(404)
     return proposal
