@@ -176,3 +176,16 @@ def test_english_error_page_is_english(english):
 def test_german_stays_the_default(client):
     page = client.get("/register").get_data(as_text=True)
     assert 'lang="de"' in page and "Registrieren" in page and "E-Mail-Adresse" in page
+
+
+def test_gettext_outside_a_request_uses_the_default_language(app):
+    """CLI commands and background work translate too: in an app context without a request the
+    default language applies (no "working outside of request context"), and the catalogue works."""
+    from flask import has_request_context
+    from flask_babel import force_locale, gettext
+
+    assert not has_request_context()
+    assert gettext("Diese Seite gibt es nicht.") == "Diese Seite gibt es nicht."
+    with force_locale("en"):
+        assert gettext("Diese Seite gibt es nicht.") == "This page does not exist."
+
