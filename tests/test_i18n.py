@@ -289,3 +289,10 @@ def test_live_socket_failures_follow_the_session_language(app, login, client, ma
         assert not_an_object["error"] == {"code": "bad_request", "message": "The request must be an object."}
     finally:
         socket.disconnect(NAMESPACE)
+
+
+def test_english_report_page_names_the_kind_of_post(client, login, make_user, make_proposal):
+    proposal = make_proposal()
+    _sign_in_in_english(client, login, make_user())
+    page = client.get(f"/report/proposal/{proposal.id}").get_data(as_text=True)
+    assert "<strong>Proposal</strong>" in page and "<strong>Vorschlag</strong>" not in page
