@@ -1,13 +1,17 @@
 """Language: German by default, English selectable (kept in the session)."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 
 from .extensions import babel
 
 
 def select_locale() -> str:
+    """The session's language; the default outside a request (CLI commands, background work),
+    where messages raised as domain errors are translated too."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:

@@ -176,3 +176,123 @@ def test_english_error_page_is_english(english):
 def test_german_stays_the_default(client):
     page = client.get("/register").get_data(as_text=True)
     assert 'lang="de"' in page and "Registrieren" in page and "E-Mail-Adresse" in page
+
+
+def test_gettext_outside_a_request_uses_the_default_language(app):
+    """CLI commands and background work translate too: in an app context without a request the
+    default language applies (no "working outside of request context"), and the catalogue works."""
+    from flask import has_request_context
+    from flask_babel import force_locale, gettext
+
+    assert not has_request_context()
+    assert gettext("Diese Seite gibt es nicht.") == "Diese Seite gibt es nicht."
+    with force_locale("en"):
+        assert gettext("Diese Seite gibt es nicht.") == "This page does not exist."
+
+
+# Messages of domain errors and live-socket failures are translated when they are raised, in the
+# language of the person's session.
+
+def test_domain_errors_raised_outside_a_request(app):
+    from flask_babel import force_locale
+
+    from forum.errors import Invalid
+    from forum.proposals.services import clean_title
+
+    with pytest.raises(Invalid) as raised:
+        clean_title("")
+    assert (raised.value.code, raised.value.message) == ("title_required", "Bitte gib einen Titel an.")
+    with force_locale("en"), pytest.raises(Invalid) as raised:
+        clean_title("x" * 300)
+    assert (raised.value.code, raised.value.message) == ("too_long", "The title is too long (at most 200 characters).")
+
+
+def _sign_in_in_english(client, login, user):
+    login(user)  # signing in (and out) starts a fresh session: choose the language afterwards
+    assert client.post("/language", data={"lang": "en", "next": "/"}).status_code == 302
+    return client
+
+
+def test_english_form_error_from_a_service(client, login, make_user):
+    _sign_in_in_english(client, login, make_user())
+    response = client.post("/proposals/new", data={"title": "T", "body": "B", "tags": "zu;viel", "publish": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The tag “zu;viel” is invalid (letters, digits and hyphens, at most 40 characters)." in page
+    assert "ist ungültig" not in page
+
+
+def test_english_flash_from_a_service(client, login, make_user, make_council, make_proposal):
+    moderator = make_user()
+    proposal = make_proposal(council=make_council(moderators=[moderator]))
+    _sign_in_in_english(client, login, moderator)
+    response = client.post(f"/moderation/proposal/{proposal.id}/restore", data={"reason": "Versehen"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "This post is not hidden." in page and "nicht ausgeblendet" not in page
+
+
+def test_english_error_page_from_a_service(client, login, make_user, make_council):
+    council = make_council(join_policy="request")
+    _sign_in_in_english(client, login, make_user())
+    response = client.post(f"/councils/{council.slug}/join")
+    assert response.status_code == 409
+    assert "You join this advisory council by sending a request to join." in response.get_data(as_text=True)
+
+
+def test_json_api_errors_follow_the_session_language(client, login, make_user):
+    """A cookie session set to English gets English error messages; the codes stay the same."""
+    user = make_user()
+    german_missing = client.get("/api/v1/proposals/999999").get_json()
+    assert german_missing == {"error": {"code": "not_found", "message": "Diesen Vorschlag gibt es nicht."}}
+    _sign_in_in_english(client, login, user)
+    missing = client.get("/api/v1/proposals/999999")
+    assert missing.status_code == 404
+    assert missing.get_json() == {"error": {"code": "not_found", "message": "This proposal does not exist."}}
+    invalid = client.post("/api/v1/proposals", json={"title": "x" * 300, "body": "B"})
+    assert invalid.status_code == 422
+    assert invalid.get_json()["error"] == {"code": "too_long",
+                                           "message": "The field 'title' is too long (at most 200 characters)."}
+    bad_sort = client.get("/api/v1/proposals?sort=bunt").get_json()["error"]
+    assert bad_sort["code"] == "invalid_sort" and bad_sort["message"].startswith("Unknown sort order. Allowed: ")
+
+
+def test_api_token_requests_stay_german(app, make_user, api_token):
+    """A bearer-token request carries no session, so its messages are in the default language."""
+    headers = api_token(make_user())
+    fresh = app.test_client()  # no session cookie at all
+    response = fresh.post("/api/v1/proposals", headers=headers, json={"title": "", "body": "B"})
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {"code": "title_required", "message": "Bitte gib einen Titel an."}
+
+
+def test_live_socket_failures_follow_the_session_language(app, login, client, make_user, make_council):
+    """The acknowledgement of a failed socket event is in the language of the session the socket
+    was opened with: both failures the handlers answer themselves and domain errors of the services."""
+    from forum.extensions import socketio
+    from forum.live.models import MAX_BODY
+    from forum.live.rooms import NAMESPACE
+
+    member = make_user()
+    council = make_council(members=[member])
+    _sign_in_in_english(client, login, member)
+    socket = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=client)
+    try:
+        assert socket.is_connected(NAMESPACE)
+        missing = socket.emit("join", {"room": "council:gibt-es-nicht"}, namespace=NAMESPACE, callback=True)
+        assert missing == {"ok": False, "error": {"code": "not_found", "message": "This room does not exist."}}
+        too_long = socket.emit("post", {"room": f"council:{council.slug}", "body": "x" * (MAX_BODY + 1)},
+                               namespace=NAMESPACE, callback=True)
+        assert too_long["error"] == {"code": "too_long",
+                                     "message": f"The message is too long (at most {MAX_BODY} characters)."}
+        not_an_object = socket.emit("post", "Hallo", namespace=NAMESPACE, callback=True)
+        assert not_an_object["error"] == {"code": "bad_request", "message": "The request must be an object."}
+    finally:
+        socket.disconnect(NAMESPACE)
+
+
+def test_english_report_page_names_the_kind_of_post(client, login, make_user, make_proposal):
+    proposal = make_proposal()
+    _sign_in_in_english(client, login, make_user())
+    page = client.get(f"/report/proposal/{proposal.id}").get_data(as_text=True)
+    assert "<strong>Proposal</strong>" in page and "<strong>Vorschlag</strong>" not in page

@@ -5,6 +5,7 @@ They take models and an explicit actor, raise `DomainError`s, flush, and never c
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -31,9 +32,9 @@ def hash_password(password: str) -> str:
 
 def _check_password_rules(password: str) -> None:
     if not password or len(password) < MIN_PASSWORD:
-        raise Invalid(f"Das Passwort muss mindestens {MIN_PASSWORD} Zeichen lang sein.", "weak_password")
+        raise Invalid(_("Das Passwort muss mindestens %(min)s Zeichen lang sein.", min=MIN_PASSWORD), "weak_password")
     if len(password) > 200:
-        raise Invalid("Das Passwort ist zu lang.", "invalid_password")
+        raise Invalid(_("Das Passwort ist zu lang."), "invalid_password")
 
 
 def find_by_email(email: str) -> User | None:
@@ -50,20 +51,20 @@ def register(*, email: str, name: str, password: str, stakeholder: str, organisa
     name = (name or "").strip()
     organisation = (organisation or "").strip() or None
     if stakeholder not in STAKEHOLDERS:
-        raise Invalid("Unbekannte Gruppe.", "invalid_stakeholder")
+        raise Invalid(_("Unbekannte Gruppe."), "invalid_stakeholder")
     if role not in ROLES:
-        raise Invalid("Unbekannte Rolle.", "invalid_role")
+        raise Invalid(_("Unbekannte Rolle."), "invalid_role")
     if not name or len(name) > 120:
-        raise Invalid("Bitte gib einen Namen mit höchstens 120 Zeichen an.", "invalid_name")
+        raise Invalid(_("Bitte gib einen Namen mit höchstens 120 Zeichen an."), "invalid_name")
     if "@" not in email or len(email) > 254:
-        raise Invalid("Bitte gib eine gültige E-Mail-Adresse an.", "invalid_email")
+        raise Invalid(_("Bitte gib eine gültige E-Mail-Adresse an."), "invalid_email")
     if stakeholder in ORGANISATION_STAKEHOLDERS and not organisation:
-        raise Invalid("Bitte gib den Namen deiner Organisation an.", "organisation_required")
+        raise Invalid(_("Bitte gib den Namen deiner Organisation an."), "organisation_required")
     if organisation and len(organisation) > 200:
-        raise Invalid("Der Name der Organisation ist zu lang.", "invalid_organisation")
+        raise Invalid(_("Der Name der Organisation ist zu lang."), "invalid_organisation")
     _check_password_rules(password)
     if find_by_email(email) is not None:
-        raise Conflict("Diese E-Mail-Adresse ist bereits registriert.", "email_taken")
+        raise Conflict(_("Diese E-Mail-Adresse ist bereits registriert."), "email_taken")
     user = User(
         email=email, name=name, password_hash=hash_password(password), stakeholder=stakeholder,
         organisation=organisation if stakeholder in ORGANISATION_STAKEHOLDERS else None, role=role,
@@ -87,12 +88,12 @@ def confirm_email(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=CONFIRM_MAX_AGE)
     except SignatureExpired as exc:
-        raise Invalid("Der Bestätigungslink ist abgelaufen. Fordere einen neuen an.", "token_expired") from exc
+        raise Invalid(_("Der Bestätigungslink ist abgelaufen. Fordere einen neuen an."), "token_expired") from exc
     except BadSignature as exc:
-        raise Invalid("Der Bestätigungslink ist ungültig.", "token_invalid") from exc
+        raise Invalid(_("Der Bestätigungslink ist ungültig."), "token_invalid") from exc
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or user.email != data.get("email"):
-        raise Invalid("Der Bestätigungslink ist ungültig.", "token_invalid")
+        raise Invalid(_("Der Bestätigungslink ist ungültig."), "token_invalid")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         db.session.flush()
@@ -116,7 +117,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_name(user: User, name: str) -> None:
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise Invalid("Bitte gib einen Namen mit höchstens 120 Zeichen an.", "invalid_name")
+        raise Invalid(_("Bitte gib einen Namen mit höchstens 120 Zeichen an."), "invalid_name")
     user.name = name
     db.session.flush()
 
@@ -124,7 +125,7 @@ def change_name(user: User, name: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Raises NotAllowed for a wrong current password, Invalid for a weak new one. Ends other sessions."""
     if not check_password_hash(user.password_hash, current or ""):
-        raise NotAllowed("Das aktuelle Passwort stimmt nicht.", "wrong_password")
+        raise NotAllowed(_("Das aktuelle Passwort stimmt nicht."), "wrong_password")
     _check_password_rules(new)
     user.password_hash = hash_password(new)
     user.session_version += 1
@@ -144,12 +145,12 @@ def pending_count() -> int:
 def decide_verification(actor: User, user: User, approve: bool, note: str | None = None) -> None:
     """Verify or reject an organisation account. Raises NotAllowed or Conflict."""
     if not can_verify_organisations(actor):
-        raise NotAllowed("Nur die Geschäftsführung kann Organisationen verifizieren.")
+        raise NotAllowed(_("Nur die Geschäftsführung kann Organisationen verifizieren."))
     if not user.is_organisation:
-        raise Conflict("Nur Organisationskonten werden verifiziert.", "not_an_organisation")
+        raise Conflict(_("Nur Organisationskonten werden verifiziert."), "not_an_organisation")
     note = (note or "").strip()[:500] or None
     if not approve and not note:
-        raise Invalid("Bitte gib einen Grund für die Ablehnung an.", "reason_required")
+        raise Invalid(_("Bitte gib einen Grund für die Ablehnung an."), "reason_required")
     user.verification = "verified" if approve else "rejected"
     user.verification_note = note
     db.session.flush()

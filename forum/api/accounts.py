@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services
@@ -24,7 +25,7 @@ def create_token():
     password = field(data, "password", max_length=200)
     user = services.authenticate(email, password)
     if user is None:
-        raise BadCredentials("E-Mail-Adresse oder Passwort ist falsch.")
+        raise BadCredentials(_("E-Mail-Adresse oder Passwort ist falsch."))
     token = services.issue_token(user)
     db.session.commit()
     return jsonify(token=token), 201
@@ -35,7 +36,7 @@ def create_token():
 def revoke_current_token():
     token = g.get("api_token")
     if token is None:
-        raise DomainError("Diese Anfrage nutzt kein API-Token.", "no_token")
+        raise DomainError(_("Diese Anfrage nutzt kein API-Token."), "no_token")
     services.revoke_token(token)
     db.session.commit()
     return "", 204

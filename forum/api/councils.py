@@ -8,6 +8,7 @@ services. Moderators of a council may add and remove plain members (role `member
 from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.models import User
@@ -28,7 +29,7 @@ COUNCIL_FIELDS = {"name", "description", "visibility", "mandate", "join_policy"}
 def _only(data: dict, allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise Invalid(f"Unbekanntes Feld: {unknown[0]}", "unknown_field")
+        raise Invalid(_("Unbekanntes Feld: %(field)s", field=unknown[0]), "unknown_field")
 
 
 def _detail(council, status: int = 200):
@@ -41,7 +42,7 @@ def _detail(council, status: int = 200):
 def _managed_council(slug: str):
     council = get_visible_council_or_404(slug, current_user)
     if not can_manage_members(current_user, council):
-        raise NotAllowed("Nur die Moderation dieses Fachbeirats und die Geschäftsführung sehen das.")
+        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats und die Geschäftsführung sehen das."))
     return council
 
 
@@ -56,7 +57,7 @@ def _request_of(council, request_id: int) -> JoinRequest:
 def list_councils():
     archived = request.args.get("archived")
     if archived not in (None, "true", "false"):
-        raise BadRequest("archived muss 'true' oder 'false' sein.", "invalid_filter")
+        raise BadRequest(_("archived muss 'true' oder 'false' sein."), "invalid_filter")
     flag = None if archived is None else archived == "true"
     return jsonify(paginate(visible_councils(current_user, archived=flag), council_summary))
 
@@ -134,7 +135,7 @@ def add_member(slug: str):
     role = field(data, "role", required=False, default="member", max_length=20)
     person = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if person is None:
-        raise Invalid("Diese Person gibt es nicht.", "unknown_user")
+        raise Invalid(_("Diese Person gibt es nicht."), "unknown_user")
     membership, created = members_service.appoint(current_user, council, person, role)
     db.session.commit()
     return jsonify(council_member(person, membership)), (201 if created else 200)
@@ -145,7 +146,7 @@ def add_member(slug: str):
 def delete_member(slug: str, user_id: int):
     council = get_visible_council_or_404(slug, current_user)
     if user_id != current_user.id and not can_manage_members(current_user, council):
-        raise NotAllowed("Nur die Moderation dieses Fachbeirats und die Geschäftsführung entfernen Mitglieder.")
+        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats und die Geschäftsführung entfernen Mitglieder."))
     person = db.session.get(User, user_id) if user_id < 2**31 else None
     if person is None:
         abort(404)
@@ -178,7 +179,7 @@ def list_join_requests(slug: str):
     council = _managed_council(slug)
     status = request.args.get("status", "pending")
     if status not in (*REQUEST_STATUSES, "all"):
-        raise BadRequest("status muss pending, accepted, declined oder all sein.", "invalid_filter")
+        raise BadRequest(_("status muss pending, accepted, declined oder all sein."), "invalid_filter")
     return jsonify(paginate(queries.join_requests(council, None if status == "all" else status), join_request))
 
 
@@ -203,7 +204,7 @@ def decide_join_request(slug: str, request_id: int):
     _only(data, {"decision", "reason"})
     decision = field(data, "decision", max_length=10)
     if decision not in ("accept", "decline"):
-        raise Invalid("decision muss 'accept' oder 'decline' sein.", "invalid_decision")
+        raise Invalid(_("decision muss 'accept' oder 'decline' sein."), "invalid_decision")
     reason = field(data, "reason", required=False, default="", max_length=members_service.MESSAGE_MAX)
     members_service.decide_request(current_user, join_req, accept=decision == "accept", reason=reason)
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from ..errors import DomainError, Invalid
@@ -18,7 +19,7 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 `invalid_json`."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise BadRequest("Der Anfragekörper muss ein JSON-Objekt sein.", "invalid_json")
+        raise BadRequest(_("Der Anfragekörper muss ein JSON-Objekt sein."), "invalid_json")
     return data
 
 
@@ -27,18 +28,19 @@ def field(data: dict, name: str, kind: type | tuple = str, *, required: bool = T
     """Read one field with a type check; a clear 422 names the field when it is wrong."""
     if name not in data or data[name] is None:
         if required:
-            raise Invalid(f"Das Feld '{name}' fehlt.", "missing_field")
+            raise Invalid(_("Das Feld '%(name)s' fehlt.", name=name), "missing_field")
         return default
     value = data[name]
     if kind is int and isinstance(value, bool):
-        raise Invalid(f"Das Feld '{name}' hat den falschen Typ.", "invalid_field")
+        raise Invalid(_("Das Feld '%(name)s' hat den falschen Typ.", name=name), "invalid_field")
     if not isinstance(value, kind):
-        raise Invalid(f"Das Feld '{name}' hat den falschen Typ.", "invalid_field")
+        raise Invalid(_("Das Feld '%(name)s' hat den falschen Typ.", name=name), "invalid_field")
     if isinstance(value, str):
         if "\x00" in value:
-            raise Invalid(f"Das Feld '{name}' enthält ungültige Zeichen.", "invalid_field")
+            raise Invalid(_("Das Feld '%(name)s' enthält ungültige Zeichen.", name=name), "invalid_field")
         if max_length is not None and len(value) > max_length:
-            raise Invalid(f"Das Feld '{name}' ist zu lang (höchstens {max_length} Zeichen).", "too_long")
+            raise Invalid(_("Das Feld '%(name)s' ist zu lang (höchstens %(max)s Zeichen).", name=name, max=max_length),
+                          "too_long")
     return value
 
 
@@ -48,7 +50,7 @@ def page_args() -> tuple[int, int]:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", 20))
     except ValueError as exc:
-        raise BadRequest("page und per_page müssen ganze Zahlen sein.", "invalid_pagination") from exc
+        raise BadRequest(_("page und per_page müssen ganze Zahlen sein."), "invalid_pagination") from exc
     page = max(1, min(page, 1_000_000))
     per_page = max(1, min(per_page, current_app.config["PER_PAGE_MAX"]))
     return page, per_page

@@ -4,6 +4,7 @@ a time without one is a 422 `missing_offset`. Answers give times in UTC (`Z`).""
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..councils.visibility import get_visible_council_or_404
@@ -25,7 +26,7 @@ ITEM_FIELDS = {"title", "description", "duration_minutes", "presenter", "proposa
 def _only(data: dict, allowed: set[str]) -> dict:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise Invalid(f"Unbekanntes Feld '{unknown[0]}'.", "unknown_field")
+        raise Invalid(_("Unbekanntes Feld '%(field)s'.", field=unknown[0]), "unknown_field")
     return data
 
 
@@ -38,14 +39,14 @@ def _respond(meeting: Meeting, status: int = 200, **extra):
 def _load(meeting_id: int, check=None) -> Meeting:
     meeting = queries.get_visible_meeting(meeting_id, current_user)
     if check is not None and not check(current_user, meeting):
-        raise NotAllowed("Dafür fehlt dir die Berechtigung.")
+        raise NotAllowed(_("Dafür fehlt dir die Berechtigung."))
     return meeting
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id:
-        raise NotFound("Diesen TOP gibt es nicht.", "item_not_found")
+        raise NotFound(_("Diesen TOP gibt es nicht."), "item_not_found")
     return item
 
 
@@ -64,7 +65,7 @@ def _details(data: dict, *, partial: bool) -> dict:
 
 def _item_values(data) -> dict:
     if not isinstance(data, dict):
-        raise Invalid("Jeder TOP ist ein JSON-Objekt.", "invalid_item")
+        raise Invalid(_("Jeder TOP ist ein JSON-Objekt."), "invalid_item")
     _only(data, ITEM_FIELDS)
     values = {}
     for name, kind, limit in (("title", str, 200), ("description", str, 20000), ("presenter", str, 200),
@@ -80,10 +81,10 @@ def list_meetings():
         if request.args.get("council") else None
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
-        raise BadRequest("Unbekannter Status.", "invalid_status")
+        raise BadRequest(_("Unbekannter Status."), "invalid_status")
     upcoming = {"true": True, "false": False, None: None}.get(request.args.get("upcoming"), "bad")
     if upcoming == "bad":
-        raise BadRequest("upcoming ist true oder false.", "invalid_filter")
+        raise BadRequest(_("upcoming ist true oder false."), "invalid_filter")
     statuses = (status,) if status else ("published", "live", "ended", "cancelled")
     page = paginate(queries.meetings_query(current_user, council=council, statuses=statuses, upcoming=upcoming),
                     lambda m: m)
@@ -105,10 +106,10 @@ def create_meeting():
     if data.get("council") is not None:
         council = get_visible_council_or_404(field(data, "council", str, max_length=80), current_user)
     if not can_create_meeting(current_user, council):
-        raise NotAllowed("Du darfst hier keine Sitzung anlegen.")
+        raise NotAllowed(_("Du darfst hier keine Sitzung anlegen."))
     items = field(data, "items", list, required=False, default=[])
     if len(items) > services.MAX_ITEMS:
-        raise Invalid(f"Höchstens {services.MAX_ITEMS} TOPs.", "too_many_items")
+        raise Invalid(_("Höchstens %(max)s TOPs.", max=services.MAX_ITEMS), "too_many_items")
     item_values = [_item_values(item) for item in items]
     meeting = services.create_meeting(current_user, council=council, **_details(data, partial=False))
     for values in item_values:
@@ -226,7 +227,7 @@ def put_minutes(meeting_id: int):
     outcomes = {}
     for entry in field(data, "outcomes", list, required=False, default=[]):
         if not isinstance(entry, dict):
-            raise Invalid("Jedes Ergebnis ist ein Objekt {item_id, outcome}.", "invalid_outcome")
+            raise Invalid(_("Jedes Ergebnis ist ein Objekt {item_id, outcome}."), "invalid_outcome")
         outcomes[field(entry, "item_id", int)] = field(entry, "outcome", str, max_length=20000)
     was_live = meeting.is_live
     running.publish_minutes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..accounts.models import User
@@ -57,10 +58,10 @@ def moderation_decide(target: str, item_id: int, action: str):
 
 def _person(user_id: int) -> User:
     if not can_suspend(current_user):  # before the lookup: outsiders learn nothing about ids
-        raise NotAllowed("Sperren dürfen nur Geschäftsführung und Administration.")
+        raise NotAllowed(_("Sperren dürfen nur Geschäftsführung und Administration."))
     person = db.session.get(User, user_id)
     if person is None:
-        raise NotFound("Diese Person gibt es nicht.")
+        raise NotFound(_("Diese Person gibt es nicht."))
     return person
 
 
@@ -68,13 +69,13 @@ def _until(value) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
-        raise BadRequest("'until' muss ein Datum nach ISO 8601 sein.", "invalid_until")
+        raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until")
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), time(23, 59))
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise BadRequest("'until' muss ein Datum nach ISO 8601 sein.", "invalid_until") from exc
+        raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until") from exc
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed
@@ -112,17 +113,17 @@ def _date_arg(name: str) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(value[:10]), time())
     except ValueError as exc:
-        raise BadRequest(f"'{name}' muss ein Datum JJJJ-MM-TT sein.", "invalid_date") from exc
+        raise BadRequest(_("'%(name)s' muss ein Datum JJJJ-MM-TT sein.", name=name), "invalid_date") from exc
 
 
 @bp.get("/audit")
 @login_required
 def audit_list():
     if not can_read_audit(current_user):
-        raise NotAllowed("Das Protokoll lesen Geschäftsführung und Administration.")
+        raise NotAllowed(_("Das Protokoll lesen Geschäftsführung und Administration."))
     actor = request.args.get("actor")
     if actor is not None and not actor.isdigit():
-        raise BadRequest("'actor' muss eine Nummer sein.", "invalid_actor")
+        raise BadRequest(_("'actor' muss eine Nummer sein."), "invalid_actor")
     stmt = entries_query(action=request.args.get("action") or None, actor_id=int(actor) if actor else None,
                          target_type=request.args.get("target_type") or None,
                          date_from=_date_arg("from"), date_to=_date_arg("to"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..controlling import projects as svc
@@ -21,7 +22,7 @@ def list_projects():
     status = request.args.get("status")
     if status:
         if status not in PROJECT_STATUSES:
-            raise BadRequest("Unbekannter Status.", "invalid_status")
+            raise BadRequest(_("Unbekannter Status."), "invalid_status")
         stmt = stmt.where(Project.status == status)
     department = request.args.get("department")
     if department:
@@ -38,7 +39,7 @@ def list_projects():
 def get_project(project_id: int):
     project = db.session.get(Project, project_id)
     if project is None or not project.is_public:
-        raise NotFound("Dieses Projekt gibt es nicht.")
+        raise NotFound(_("Dieses Projekt gibt es nicht."))
     catalogue = scoring.current_catalogue()
     score = scoring.subject_score(project, catalogue) if catalogue else None
     return jsonify(serialize_project(project, current_user, score if score and score.count else None, catalogue))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ PATCH_FIELDS = {"title", "body", "tags", "hide_votes", "status", "response", "vo
 def _load(proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not can_view_proposal(current_user, proposal):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     return proposal
 
 
@@ -54,7 +55,7 @@ def _council_from(data: dict) -> Council | None:
         return None
     council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
     if council is None:
-        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
     return council
 
 
@@ -65,7 +66,8 @@ def _datetime_from(data: dict, name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise Invalid(f"Das Feld '{name}' braucht eine Zeit im Format ISO 8601.", "invalid_field") from exc
+        raise Invalid(_("Das Feld '%(name)s' braucht eine Zeit im Format ISO 8601.", name=name),
+                      "invalid_field") from exc
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
@@ -114,9 +116,9 @@ def patch_proposal(proposal_id: int):
     data = json_body()
     unknown = sorted(set(data) - PATCH_FIELDS)
     if unknown:
-        raise Invalid(f"Unbekannte Felder: {', '.join(unknown)}.", "unknown_field")
+        raise Invalid(_("Unbekannte Felder: %(fields)s.", fields=', '.join(unknown)), "unknown_field")
     if not set(data) & PATCH_FIELDS:
-        raise Invalid("Nichts zu ändern.", "missing_field")
+        raise Invalid(_("Nichts zu ändern."), "missing_field")
     content = {name: data[name] for name in ("title", "body", "tags", "hide_votes") if name in data}
     if content:
         proposal = services.edit_proposal(

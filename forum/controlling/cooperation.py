@@ -32,18 +32,18 @@ def submit_request(actor, topic: str, organisation: str, message: str) -> Cooper
     """File a request in the office's queue (status "new"). NotAllowed without a confirmed e-mail,
     Invalid for bad fields, Conflict when the person already has too many open requests."""
     if not can_request_cooperation(actor):
-        raise NotAllowed("Bitte bestätige zuerst deine E-Mail-Adresse.")
+        raise NotAllowed(_("Bitte bestätige zuerst deine E-Mail-Adresse."))
     organisation, message = (organisation or "").strip(), (message or "").strip()
     if topic not in REQUEST_TOPICS:
-        raise Invalid("Bitte wähle ein Thema.", "invalid_topic")
+        raise Invalid(_("Bitte wähle ein Thema."), "invalid_topic")
     if not organisation or len(organisation) > 200:
-        raise Invalid("Bitte gib deine Organisation an (höchstens 200 Zeichen).", "invalid_organisation")
+        raise Invalid(_("Bitte gib deine Organisation an (höchstens 200 Zeichen)."), "invalid_organisation")
     if not 10 <= len(message) <= 5000:
-        raise Invalid("Die Nachricht muss 10 bis 5000 Zeichen lang sein.", "invalid_message")
+        raise Invalid(_("Die Nachricht muss 10 bis 5000 Zeichen lang sein."), "invalid_message")
     open_count = db.session.scalar(select(func.count()).select_from(CooperationRequest).where(
         CooperationRequest.requester_id == actor.id, CooperationRequest.status.in_(("new", "in_progress")))) or 0
     if open_count >= MAX_OPEN_PER_REQUESTER:
-        raise Conflict("Du hast schon mehrere offene Anfragen. Bitte warte auf unsere Antwort.", "too_many_open")
+        raise Conflict(_("Du hast schon mehrere offene Anfragen. Bitte warte auf unsere Antwort."), "too_many_open")
     request = CooperationRequest(requester_id=actor.id, topic=topic, organisation=organisation, message=message)
     db.session.add(request)
     db.session.flush()
@@ -62,13 +62,13 @@ def get_own_request(request_id: int, user) -> CooperationRequest:
     """The requester's own request; NotFound for anyone else's (no hint that it exists)."""
     request = db.session.get(CooperationRequest, request_id)
     if not can_view_cooperation_request(user, request):
-        raise NotFound("Diese Anfrage gibt es nicht.")
+        raise NotFound(_("Diese Anfrage gibt es nicht."))
     return request
 
 
 def _require_staff(actor) -> None:
     if not can_handle_cooperation_requests(actor):
-        raise NotAllowed("Nur die Geschäftsstelle bearbeitet Kooperationsanfragen.")
+        raise NotAllowed(_("Nur die Geschäftsstelle bearbeitet Kooperationsanfragen."))
 
 
 def queue(actor, *, status: str | None = None, assignee_id: int | None = None) -> list[CooperationRequest]:
@@ -89,7 +89,7 @@ def get_for_staff(actor, request_id: int) -> CooperationRequest:
     _require_staff(actor)
     request = db.session.get(CooperationRequest, request_id)
     if request is None:
-        raise NotFound("Diese Anfrage gibt es nicht.")
+        raise NotFound(_("Diese Anfrage gibt es nicht."))
     return request
 
 
@@ -102,7 +102,7 @@ def assign(actor, request: CooperationRequest, assignee: User | None) -> None:
     """Give the request to a staff member (or nobody); a new request moves to "in progress"."""
     _require_staff(actor)
     if assignee is not None and not assignee.is_staff:
-        raise Invalid("Anfragen können nur Mitarbeitenden der Geschäftsstelle zugewiesen werden.", "not_staff")
+        raise Invalid(_("Anfragen können nur Mitarbeitenden der Geschäftsstelle zugewiesen werden."), "not_staff")
     request.assignee_id = assignee.id if assignee else None
     if assignee is not None and request.status == "new":
         request.status = "in_progress"
@@ -116,7 +116,7 @@ def assign(actor, request: CooperationRequest, assignee: User | None) -> None:
 def set_status(actor, request: CooperationRequest, status: str) -> None:
     _require_staff(actor)
     if status not in REQUEST_STATUSES:
-        raise Invalid("Unbekannter Status.", "invalid_status")
+        raise Invalid(_("Unbekannter Status."), "invalid_status")
     if status == request.status:
         return
     previous, request.status = request.status, status
@@ -131,9 +131,9 @@ def reply(actor, request: CooperationRequest, body: str) -> CooperationReply:
     _require_staff(actor)
     body = (body or "").strip()
     if not 1 <= len(body) <= 10000:
-        raise Invalid("Die Antwort muss 1 bis 10000 Zeichen lang sein.", "invalid_body")
+        raise Invalid(_("Die Antwort muss 1 bis 10000 Zeichen lang sein."), "invalid_body")
     if request.status == "closed":
-        raise Conflict("Diese Anfrage ist geschlossen.", "closed")
+        raise Conflict(_("Diese Anfrage ist geschlossen."), "closed")
     answer = CooperationReply(author_id=actor.id, body=body)
     request.replies.append(answer)
     request.status = "answered"

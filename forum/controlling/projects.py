@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
@@ -56,7 +57,7 @@ def get_visible_project(project_id: int, user) -> Project:
     """The project, or NotFound when it does not exist or `user` may not see it (no 403: no leaks)."""
     project = db.session.get(Project, project_id)
     if project is None or not can_view_project(user, project):
-        raise NotFound("Dieses Projekt gibt es nicht.")
+        raise NotFound(_("Dieses Projekt gibt es nicht."))
     return project
 
 
@@ -117,7 +118,7 @@ def projects_for_proposal(proposal: Proposal, user) -> list[Project]:
 
 def _require_manager(actor) -> None:
     if not can_manage_projects(actor):
-        raise NotAllowed("Nur Vorsitz und Geschäftsführung pflegen das Projektportfolio.")
+        raise NotAllowed(_("Nur Vorsitz und Geschäftsführung pflegen das Projektportfolio."))
 
 
 def _clean(values: dict) -> dict:
@@ -127,20 +128,20 @@ def _clean(values: dict) -> dict:
         if key in out:
             out[key] = (out[key] or "").strip()
             if not out[key]:
-                raise Invalid(f"Das Feld '{key}' darf nicht leer sein.", "missing_field")
+                raise Invalid(_("Das Feld '%(key)s' darf nicht leer sein.", key=key), "missing_field")
             if len(out[key]) > 200:
-                raise Invalid(f"Das Feld '{key}' ist zu lang.", "too_long")
+                raise Invalid(_("Das Feld '%(key)s' ist zu lang.", key=key), "too_long")
     if "description" in out:
         out["description"] = (out["description"] or "").strip()
         if len(out["description"]) > 20000:
-            raise Invalid("Die Beschreibung ist zu lang.", "too_long")
+            raise Invalid(_("Die Beschreibung ist zu lang."), "too_long")
     if "status" in out and out["status"] not in PROJECT_STATUSES:
-        raise Invalid("Unbekannter Status.", "invalid_status")
+        raise Invalid(_("Unbekannter Status."), "invalid_status")
     if "visibility" in out and out["visibility"] not in PROJECT_VISIBILITIES:
-        raise Invalid("Unbekannte Sichtbarkeit.", "invalid_visibility")
+        raise Invalid(_("Unbekannte Sichtbarkeit."), "invalid_visibility")
     for key in ("budget_eur", "spent_eur"):
         if key in out and out[key] is not None and (not isinstance(out[key], int) or out[key] < 0):
-            raise Invalid("Beträge müssen ganze Euro ab 0 sein.", "invalid_amount")
+            raise Invalid(_("Beträge müssen ganze Euro ab 0 sein."), "invalid_amount")
     if out.get("spent_eur") is None and "spent_eur" in out:
         out["spent_eur"] = 0
     return out
@@ -148,7 +149,7 @@ def _clean(values: dict) -> dict:
 
 def _check_dates(project: Project) -> None:
     if project.start_date and project.end_date and project.end_date < project.start_date:
-        raise Invalid("Das Ende liegt vor dem Beginn.", "invalid_dates")
+        raise Invalid(_("Das Ende liegt vor dem Beginn."), "invalid_dates")
 
 
 def create_project(actor, **values) -> Project:
@@ -156,7 +157,7 @@ def create_project(actor, **values) -> Project:
     _require_manager(actor)
     values = _clean(values)
     if not values.get("title") or not values.get("department"):
-        raise Invalid("Titel und verantwortliche Stelle sind Pflichtfelder.", "missing_field")
+        raise Invalid(_("Titel und verantwortliche Stelle sind Pflichtfelder."), "missing_field")
     project = Project(created_by_id=actor.id, **values)
     _check_dates(project)
     db.session.add(project)
@@ -182,11 +183,11 @@ def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner
     _require_manager(actor)
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise Invalid("Bitte gib den Namen des Partners an (höchstens 200 Zeichen).", "invalid_name")
+        raise Invalid(_("Bitte gib den Namen des Partners an (höchstens 200 Zeichen)."), "invalid_name")
     if kind not in PARTNER_KINDS:
-        raise Invalid("Unbekannte Art von Partner.", "invalid_kind")
+        raise Invalid(_("Unbekannte Art von Partner."), "invalid_kind")
     if any(p.name.casefold() == name.casefold() for p in project.partners):
-        raise Conflict("Dieser Partner ist schon eingetragen.", "duplicate_partner")
+        raise Conflict(_("Dieser Partner ist schon eingetragen."), "duplicate_partner")
     partner = ProjectPartner(name=name, kind=kind)
     project.partners.append(partner)
     db.session.flush()
@@ -197,7 +198,7 @@ def remove_partner(actor, project: Project, partner_id: int) -> None:
     _require_manager(actor)
     partner = next((p for p in project.partners if p.id == partner_id), None)
     if partner is None:
-        raise NotFound("Diesen Partner gibt es hier nicht.")
+        raise NotFound(_("Diesen Partner gibt es hier nicht."))
     project.partners.remove(partner)
     db.session.flush()
 
@@ -206,9 +207,9 @@ def add_milestone(actor, project: Project, title: str, due_date: date) -> Milest
     _require_manager(actor)
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise Invalid("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen).", "invalid_title")
+        raise Invalid(_("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen)."), "invalid_title")
     if not isinstance(due_date, date):
-        raise Invalid("Bitte gib ein Fälligkeitsdatum an.", "invalid_date")
+        raise Invalid(_("Bitte gib ein Fälligkeitsdatum an."), "invalid_date")
     milestone = Milestone(title=title, due_date=due_date)
     project.milestones.append(milestone)
     db.session.flush()
@@ -218,7 +219,7 @@ def add_milestone(actor, project: Project, title: str, due_date: date) -> Milest
 def _milestone(project: Project, milestone_id: int) -> Milestone:
     milestone = next((m for m in project.milestones if m.id == milestone_id), None)
     if milestone is None:
-        raise NotFound("Diesen Meilenstein gibt es hier nicht.")
+        raise NotFound(_("Diesen Meilenstein gibt es hier nicht."))
     return milestone
 
 
@@ -241,9 +242,9 @@ def link_proposal(actor, project: Project, proposal: Proposal) -> None:
     """Record that `project` came from `proposal` (and the proposal's council). Conflict if linked."""
     _require_manager(actor)
     if proposal is None or not can_view_proposal(actor, proposal) or proposal.status == "draft":
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if any(link.proposal_id == proposal.id for link in project.proposal_links):
-        raise Conflict("Dieser Vorschlag ist schon verknüpft.", "already_linked")
+        raise Conflict(_("Dieser Vorschlag ist schon verknüpft."), "already_linked")
     project.proposal_links.append(ProjectProposal(proposal_id=proposal.id))
     if proposal.council_id and not any(link.council_id == proposal.council_id for link in project.council_links):
         project.council_links.append(ProjectCouncil(council_id=proposal.council_id))
@@ -254,7 +255,7 @@ def unlink_proposal(actor, project: Project, proposal_id: int) -> None:
     _require_manager(actor)
     link = next((x for x in project.proposal_links if x.proposal_id == proposal_id), None)
     if link is None:
-        raise NotFound("Dieser Vorschlag ist nicht verknüpft.")
+        raise NotFound(_("Dieser Vorschlag ist nicht verknüpft."))
     project.proposal_links.remove(link)
     db.session.flush()
 
@@ -262,9 +263,9 @@ def unlink_proposal(actor, project: Project, proposal_id: int) -> None:
 def link_council(actor, project: Project, council: Council) -> None:
     _require_manager(actor)
     if council is None:
-        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
     if any(link.council_id == council.id for link in project.council_links):
-        raise Conflict("Dieser Fachbeirat ist schon verknüpft.", "already_linked")
+        raise Conflict(_("Dieser Fachbeirat ist schon verknüpft."), "already_linked")
     project.council_links.append(ProjectCouncil(council_id=council.id))
     db.session.flush()
 
@@ -273,7 +274,7 @@ def unlink_council(actor, project: Project, council_id: int) -> None:
     _require_manager(actor)
     link = next((x for x in project.council_links if x.council_id == council_id), None)
     if link is None:
-        raise NotFound("Dieser Fachbeirat ist nicht verknüpft.")
+        raise NotFound(_("Dieser Fachbeirat ist nicht verknüpft."))
     project.council_links.remove(link)
     db.session.flush()
 
@@ -285,11 +286,11 @@ def project_from_proposal(actor, proposal: Proposal, department: str = "Stabsste
     proposal is not accepted or already has a project."""
     _require_manager(actor)
     if proposal is None or not can_view_proposal(actor, proposal):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if proposal.status not in CONVERTIBLE_PROPOSAL_STATUSES:
-        raise Conflict("Nur angenommene Vorschläge können zum Projekt werden.", "not_accepted")
+        raise Conflict(_("Nur angenommene Vorschläge können zum Projekt werden."), "not_accepted")
     if db.session.scalar(select(ProjectProposal.id).where(ProjectProposal.proposal_id == proposal.id)) is not None:
-        raise Conflict("Aus diesem Vorschlag ist schon ein Projekt entstanden.", "already_project")
+        raise Conflict(_("Aus diesem Vorschlag ist schon ein Projekt entstanden."), "already_project")
     private_origin = proposal.council is not None and proposal.council.is_private
     project = create_project(
         actor, title=proposal.title[:200], description=proposal.body, department=department, status="planned",

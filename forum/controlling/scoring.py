@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..councils.visibility import council_column_visible
@@ -73,7 +74,7 @@ def weighted_score(criteria, values: dict[int, int]) -> float:
     """Σ(weight × normalised value) / Σ weights × 100 over `criteria`; every criterion needs a value."""
     total_weight = sum(c.weight for c in criteria)
     if total_weight == 0:
-        raise Invalid("Der Kriterienkatalog hat kein Gewicht.", "empty_catalogue")
+        raise Invalid(_("Der Kriterienkatalog hat kein Gewicht."), "empty_catalogue")
     return 100.0 * sum(c.weight * c.normalise(values[c.id]) for c in criteria) / total_weight
 
 
@@ -100,34 +101,35 @@ def _spec_of(criterion: Criterion) -> CriterionSpec:
 
 def _check_specs(specs: list[CriterionSpec]) -> None:
     if not specs:
-        raise Invalid("Ein Katalog braucht mindestens ein Kriterium.", "no_criteria")
+        raise Invalid(_("Ein Katalog braucht mindestens ein Kriterium."), "no_criteria")
     if len(specs) > MAX_CRITERIA:
-        raise Invalid(f"Höchstens {MAX_CRITERIA} Kriterien.", "too_many_criteria")
+        raise Invalid(_("Höchstens %(max)s Kriterien.", max=MAX_CRITERIA), "too_many_criteria")
     names = [s.name.strip().casefold() for s in specs]
     if any(not n for n in names):
-        raise Invalid("Jedes Kriterium braucht einen Namen.", "missing_name")
+        raise Invalid(_("Jedes Kriterium braucht einen Namen."), "missing_name")
     if len(set(names)) != len(names):
-        raise Invalid("Jeder Kriterienname darf nur einmal vorkommen.", "duplicate_criterion")
+        raise Invalid(_("Jeder Kriterienname darf nur einmal vorkommen."), "duplicate_criterion")
     for s in specs:
         if len(s.name.strip()) > 120 or len(s.description) > 500:
-            raise Invalid("Name oder Beschreibung eines Kriteriums ist zu lang.", "too_long")
+            raise Invalid(_("Name oder Beschreibung eines Kriteriums ist zu lang."), "too_long")
         if not 1 <= s.weight <= 100:
-            raise Invalid(f"Das Gewicht von „{s.name}“ muss zwischen 1 und 100 liegen.", "invalid_weight")
+            raise Invalid(_("Das Gewicht von „%(name)s“ muss zwischen 1 und 100 liegen.", name=s.name), "invalid_weight")
         if not 0 <= s.scale_min < s.scale_max <= 100:
-            raise Invalid(f"Die Skala von „{s.name}“ ist ungültig (0 ≤ von < bis ≤ 100).", "invalid_scale")
+            raise Invalid(_("Die Skala von „%(name)s“ ist ungültig (0 ≤ von < bis ≤ 100).", name=s.name),
+                          "invalid_scale")
 
 
 def publish_catalogue(actor, specs: list[CriterionSpec], note: str = "") -> CriteriaCatalogue:
     """Create the next catalogue version from `specs` (in order). Raises NotAllowed for anyone but
     the chair or managing director, Invalid for bad criteria, Conflict when nothing changed."""
     if not can_maintain_criteria(actor):
-        raise NotAllowed("Nur Vorsitz und Geschäftsführung pflegen den Kriterienkatalog.")
+        raise NotAllowed(_("Nur Vorsitz und Geschäftsführung pflegen den Kriterienkatalog."))
     specs = [CriterionSpec(name=s.name.strip(), weight=s.weight, scale_min=s.scale_min, scale_max=s.scale_max,
                            description=s.description.strip(), inverted=s.inverted) for s in specs]
     _check_specs(specs)
     current = current_catalogue()
     if current is not None and [_spec_of(c) for c in current.criteria] == specs:
-        raise Conflict("Der Katalog ist unverändert; es wurde keine neue Version angelegt.", "unchanged")
+        raise Conflict(_("Der Katalog ist unverändert; es wurde keine neue Version angelegt."), "unchanged")
     catalogue = CriteriaCatalogue(version=(current.version + 1) if current else 1, note=note.strip()[:500],
                                   created_by_id=actor.id)
     catalogue.criteria = [
@@ -154,23 +156,23 @@ def submit_evaluation(actor, subject, entries: dict[int, tuple[int, str]]) -> fl
     actor's weighted score. NotAllowed unless `can_score`; Invalid for a missing criterion, a value
     off the scale or an empty justification; Conflict when there is no catalogue yet."""
     if not can_score(actor, subject):
-        raise NotAllowed("Du bist nicht als Bewerter*in für diesen Eintrag benannt.")
+        raise NotAllowed(_("Du bist nicht als Bewerter*in für diesen Eintrag benannt."))
     catalogue = current_catalogue()
     if catalogue is None:
-        raise Conflict("Es gibt noch keinen Kriterienkatalog.", "no_catalogue")
+        raise Conflict(_("Es gibt noch keinen Kriterienkatalog."), "no_catalogue")
     values: dict[int, int] = {}
     for criterion in catalogue.criteria:
         if criterion.id not in entries:
-            raise Invalid(f"Bitte bewerte „{criterion.name}“.", "missing_score")
+            raise Invalid(_("Bitte bewerte „%(name)s“.", name=criterion.name), "missing_score")
         value, justification = entries[criterion.id]
         if isinstance(value, bool) or not isinstance(value, int) or not criterion.scale_min <= value <= criterion.scale_max:
-            raise Invalid(f"„{criterion.name}“: Der Wert muss zwischen {criterion.scale_min} und "
-                          f"{criterion.scale_max} liegen.", "value_off_scale")
+            raise Invalid(_("„%(name)s“: Der Wert muss zwischen %(min)s und %(max)s liegen.", name=criterion.name,
+                            min=criterion.scale_min, max=criterion.scale_max), "value_off_scale")
         justification = (justification or "").strip()
         if not justification:
-            raise Invalid(f"„{criterion.name}“: Bitte begründe deine Bewertung.", "missing_justification")
+            raise Invalid(_("„%(name)s“: Bitte begründe deine Bewertung.", name=criterion.name), "missing_justification")
         if len(justification) > 2000:
-            raise Invalid(f"„{criterion.name}“: Die Begründung ist zu lang.", "too_long")
+            raise Invalid(_("„%(name)s“: Die Begründung ist zu lang.", name=criterion.name), "too_long")
         values[criterion.id] = value
         entries[criterion.id] = (value, justification)
     column, subject_id = _subject_column(subject)

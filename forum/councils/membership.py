@@ -7,6 +7,7 @@ e-mail copy, sent after commit) go out through `forum.notifications.services.not
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -54,7 +55,7 @@ def _add(council: Council, user, role: str) -> Membership:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent join won the race; the transaction is spent
         db.session.rollback()
-        raise Conflict("Diese Person ist bereits Mitglied.", "already_member") from exc
+        raise Conflict(_("Diese Person ist bereits Mitglied."), "already_member") from exc
     _bump(council, +1)
     return membership
 
@@ -81,29 +82,29 @@ def join_blocker(user, council: Council, *, via: str = "open") -> DomainError | 
     """Why `user` may not become a member by joining (`via='open'`) or asking (`via='request'`),
     or None when they may. The error's message is what the person sees."""
     if not is_signed_in(user):
-        return NotAllowed("Melde dich an, um Fachbeiräten beizutreten.", "sign_in_required")
+        return NotAllowed(_("Melde dich an, um Fachbeiräten beizutreten."), "sign_in_required")
     if membership_of(user, council) is not None:
-        return Conflict("Du bist bereits Mitglied dieses Fachbeirats.", "already_member")
+        return Conflict(_("Du bist bereits Mitglied dieses Fachbeirats."), "already_member")
     if council.is_archived:
-        return Conflict("Dieser Fachbeirat ist archiviert. Beitreten ist nicht mehr möglich.", "archived")
+        return Conflict(_("Dieser Fachbeirat ist archiviert. Beitreten ist nicht mehr möglich."), "archived")
     if not is_verified_member(user):
         if not user.email_confirmed:
-            return NotAllowed("Bestätige zuerst deine E-Mail-Adresse, dann kannst du Fachbeiräten beitreten.",
+            return NotAllowed(_("Bestätige zuerst deine E-Mail-Adresse, dann kannst du Fachbeiräten beitreten."),
                               "not_verified")
         if user.verification == "rejected":
-            return NotAllowed("Dein Organisationskonto wurde nicht verifiziert. Nur verifizierte Mitglieder "
-                              "treten Fachbeiräten bei.", "not_verified")
-        return NotAllowed("Dein Organisationskonto wird noch von der Geschäftsführung geprüft. Nach der "
-                          "Verifizierung kannst du Fachbeiräten beitreten.", "not_verified")
+            return NotAllowed(_("Dein Organisationskonto wurde nicht verifiziert. Nur verifizierte Mitglieder "
+                                "treten Fachbeiräten bei."), "not_verified")
+        return NotAllowed(_("Dein Organisationskonto wird noch von der Geschäftsführung geprüft. Nach der "
+                            "Verifizierung kannst du Fachbeiräten beitreten."), "not_verified")
     if council.join_policy == "appointed":
-        return NotAllowed("In diesen Fachbeirat werden Mitglieder berufen. Ein Beitritt auf eigenen Wunsch "
-                          "ist nicht möglich.", "appointed_only")
+        return NotAllowed(_("In diesen Fachbeirat werden Mitglieder berufen. Ein Beitritt auf eigenen Wunsch "
+                            "ist nicht möglich."), "appointed_only")
     if via == "open" and council.join_policy == "request":
-        return Conflict("Diesem Fachbeirat trittst du über eine Beitrittsanfrage bei.", "request_required")
+        return Conflict(_("Diesem Fachbeirat trittst du über eine Beitrittsanfrage bei."), "request_required")
     if via == "request" and council.join_policy == "open":
-        return Conflict("Diesem Fachbeirat kannst du direkt beitreten.", "join_directly")
+        return Conflict(_("Diesem Fachbeirat kannst du direkt beitreten."), "join_directly")
     if via == "request" and pending_request_of(user, council) is not None:
-        return Conflict("Deine Beitrittsanfrage liegt bereits vor.", "request_pending")
+        return Conflict(_("Deine Beitrittsanfrage liegt bereits vor."), "request_pending")
     return None
 
 
@@ -123,14 +124,15 @@ def request_to_join(actor, council: Council, message: str | None = "") -> JoinRe
     blocker = join_blocker(actor, council, via="request")
     if blocker is not None:
         raise blocker
-    message = _text(message, "invalid_message", f"Die Nachricht darf höchstens {MESSAGE_MAX} Zeichen lang sein.")
+    message = _text(message, "invalid_message",
+                    _("Die Nachricht darf höchstens %(max)s Zeichen lang sein.", max=MESSAGE_MAX))
     join_request = JoinRequest(council_id=council.id, user_id=actor.id, message=message, status="pending")
     db.session.add(join_request)
     try:
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict("Deine Beitrittsanfrage liegt bereits vor.", "request_pending") from exc
+        raise Conflict(_("Deine Beitrittsanfrage liegt bereits vor."), "request_pending") from exc
     deciders = list(db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.council_id == council.id, Membership.role == "moderator")
@@ -145,9 +147,9 @@ def request_to_join(actor, council: Council, message: str | None = "") -> JoinRe
 def withdraw_request(actor, join_request: JoinRequest) -> None:
     """The requester takes back a pending request. Raises NotAllowed (someone else's) or Conflict (decided)."""
     if not is_signed_in(actor) or join_request.user_id != actor.id:
-        raise NotAllowed("Nur wer die Anfrage gestellt hat, kann sie zurückziehen.")
+        raise NotAllowed(_("Nur wer die Anfrage gestellt hat, kann sie zurückziehen."))
     if not join_request.is_pending:
-        raise Conflict("Über diese Anfrage wurde schon entschieden.", "already_decided")
+        raise Conflict(_("Über diese Anfrage wurde schon entschieden."), "already_decided")
     db.session.delete(join_request)
     db.session.flush()
 
@@ -160,17 +162,18 @@ def decide_request(actor, join_request: JoinRequest, *, accept: bool, reason: st
     council = join_request.council
     if not can_decide_requests(actor, council):
         if council.is_archived and can_manage_members(actor, council):
-            raise Conflict("Der Fachbeirat ist archiviert.", "archived")
-        raise NotAllowed("Nur die Moderation dieses Fachbeirats entscheidet über Beitrittsanfragen.")
+            raise Conflict(_("Der Fachbeirat ist archiviert."), "archived")
+        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats entscheidet über Beitrittsanfragen."))
     if not join_request.is_pending:
-        raise Conflict("Über diese Anfrage wurde schon entschieden.", "already_decided")
-    reason = _text(reason, "invalid_reason", f"Die Begründung darf höchstens {MESSAGE_MAX} Zeichen lang sein.")
+        raise Conflict(_("Über diese Anfrage wurde schon entschieden."), "already_decided")
+    reason = _text(reason, "invalid_reason",
+                   _("Die Begründung darf höchstens %(max)s Zeichen lang sein.", max=MESSAGE_MAX))
     if not accept and not reason:
-        raise Invalid("Bitte gib einen Grund für die Ablehnung an.", "reason_required")
+        raise Invalid(_("Bitte gib einen Grund für die Ablehnung an."), "reason_required")
     person = join_request.user
     if accept:
         if not is_verified_member(person):
-            raise Conflict("Diese Person ist kein verifiziertes Mitglied mehr.", "not_verified")
+            raise Conflict(_("Diese Person ist kein verifiziertes Mitglied mehr."), "not_verified")
         if membership_of(person, council) is None:
             _add(council, person, "member")
     join_request.status = "accepted" if accept else "declined"
@@ -197,12 +200,12 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
     change a moderator's role. A pending join request of the person counts as accepted.
     Raises Invalid (unknown role, person not a verified member), Conflict (archived) or NotAllowed."""
     if role not in COUNCIL_ROLES:
-        raise Invalid("Die Rolle muss 'member' oder 'moderator' sein.", "invalid_role")
+        raise Invalid(_("Die Rolle muss 'member' oder 'moderator' sein."), "invalid_role")
     if council.is_archived and can_manage_members(actor, council):
-        raise Conflict("Der Fachbeirat ist archiviert.", "archived")
+        raise Conflict(_("Der Fachbeirat ist archiviert."), "archived")
     existing = membership_of(person, council)
     if not can_appoint(actor, council, role) or (existing is not None and not can_appoint(actor, council, existing.role)):
-        raise NotAllowed("Dazu fehlt dir die Berechtigung in diesem Fachbeirat.")
+        raise NotAllowed(_("Dazu fehlt dir die Berechtigung in diesem Fachbeirat."))
     if existing is not None:
         if existing.role != role:
             previous, existing.role = existing.role, role
@@ -213,7 +216,7 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
                    _url(council), exclude=actor)
         return existing, False
     if not is_verified_member(person):
-        raise Invalid("Nur verifizierte Mitglieder des Forums können berufen werden.", "not_verified")
+        raise Invalid(_("Nur verifizierte Mitglieder des Forums können berufen werden."), "not_verified")
     membership = _add(council, person, role)
     audit(actor, "council.appoint", person, council=council, role=role)
     pending = pending_request_of(person, council)
@@ -233,14 +236,14 @@ def remove_member(actor, council: Council, person) -> None:
         leave(actor, council)
         return
     if not can_manage_members(actor, council):  # before the lookup: outsiders learn nothing about who is a member
-        raise NotAllowed("Dazu fehlt dir die Berechtigung in diesem Fachbeirat.")
+        raise NotAllowed(_("Dazu fehlt dir die Berechtigung in diesem Fachbeirat."))
     membership = membership_of(person, council)
     if membership is None:
-        raise NotFound("Diese Person ist kein Mitglied dieses Fachbeirats.", "not_member")
+        raise NotFound(_("Diese Person ist kein Mitglied dieses Fachbeirats."), "not_member")
     if council.is_archived and can_manage_members(actor, council):
-        raise Conflict("Der Fachbeirat ist archiviert.", "archived")
+        raise Conflict(_("Der Fachbeirat ist archiviert."), "archived")
     if not can_remove_member(actor, council, membership.role):
-        raise NotAllowed("Dazu fehlt dir die Berechtigung in diesem Fachbeirat.")
+        raise NotAllowed(_("Dazu fehlt dir die Berechtigung in diesem Fachbeirat."))
     _remove(council, membership)
     audit(actor, "council.remove", person, council=council, role=membership.role)
     notify([person], f"Nicht mehr im {council.name}",
@@ -251,5 +254,5 @@ def leave(actor, council: Council) -> None:
     """Leave a council (also an archived one). Raises Conflict when `actor` is not a member."""
     membership = membership_of(actor, council)
     if membership is None:
-        raise Conflict("Du bist kein Mitglied dieses Fachbeirats.", "not_member")
+        raise Conflict(_("Du bist kein Mitglied dieses Fachbeirats."), "not_member")
     _remove(council, membership)

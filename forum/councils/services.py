@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -62,17 +63,19 @@ def _text(value, limit: int, code: str, message: str) -> str:
 
 def _clean(name, mandate, description, visibility, join_policy) -> dict:
     """Validate council fields; raises Invalid naming the first wrong field."""
-    name = _text(name, NAME_MAX, "invalid_name", f"Der Name muss {NAME_MIN} bis {NAME_MAX} Zeichen lang sein.")
+    name = _text(name, NAME_MAX, "invalid_name",
+                 _("Der Name muss %(min)s bis %(max)s Zeichen lang sein.", min=NAME_MIN, max=NAME_MAX))
     if len(name) < NAME_MIN:
-        raise Invalid(f"Der Name muss {NAME_MIN} bis {NAME_MAX} Zeichen lang sein.", "invalid_name")
+        raise Invalid(_("Der Name muss %(min)s bis %(max)s Zeichen lang sein.", min=NAME_MIN, max=NAME_MAX),
+                      "invalid_name")
     mandate = _text(mandate, MANDATE_MAX, "invalid_mandate",
-                    f"Der Auftrag darf höchstens {MANDATE_MAX} Zeichen lang sein.")
+                    _("Der Auftrag darf höchstens %(max)s Zeichen lang sein.", max=MANDATE_MAX))
     description = _text(description, DESCRIPTION_MAX, "invalid_description",
-                        f"Die Beschreibung darf höchstens {DESCRIPTION_MAX} Zeichen lang sein.")
+                        _("Die Beschreibung darf höchstens %(max)s Zeichen lang sein.", max=DESCRIPTION_MAX))
     if visibility not in VISIBILITIES:
-        raise Invalid("Die Sichtbarkeit muss 'public' oder 'private' sein.", "invalid_visibility")
+        raise Invalid(_("Die Sichtbarkeit muss 'public' oder 'private' sein."), "invalid_visibility")
     if join_policy not in JOIN_POLICIES:
-        raise Invalid("Die Beitrittsregel muss 'open', 'request' oder 'appointed' sein.", "invalid_join_policy")
+        raise Invalid(_("Die Beitrittsregel muss 'open', 'request' oder 'appointed' sein."), "invalid_join_policy")
     return {"name": name, "mandate": mandate, "description": description,
             "visibility": visibility, "join_policy": join_policy}
 
@@ -84,7 +87,7 @@ def found_council(actor, *, name: str, description: str = "", visibility: str = 
     Raises NotAllowed (only chair, managing director, admin), Invalid (a field), Conflict
     (a concurrent founding took the same slug; the transaction is rolled back)."""
     if not can_found_council(actor):
-        raise NotAllowed("Nur Vorsitz, Geschäftsführung und Administration gründen Fachbeiräte.")
+        raise NotAllowed(_("Nur Vorsitz, Geschäftsführung und Administration gründen Fachbeiräte."))
     fields = _clean(name, mandate, description, visibility, join_policy)
     council = Council(slug=unique_slug(fields["name"]), created_by_id=actor.id, members_count=0, **fields)
     db.session.add(council)
@@ -92,7 +95,7 @@ def found_council(actor, *, name: str, description: str = "", visibility: str = 
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict("Gleichzeitig wurde ein Fachbeirat mit diesem Namen gegründet. Bitte versuche es erneut.",
+        raise Conflict(_("Gleichzeitig wurde ein Fachbeirat mit diesem Namen gegründet. Bitte versuche es erneut."),
                        "slug_taken") from exc
     audit(actor, "council.found", council, visibility=council.visibility, join_policy=council.join_policy)
     return council
@@ -104,11 +107,11 @@ def update_council(actor, council: Council, **changes) -> Council:
     Raises NotAllowed (not staff), Conflict (archived: read-only), Invalid (a field or an unknown key)."""
     unknown = set(changes) - {"name", "mandate", "description", "visibility", "join_policy"}
     if unknown:
-        raise Invalid(f"Unbekanntes Feld: {sorted(unknown)[0]}", "unknown_field")
+        raise Invalid(_("Unbekanntes Feld: %(field)s", field=sorted(unknown)[0]), "unknown_field")
     if not can_edit_council(actor, council) and can_archive_council(actor, council):
-        raise Conflict("Der Fachbeirat ist archiviert und kann nicht bearbeitet werden.", "archived")
+        raise Conflict(_("Der Fachbeirat ist archiviert und kann nicht bearbeitet werden."), "archived")
     if not can_edit_council(actor, council):
-        raise NotAllowed("Nur Vorsitz, Geschäftsführung und Administration bearbeiten Fachbeiräte.")
+        raise NotAllowed(_("Nur Vorsitz, Geschäftsführung und Administration bearbeiten Fachbeiräte."))
     current = {key: getattr(council, key) for key in ("name", "mandate", "description", "visibility", "join_policy")}
     current.update(changes)
     changed = sorted(key for key, value in _clean(**current).items() if getattr(council, key) != value)
@@ -123,9 +126,9 @@ def update_council(actor, council: Council, **changes) -> Council:
 def archive_council(actor, council: Council) -> Council:
     """Make the council read-only (still visible). Raises NotAllowed or Conflict (already archived)."""
     if not can_archive_council(actor, council):
-        raise NotAllowed("Nur Vorsitz, Geschäftsführung und Administration archivieren Fachbeiräte.")
+        raise NotAllowed(_("Nur Vorsitz, Geschäftsführung und Administration archivieren Fachbeiräte."))
     if council.is_archived:
-        raise Conflict("Der Fachbeirat ist bereits archiviert.", "archived")
+        raise Conflict(_("Der Fachbeirat ist bereits archiviert."), "archived")
     council.archived_at = utcnow()
     db.session.flush()
     audit(actor, "council.archive", council)
@@ -135,9 +138,9 @@ def archive_council(actor, council: Council) -> Council:
 def restore_council(actor, council: Council) -> Council:
     """Undo archiving. Raises NotAllowed or Conflict (not archived)."""
     if not can_archive_council(actor, council):
-        raise NotAllowed("Nur Vorsitz, Geschäftsführung und Administration archivieren Fachbeiräte.")
+        raise NotAllowed(_("Nur Vorsitz, Geschäftsführung und Administration archivieren Fachbeiräte."))
     if not council.is_archived:
-        raise Conflict("Der Fachbeirat ist nicht archiviert.", "not_archived")
+        raise Conflict(_("Der Fachbeirat ist nicht archiviert."), "not_archived")
     council.archived_at = None
     db.session.flush()
     audit(actor, "council.restore", council)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
@@ -66,7 +67,8 @@ class LiveNamespace(Namespace):
         from ..accounts.auth import user_for_token
 
         if not origin_allowed(request.environ):
-            raise ConnectionRefusedError({"code": "origin_not_allowed", "message": "Diese Herkunft ist nicht erlaubt."})
+            raise ConnectionRefusedError({"code": "origin_not_allowed",
+                                          "message": _("Diese Herkunft ist nicht erlaubt.")})
         app = current_app._get_current_object()
         with app.app_context():
             identity: dict = {"user_id": None, "rooms": []}
@@ -74,7 +76,7 @@ class LiveNamespace(Namespace):
             if token is not None:
                 found = user_for_token(token) if isinstance(token, str) else None
                 if found is None:
-                    raise ConnectionRefusedError({"code": "invalid_token", "message": "Das API-Token ist ungültig."})
+                    raise ConnectionRefusedError({"code": "invalid_token", "message": _("Das API-Token ist ungültig.")})
                 user, api_token = found
                 identity.update(user_id=user.id, via="token", token_id=api_token.id)
             elif current_user.is_authenticated:
@@ -108,17 +110,17 @@ class LiveNamespace(Namespace):
     def on_join(self, actor, identity, data):
         room = resolve_room(data.get("room"), actor)
         if room is None:
-            return failure("not_found", "Diesen Raum gibt es nicht.")
+            return failure("not_found", _("Diesen Raum gibt es nicht."))
         if not can_join_live(actor, room):
-            return failure("suspended", "Dein Konto ist gesperrt. Du kannst den Verlauf auf der Seite lesen.")
+            return failure("suspended", _("Dein Konto ist gesperrt. Du kannst den Verlauf auf der Seite lesen."))
         try:
             since = _since(data.get("since"))
         except ValueError:
-            return failure("invalid_field", "since muss eine Nachrichtennummer sein.")
+            return failure("invalid_field", _("since muss eine Nachrichtennummer sein."))
         sid = request.sid
         if room.name not in identity["rooms"]:
             if len(identity["rooms"]) >= MAX_ROOMS_PER_SOCKET:
-                return failure("too_many_rooms", "Zu viele Räume auf einmal geöffnet.")
+                return failure("too_many_rooms", _("Zu viele Räume auf einmal geöffnet."))
             join_room(room.name, sid=sid, namespace=NAMESPACE)  # before reading history: nothing falls between
             identity["rooms"].append(room.name)
             save_socket_session(identity, sid)
@@ -146,10 +148,10 @@ class LiveNamespace(Namespace):
     @live_event(rate="post")
     def on_post(self, actor, identity, data):
         if not actor.is_authenticated:
-            return failure("unauthenticated", "Bitte melde dich an, um zu schreiben.")
+            return failure("unauthenticated", _("Bitte melde dich an, um zu schreiben."))
         room = resolve_room(data.get("room"), actor)
         if room is None:
-            return failure("not_found", "Diesen Raum gibt es nicht.")
+            return failure("not_found", _("Diesen Raum gibt es nicht."))
         message, _created = services.post_message(room, actor, data.get("body"), data.get("client_id"))
         payload = live_message(message, reveal_hidden=True)  # the author's own; hidden only if a retry came late
         db.session.commit()
@@ -158,10 +160,10 @@ class LiveNamespace(Namespace):
     @live_event(rate="post")
     def on_hide(self, actor, identity, data):
         if not actor.is_authenticated:
-            return failure("unauthenticated", "Bitte melde dich an.")
+            return failure("unauthenticated", _("Bitte melde dich an."))
         message = services.get_message(data.get("id"))
         if message is None:
-            return failure("not_found", "Diese Nachricht gibt es nicht.")
+            return failure("not_found", _("Diese Nachricht gibt es nicht."))
         services.hide_message(actor, message, data.get("reason"))
         payload = {"id": message.id, "room": message.room, "hidden": True}
         db.session.commit()

@@ -14,6 +14,7 @@ import functools
 import logging
 
 from flask import current_app, g, request
+from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 
 from ..errors import DomainError
@@ -143,7 +144,7 @@ def live_event(rate: str | None = None):
                 except Exception:  # noqa: BLE001 - a socket handler answers, it never crashes the connection
                     log.exception("live event %s failed", fn.__name__)
                     db.session.rollback()
-                    return failure("server_error", "Ein interner Fehler ist aufgetreten.")
+                    return failure("server_error", _("Ein interner Fehler ist aufgetreten."))
         return wrapper
     return decorate
 
@@ -156,11 +157,11 @@ def _run(fn, namespace, data, rate):
     if actor is None:
         identity = drop_identity(sid, identity)
         prune_rooms(sid, identity, AnonymousUserMixin())
-        return failure("unauthenticated", "Deine Anmeldung ist abgelaufen. Bitte lade die Seite neu.")
+        return failure("unauthenticated", _("Deine Anmeldung ist abgelaufen. Bitte lade die Seite neu."))
     who = f"user:{actor.id}" if actor.is_authenticated else f"sid:{sid}"
     if not allowed("event", who) or (rate and not allowed(rate, who)):
-        return failure("rate_limited", "Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment.")
+        return failure("rate_limited", _("Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment."))
     prune_rooms(sid, identity, actor)
     if not isinstance(data, dict):
-        return failure("bad_request", "Die Anfrage muss ein Objekt sein.")
+        return failure("bad_request", _("Die Anfrage muss ein Objekt sein."))
     return fn(namespace, actor, identity, data)

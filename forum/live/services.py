@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,12 +32,12 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,%d}$" % MAX_CLIENT_ID)
 def clean_body(body) -> str:
     """The trimmed message text, or Invalid (`empty`, `too_long`, `invalid_field`)."""
     if not isinstance(body, str):
-        raise Invalid("Die Nachricht muss ein Text sein.", "invalid_field")
+        raise Invalid(_("Die Nachricht muss ein Text sein."), "invalid_field")
     body = body.replace("\x00", "").replace("\r\n", "\n").strip()
     if not body:
-        raise Invalid("Die Nachricht ist leer.", "empty")
+        raise Invalid(_("Die Nachricht ist leer."), "empty")
     if len(body) > MAX_BODY:
-        raise Invalid(f"Die Nachricht ist zu lang (höchstens {MAX_BODY} Zeichen).", "too_long")
+        raise Invalid(_("Die Nachricht ist zu lang (höchstens %(max)s Zeichen).", max=MAX_BODY), "too_long")
     return body
 
 
@@ -44,7 +45,7 @@ def clean_client_id(client_id) -> str | None:
     if client_id is None or client_id == "":
         return None
     if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
-        raise Invalid("client_id ist ungültig (1–64 Zeichen: Buchstaben, Ziffern, _ . : -).", "invalid_field")
+        raise Invalid(_("client_id ist ungültig (1–64 Zeichen: Buchstaben, Ziffern, _ . : -)."), "invalid_field")
     return client_id
 
 
@@ -62,7 +63,7 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
     post here, Invalid for an empty, too long or malformed input, Conflict when the client_id
     was used for another room."""
     if not can_post_live(author, room):
-        raise NotAllowed("Du darfst in diesem Raum nicht schreiben.", "not_allowed")
+        raise NotAllowed(_("Du darfst in diesem Raum nicht schreiben."), "not_allowed")
     body = clean_body(body)
     client_id = clean_client_id(client_id)
     message = _insert(dict(room=room.name, author_id=author.id, body=body, body_html=str(render_markdown(body)),
@@ -89,7 +90,7 @@ def _insert(values: dict) -> LiveMessage | None:
 
 def _same_room(message: LiveMessage, room: Room) -> LiveMessage:
     if message.room != room.name:
-        raise Conflict("Diese client_id wurde schon für einen anderen Raum verwendet.", "client_id_reused")
+        raise Conflict(_("Diese client_id wurde schon für einen anderen Raum verwendet."), "client_id_reused")
     return message
 
 
@@ -139,14 +140,14 @@ def hide_message(actor, message: LiveMessage, reason) -> LiveMessage:
     Invalid for a missing or too long reason."""
     room = resolve_room(message.room, actor)
     if room is None:
-        raise NotFound("Diese Nachricht gibt es nicht.")
+        raise NotFound(_("Diese Nachricht gibt es nicht."))
     if not can_hide_live(actor, room):
-        raise NotAllowed("Du darfst hier keine Nachrichten ausblenden.", "not_allowed")
+        raise NotAllowed(_("Du darfst hier keine Nachrichten ausblenden."), "not_allowed")
     if not isinstance(reason, str) or not reason.replace("\x00", "").strip():
-        raise Invalid("Bitte gib einen Grund an.", "missing_reason")
+        raise Invalid(_("Bitte gib einen Grund an."), "missing_reason")
     reason = " ".join(reason.replace("\x00", "").split())
     if len(reason) > MAX_REASON:
-        raise Invalid(f"Der Grund ist zu lang (höchstens {MAX_REASON} Zeichen).", "too_long")
+        raise Invalid(_("Der Grund ist zu lang (höchstens %(max)s Zeichen).", max=MAX_REASON), "too_long")
     if message.is_hidden:
         return message
     message.hidden_at = utcnow()

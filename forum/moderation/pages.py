@@ -1,6 +1,8 @@
 """The privacy notice and the imprint: Markdown that admins edit, with German defaults."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ..database import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
@@ -67,7 +69,7 @@ Für die Beiträge der Mitglieder sind deren Verfasser*innen verantwortlich. Die
 def get_page(slug: str) -> SitePage:
     """The stored page, or an unsaved one with the default text. NotFound for an unknown slug."""
     if slug not in SITE_PAGES:
-        raise NotFound("Diese Seite gibt es nicht.")
+        raise NotFound(_("Diese Seite gibt es nicht."))
     page = db.session.get(SitePage, slug)
     return page if page is not None else SitePage(slug=slug, body=DEFAULTS[slug], updated_at=None)
 
@@ -75,11 +77,12 @@ def get_page(slug: str) -> SitePage:
 def update_page(actor, slug: str, body) -> SitePage:
     """Replace a page's Markdown. Raises NotAllowed (admins only), NotFound, Invalid (empty, too long)."""
     if not can_edit_site_pages(actor):
-        raise NotAllowed("Nur die Administration bearbeitet diese Seite.")
+        raise NotAllowed(_("Nur die Administration bearbeitet diese Seite."))
     if slug not in SITE_PAGES:
-        raise NotFound("Diese Seite gibt es nicht.")
+        raise NotFound(_("Diese Seite gibt es nicht."))
     if not isinstance(body, str) or not body.strip() or len(body) > BODY_MAX or "\x00" in body:
-        raise Invalid(f"Der Text darf nicht leer und höchstens {BODY_MAX} Zeichen lang sein.", "invalid_body")
+        raise Invalid(_("Der Text darf nicht leer und höchstens %(max)s Zeichen lang sein.", max=BODY_MAX),
+                      "invalid_body")
     page = db.session.get(SitePage, slug)
     if page is None:
         page = SitePage(slug=slug, body=body)

@@ -6,6 +6,7 @@ themselves and never anything of a private council they cannot see.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, update
 from werkzeug.security import check_password_hash
 
@@ -49,7 +50,7 @@ def delete_account(user, password, *, delete_contributions: bool = False) -> int
     The audit log keeps the bare actor/target id of what this person did or had done to them
     (accountability, Art. 17(3)(b) and (e) DSGVO); it never held their name or e-mail address."""
     if not isinstance(password, str) or not check_password_hash(user.password_hash, password):
-        raise NotAllowed("Das Passwort stimmt nicht.", "wrong_password")
+        raise NotAllowed(_("Das Passwort stimmt nicht."), "wrong_password")
     user_id, name = user.id, user.name
     for fn in registry.erasures().values():
         fn(user, delete_contributions)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError
+from ..errors import N_, DomainError
 from ..extensions import db
 from ..permissions import can_report, can_view_queue
 from ..security import is_safe_path
@@ -49,7 +49,7 @@ def _template_globals(state) -> None:
 
 
 DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}
-KIND_LABELS = {"proposal": "Vorschlag", "comment": "Kommentar", "message": "Live-Nachricht"}
+KIND_LABELS = {"proposal": N_("Vorschlag"), "comment": N_("Kommentar"), "message": N_("Live-Nachricht")}
 
 
 @bp.route("/report/<kind>/<int:item_id>", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -30,12 +31,12 @@ def clean_reason(reason, *, required: bool = True) -> str:
     if reason is None:
         reason = ""
     if not isinstance(reason, str):
-        raise Invalid("Der Grund muss ein Text sein.", "invalid_reason")
+        raise Invalid(_("Der Grund muss ein Text sein."), "invalid_reason")
     reason = " ".join(reason.replace("\x00", "").split())
     if required and not reason:
-        raise Invalid("Bitte gib einen Grund an.", "reason_required")
+        raise Invalid(_("Bitte gib einen Grund an."), "reason_required")
     if len(reason) > REASON_MAX:
-        raise Invalid(f"Der Grund ist zu lang (höchstens {REASON_MAX} Zeichen).", "too_long")
+        raise Invalid(_("Der Grund ist zu lang (höchstens %(max)s Zeichen).", max=REASON_MAX), "too_long")
     return reason
 
 
@@ -44,12 +45,12 @@ def load_target(kind, item_id, user):
     (an invisible item is as missing as an unknown one)."""
     target = registry.target(kind) if isinstance(kind, str) else None
     if target is None:
-        raise NotFound("Diese Art von Beitrag gibt es nicht.", "unknown_target")
+        raise NotFound(_("Diese Art von Beitrag gibt es nicht."), "unknown_target")
     if isinstance(item_id, bool) or not isinstance(item_id, int) or not 0 < item_id < 2**62:
-        raise NotFound("Diesen Beitrag gibt es nicht.")
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
     item = target.load(item_id)
     if item is None or not target.can_view(user, item):
-        raise NotFound("Diesen Beitrag gibt es nicht.")
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
     return target, item
 
 
@@ -69,12 +70,12 @@ def report(actor, kind, item_id, reason) -> Report:
     a confirmed member, suspended, one's own item), Conflict (reported before), Invalid (reason)."""
     target, item = load_target(kind, item_id, actor)
     if not can_report(actor, None):
-        raise NotAllowed("Melden können angemeldete Mitglieder mit bestätigter E-Mail-Adresse.")
+        raise NotAllowed(_("Melden können angemeldete Mitglieder mit bestätigter E-Mail-Adresse."))
     if target.author_of(item) == actor.id:
-        raise NotAllowed("Eigene Beiträge kannst du nicht melden.", "own_item")
+        raise NotAllowed(_("Eigene Beiträge kannst du nicht melden."), "own_item")
     reason = clean_reason(reason)
     if reported_by(actor, kind, item.id):
-        raise Conflict("Du hast diesen Beitrag bereits gemeldet.", "already_reported")
+        raise Conflict(_("Du hast diesen Beitrag bereits gemeldet."), "already_reported")
     row = Report(reporter_id=actor.id, target_type=kind, target_id=item.id, council_id=_council_id(target, item),
                  reason=reason, status="open")
     db.session.add(row)
@@ -82,7 +83,7 @@ def report(actor, kind, item_id, reason) -> Report:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent second report by the same person; the transaction is spent
         db.session.rollback()
-        raise Conflict("Du hast diesen Beitrag bereits gemeldet.", "already_reported") from exc
+        raise Conflict(_("Du hast diesen Beitrag bereits gemeldet."), "already_reported") from exc
     threshold = current_app.config.get("REPORT_THRESHOLD", 3)
     count = open_reports_count(kind, item.id)
     if count >= threshold and not registry.is_hidden(item):
@@ -123,7 +124,7 @@ def hide(actor, kind, item_id, reason) -> object:
     target, item = _for_moderator(actor, kind, item_id)
     reason = clean_reason(reason)
     if registry.is_hidden(item) and getattr(item, "hidden_by_id", None) is not None:
-        raise Conflict("Dieser Beitrag ist bereits ausgeblendet.", "already_hidden")
+        raise Conflict(_("Dieser Beitrag ist bereits ausgeblendet."), "already_hidden")
     target.hide(item, reason, actor)
     _close_reports(kind, item.id, "upheld")
     return _after(actor, target, item, "hide", reason,
@@ -136,7 +137,7 @@ def restore(actor, kind, item_id, reason) -> object:
     target, item = _for_moderator(actor, kind, item_id)
     reason = clean_reason(reason)
     if not registry.is_hidden(item):
-        raise Conflict("Dieser Beitrag ist nicht ausgeblendet.", "not_hidden")
+        raise Conflict(_("Dieser Beitrag ist nicht ausgeblendet."), "not_hidden")
     target.restore(item, actor)
     _close_reports(kind, item.id, "dismissed")
     return _after(actor, target, item, "restore", reason,
@@ -149,7 +150,7 @@ def dismiss(actor, kind, item_id, reason) -> object:
     target, item = _for_moderator(actor, kind, item_id)
     reason = clean_reason(reason)
     if not _close_reports(kind, item.id, "dismissed"):
-        raise Conflict("Zu diesem Beitrag liegen keine offenen Meldungen vor.", "no_open_reports")
+        raise Conflict(_("Zu diesem Beitrag liegen keine offenen Meldungen vor."), "no_open_reports")
     auto_hidden = registry.is_hidden(item) and getattr(item, "hidden_by_id", None) is None
     if auto_hidden:
         target.restore(item, actor)
@@ -181,7 +182,7 @@ def _after(actor, target, item, action: str, reason: str, subject: str, body: st
 def _for_moderator(actor, kind, item_id):
     target, item = load_target(kind, item_id, actor)
     if not can_moderate_content(actor, target.council_of(item)):
-        raise NotAllowed("Nur die Moderation dieses Fachbeirats darf hier eingreifen.")
+        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats darf hier eingreifen."))
     return target, item
 
 
@@ -203,7 +204,7 @@ def queue(user, limit: int = 100) -> list[QueueItem]:
     """Items with open reports that `user` moderates, oldest first: their councils' items for
     moderators, every item for the managing director and admins. NotAllowed for anyone else."""
     if not can_view_queue(user):
-        raise NotAllowed("Die Meldungen sieht nur die Moderation.")
+        raise NotAllowed(_("Die Meldungen sieht nur die Moderation."))
     stmt = (select(Report.target_type, Report.target_id, func.count(), func.min(Report.created_at))
             .where(Report.status == "open").group_by(Report.target_type, Report.target_id)
             .order_by(func.min(Report.created_at)).limit(limit))
@@ -243,7 +244,7 @@ def hidden_items(user, limit: int = 50) -> list[QueueItem]:
     """Items hidden lately (by hand or automatically) that `user` moderates and that have no open
     reports (those stand in the queue): the place to restore them from."""
     if not can_view_queue(user):
-        raise NotAllowed("Die Meldungen sieht nur die Moderation.")
+        raise NotAllowed(_("Die Meldungen sieht nur die Moderation."))
     rows = db.session.execute(
         select(ModerationDecision.target_type, ModerationDecision.target_id, func.max(ModerationDecision.created_at))
         .where(ModerationDecision.action.in_(("hide", "auto_hide")))

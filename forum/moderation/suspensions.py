@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import utcnow
@@ -34,11 +35,11 @@ def suspend(actor, person, *, until: datetime | None, reason) -> Suspension:
     Raises NotAllowed (only managing director and admin; not oneself; an admin only by an admin)
     or Invalid (reason missing, end in the past)."""
     if not can_suspend(actor, person):
-        raise NotAllowed("Sperren dürfen nur Geschäftsführung und Administration, und niemand sich selbst.")
+        raise NotAllowed(_("Sperren dürfen nur Geschäftsführung und Administration, und niemand sich selbst."))
     reason = clean_reason(reason)
     now = utcnow()
     if until is not None and until <= now:
-        raise Invalid("Das Ende der Sperre muss in der Zukunft liegen.", "invalid_until")
+        raise Invalid(_("Das Ende der Sperre muss in der Zukunft liegen."), "invalid_until")
     _lift_all(person, actor, now)
     row = Suspension(user_id=person.id, until=until, reason=reason, by_id=actor.id, created_at=now)
     db.session.add(row)
@@ -55,10 +56,10 @@ def suspend(actor, person, *, until: datetime | None, reason) -> Suspension:
 def lift(actor, person, reason=None) -> None:
     """End the suspension in force. Raises NotAllowed or Conflict (not suspended)."""
     if not can_suspend(actor, person):
-        raise NotAllowed("Sperren aufheben dürfen nur Geschäftsführung und Administration.")
+        raise NotAllowed(_("Sperren aufheben dürfen nur Geschäftsführung und Administration."))
     reason = clean_reason(reason, required=False)
     if not is_suspended(person):
-        raise Conflict("Diese Person ist nicht gesperrt.", "not_suspended")
+        raise Conflict(_("Diese Person ist nicht gesperrt."), "not_suspended")
     _lift_all(person, actor, utcnow())
     person.suspended_until = None
     db.session.flush()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
+from ..errors import N_
 from ..permissions import can_see_hidden, is_signed_in
 from .registry import HIDDEN_PLACEHOLDER
 
-HIDDEN_TITLE = "Ausgeblendeter Beitrag"
+HIDDEN_TITLE = N_("Ausgeblendeter Beitrag")  # the API and open data keep it German; pages show _(HIDDEN_TITLE)
 
 
 def text_hidden(user, item, council) -> bool:

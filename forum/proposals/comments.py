@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -35,23 +36,23 @@ def add_comment(proposal: Proposal, author, body, parent_id=None) -> Comment:
     Raises NotFound (may not see it), NotAllowed (not a verified member), Conflict (draft or
     withdrawn proposal, deleted parent) or Invalid (body, parent)."""
     if not can_view_proposal(author, proposal):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if not is_verified_member(author):
         raise _not_verified(author)
     if proposal.status not in COMMENTABLE_STATUSES:
-        raise Conflict("Dieser Vorschlag nimmt keine Kommentare an.", "comments_closed")
-    body = clean_body(body, maximum=COMMENT_MAX, what="Der Kommentar")
+        raise Conflict(_("Dieser Vorschlag nimmt keine Kommentare an."), "comments_closed")
+    body = clean_body(body, maximum=COMMENT_MAX, what="comment")
     parent = None
     if parent_id is not None:
         if isinstance(parent_id, bool) or not isinstance(parent_id, int):
-            raise Invalid("parent_id muss eine Zahl sein.", "invalid_parent")
+            raise Invalid(_("parent_id muss eine Zahl sein."), "invalid_parent")
         parent = db.session.scalar(select(Comment).where(Comment.id == parent_id, Comment.proposal_id == proposal.id))
         if parent is None:
-            raise Invalid("Auf diesen Kommentar kann nicht geantwortet werden.", "invalid_parent")
+            raise Invalid(_("Auf diesen Kommentar kann nicht geantwortet werden."), "invalid_parent")
         if parent.parent_id is not None:
             parent = db.session.get(Comment, parent.parent_id)
         if parent is None or parent.is_deleted:
-            raise Conflict("Dieser Kommentar wurde gelöscht.", "parent_deleted")
+            raise Conflict(_("Dieser Kommentar wurde gelöscht."), "parent_deleted")
     comment = Comment(proposal_id=proposal.id, author_id=author.id, body=body,
                       parent_id=parent.id if parent is not None else None)
     db.session.add(comment)
@@ -64,9 +65,9 @@ def edit_comment(comment: Comment, actor, body) -> Comment:
     """Change the text within the edit window. Raises NotAllowed (not the author, window over), Invalid."""
     if not can_edit_comment(actor, comment):
         if getattr(actor, "id", None) == comment.author_id and not comment.is_deleted:
-            raise NotAllowed("Kommentare lassen sich nur kurz nach dem Schreiben bearbeiten.", "edit_window_over")
-        raise NotAllowed("Nur die Person, die ihn geschrieben hat, kann diesen Kommentar bearbeiten.")
-    comment.body = clean_body(body, maximum=COMMENT_MAX, what="Der Kommentar")
+            raise NotAllowed(_("Kommentare lassen sich nur kurz nach dem Schreiben bearbeiten."), "edit_window_over")
+        raise NotAllowed(_("Nur die Person, die ihn geschrieben hat, kann diesen Kommentar bearbeiten."))
+    comment.body = clean_body(body, maximum=COMMENT_MAX, what="comment")
     comment.edited_at = utcnow()
     db.session.flush()
     return comment
@@ -75,7 +76,7 @@ def edit_comment(comment: Comment, actor, body) -> Comment:
 def delete_comment(comment: Comment, actor) -> None:
     """Delete one's own comment: the text is gone, replies keep their place. Raises NotAllowed."""
     if not can_delete_comment(actor, comment):
-        raise NotAllowed("Nur die Person, die ihn geschrieben hat, kann diesen Kommentar löschen.")
+        raise NotAllowed(_("Nur die Person, die ihn geschrieben hat, kann diesen Kommentar löschen."))
     comment.body = ""
     comment.deleted_at = utcnow()
     db.session.flush()
@@ -85,7 +86,7 @@ def delete_comment(comment: Comment, actor) -> None:
 def get_comment(proposal: Proposal, comment_id: int) -> Comment:
     comment = db.session.scalar(select(Comment).where(Comment.id == comment_id, Comment.proposal_id == proposal.id))
     if comment is None:
-        raise NotFound("Diesen Kommentar gibt es nicht.")
+        raise NotFound(_("Diesen Kommentar gibt es nicht."))
     return comment
 
 

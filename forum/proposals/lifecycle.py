@@ -88,23 +88,24 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
     NotAllowed (the life cycle allows this step but not to `actor`) or Conflict (the life cycle
     does not allow this step from the current status). Notifies author and followers."""
     if new_status not in STATUSES:
-        raise Invalid("Unbekannter Status.", "invalid_status")
+        raise Invalid(_("Unbekannter Status."), "invalid_status")
     locked = lock_proposal(proposal.id)
     if locked is None or not can_view_proposal(actor, locked):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     proposal = locked
     old = proposal.status
     if new_status not in allowed_transitions(actor, proposal):
         if lifecycle_allows(old, new_status):
-            raise NotAllowed("Diesen Schritt darfst du bei diesem Vorschlag nicht ausführen.", "forbidden")
+            raise NotAllowed(_("Diesen Schritt darfst du bei diesem Vorschlag nicht ausführen."), "forbidden")
         if not (is_proposal_author(actor, proposal) or can_change_status(actor, proposal)):
-            raise NotAllowed("Du darfst den Status dieses Vorschlags nicht ändern.", "forbidden")
-        raise Conflict(f"Von „{STATUS_LABELS[old]}“ kann der Vorschlag nicht zu „{STATUS_LABELS[new_status]}“ wechseln.",
+            raise NotAllowed(_("Du darfst den Status dieses Vorschlags nicht ändern."), "forbidden")
+        raise Conflict(_("Von „%(old)s“ kann der Vorschlag nicht zu „%(new)s“ wechseln.",
+                         old=STATUS_LABELS[old], new=STATUS_LABELS[new_status]),
                        "invalid_transition")
     now = utcnow()
     if new_status == "voting":
         if voting_ends_at is not None and voting_ends_at <= now:
-            raise Invalid("Das Ende der Abstimmung muss in der Zukunft liegen.", "invalid_voting_end")
+            raise Invalid(_("Das Ende der Abstimmung muss in der Zukunft liegen."), "invalid_voting_end")
         proposal.voting_started_at = now
         proposal.voting_ends_at = voting_ends_at
     if old == "voting":
@@ -131,10 +132,10 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
 
 def _set_response(proposal: Proposal, actor, response: str, now: datetime) -> None:
     if "\x00" in response:
-        raise Invalid("Die Antwort enthält ungültige Zeichen.", "invalid_response")
+        raise Invalid(_("Die Antwort enthält ungültige Zeichen."), "invalid_response")
     response = response.strip()
     if len(response) > RESPONSE_MAX:
-        raise Invalid(f"Die Antwort ist zu lang (höchstens {RESPONSE_MAX} Zeichen).", "too_long")
+        raise Invalid(_("Die Antwort ist zu lang (höchstens %(max)s Zeichen).", max=RESPONSE_MAX), "too_long")
     proposal.response = response
     proposal.responded_at = now
     proposal.responded_by_id = actor.id
@@ -143,12 +144,12 @@ def _set_response(proposal: Proposal, actor, response: str, now: datetime) -> No
 def respond(proposal: Proposal, actor, response: str) -> Proposal:
     """Record or replace the official response. Raises NotFound, NotAllowed, Conflict (draft), Invalid."""
     if not isinstance(response, str) or not response.strip():
-        raise Invalid("Bitte schreibe eine Antwort.", "response_required")
+        raise Invalid(_("Bitte schreibe eine Antwort."), "response_required")
     locked = lock_proposal(proposal.id)
     if locked is None or not can_view_proposal(actor, locked):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if not can_respond(actor, locked):
-        raise NotAllowed("Nur die Moderation des Fachbeirats oder die Geschäftsführung antwortet offiziell.")
+        raise NotAllowed(_("Nur die Moderation des Fachbeirats oder die Geschäftsführung antwortet offiziell."))
     _set_response(locked, actor, response, utcnow())
     db.session.flush()
     audit(actor, "proposal.response", locked, council=locked.council_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -49,7 +50,7 @@ def _arg(args, name: str, max_length: int = 80) -> str | None:
     if value is None or not value.strip():
         return None
     if "\x00" in value or len(value) > max_length:
-        raise BadRequest(f"Der Filter '{name}' ist ungültig.", "invalid_filter")
+        raise BadRequest(_("Der Filter '%(name)s' ist ungültig.", name=name), "invalid_filter")
     return value.strip()
 
 
@@ -58,13 +59,13 @@ def parse_filters(args, user) -> ListFilters:
     user may not see (or that does not exist) is a 404, never a hint that it exists."""
     sort = _arg(args, "sort") or "newest"
     if sort not in SORTS:
-        raise BadRequest(f"Unbekannte Sortierung. Erlaubt: {', '.join(SORTS)}.", "invalid_sort")
+        raise BadRequest(_("Unbekannte Sortierung. Erlaubt: %(sorts)s.", sorts=', '.join(SORTS)), "invalid_sort")
     status = _arg(args, "status")
     if status is not None and status not in STATUSES:
-        raise BadRequest("Unbekannter Status.", "invalid_status")
+        raise BadRequest(_("Unbekannter Status."), "invalid_status")
     stakeholder = _arg(args, "stakeholder")
     if stakeholder is not None and stakeholder not in STAKEHOLDERS:
-        raise BadRequest("Unbekannte Gruppe.", "invalid_stakeholder")
+        raise BadRequest(_("Unbekannte Gruppe."), "invalid_stakeholder")
     tag = _arg(args, "tag", TAG_MAX * 2)
     tag = "-".join(tag.lower().split()) if tag else None
     council = None
@@ -72,10 +73,10 @@ def parse_filters(args, user) -> ListFilters:
     if slug is not None:
         council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(user)))
         if council is None:
-            raise NotFound("Diesen Fachbeirat gibt es nicht.")
+            raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
     raw_q = args.get("q") or ""
     if "\x00" in raw_q:
-        raise BadRequest("Die Suche enthält ungültige Zeichen.", "invalid_query")
+        raise BadRequest(_("Die Suche enthält ungültige Zeichen."), "invalid_query")
     return ListFilters(council=council, status=status, stakeholder=stakeholder, tag=tag,
                        q=normalise_query(raw_q), sort=sort)
 

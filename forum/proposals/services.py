@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,28 +33,33 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_title(title) -> str:
     """A title of 1…200 characters without control characters; raises Invalid."""
     if not isinstance(title, str):
-        raise Invalid("Der Titel muss Text sein.", "invalid_title")
+        raise Invalid(_("Der Titel muss Text sein."), "invalid_title")
     if _CONTROL.search(title) or "\n" in title:
-        raise Invalid("Der Titel enthält ungültige Zeichen.", "invalid_title")
+        raise Invalid(_("Der Titel enthält ungültige Zeichen."), "invalid_title")
     title = " ".join(title.split())
     if not title:
-        raise Invalid("Bitte gib einen Titel an.", "title_required")
+        raise Invalid(_("Bitte gib einen Titel an."), "title_required")
     if len(title) > TITLE_MAX:
-        raise Invalid(f"Der Titel ist zu lang (höchstens {TITLE_MAX} Zeichen).", "too_long")
+        raise Invalid(_("Der Titel ist zu lang (höchstens %(max)s Zeichen).", max=TITLE_MAX), "too_long")
     return title
 
 
-def clean_body(body, *, maximum: int = BODY_MAX, what: str = "Der Text") -> str:
-    """Markdown text of 1…`maximum` characters without NUL or other control characters; raises Invalid."""
+def clean_body(body, *, maximum: int = BODY_MAX, what: str = "text") -> str:
+    """Markdown text of 1…`maximum` characters without NUL or other control characters; raises Invalid.
+    `what` ("text" or "comment") names it in the messages."""
+    comment = what == "comment"
     if not isinstance(body, str):
-        raise Invalid(f"{what} muss Text sein.", "invalid_body")
+        raise Invalid(_("Der Kommentar muss Text sein.") if comment else _("Der Text muss Text sein."), "invalid_body")
     if _CONTROL.search(body):
-        raise Invalid(f"{what} enthält ungültige Zeichen.", "invalid_body")
+        raise Invalid(_("Der Kommentar enthält ungültige Zeichen.") if comment
+                      else _("Der Text enthält ungültige Zeichen."), "invalid_body")
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise Invalid(f"{what} darf nicht leer sein.", "body_required")
+        raise Invalid(_("Der Kommentar darf nicht leer sein.") if comment else _("Der Text darf nicht leer sein."),
+                      "body_required")
     if len(body) > maximum:
-        raise Invalid(f"{what} ist zu lang (höchstens {maximum} Zeichen).", "too_long")
+        raise Invalid(_("Der Kommentar ist zu lang (höchstens %(max)s Zeichen).", max=maximum) if comment
+                      else _("Der Text ist zu lang (höchstens %(max)s Zeichen).", max=maximum), "too_long")
     return body
 
 
@@ -67,19 +73,19 @@ def parse_tags(value) -> list[str]:
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         items = value
     else:
-        raise Invalid("Schlagworte müssen Text sein.", "invalid_tags")
+        raise Invalid(_("Schlagworte müssen Text sein."), "invalid_tags")
     tags: list[str] = []
     for item in items:
         tag = "-".join(item.strip().lower().split())
         if not tag:
             continue
         if not _TAG.match(tag):
-            raise Invalid(f"Das Schlagwort „{tag[:40]}“ ist ungültig (Buchstaben, Ziffern und Bindestriche, "
-                          f"höchstens {TAG_MAX} Zeichen).", "invalid_tags")
+            raise Invalid(_("Das Schlagwort „%(tag)s“ ist ungültig (Buchstaben, Ziffern und Bindestriche, "
+                            "höchstens %(max)s Zeichen).", tag=tag[:40], max=TAG_MAX), "invalid_tags")
         if tag not in tags:
             tags.append(tag)
     if len(tags) > TAGS_MAX:
-        raise Invalid(f"Höchstens {TAGS_MAX} Schlagworte.", "invalid_tags")
+        raise Invalid(_("Höchstens %(max)s Schlagworte.", max=TAGS_MAX), "invalid_tags")
     return tags
 
 
@@ -95,8 +101,8 @@ def _set_tags(proposal: Proposal, tags: list[str]) -> None:
 
 def _not_verified(user) -> NotAllowed:
     if user.is_organisation and user.email_confirmed:
-        return NotAllowed("Dein Organisationskonto ist noch nicht verifiziert.", "not_verified")
-    return NotAllowed("Bitte bestätige zuerst deine E-Mail-Adresse.", "not_verified")
+        return NotAllowed(_("Dein Organisationskonto ist noch nicht verifiziert."), "not_verified")
+    return NotAllowed(_("Bitte bestätige zuerst deine E-Mail-Adresse."), "not_verified")
 
 
 def create_proposal(author, *, title, body, council=None, tags=None, draft: bool = False,
@@ -106,11 +112,11 @@ def create_proposal(author, *, title, body, council=None, tags=None, draft: bool
     Raises NotFound (a council the author may not see), NotAllowed (not a verified member, archived
     council) or Invalid (title, body, tags)."""
     if council is not None and not can_view_council(author, council):
-        raise NotFound("Diesen Fachbeirat gibt es nicht.")
+        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
     if not is_verified_member(author):
         raise _not_verified(author)
     if not can_create_proposal(author, council):
-        raise NotAllowed("In diesem Fachbeirat können keine Vorschläge mehr eingereicht werden.")
+        raise NotAllowed(_("In diesem Fachbeirat können keine Vorschläge mehr eingereicht werden."))
     title, body, tag_list = clean_title(title), clean_body(body), parse_tags(tags)
     now = utcnow()
     proposal = Proposal(
@@ -134,12 +140,12 @@ def edit_proposal(proposal: Proposal, editor, *, title=None, body=None, tags=Non
     history). Raises NotFound, NotAllowed (not the author), Conflict (in voting or later), Invalid."""
     locked = lock_proposal(proposal.id)
     if locked is None or not can_view_proposal(editor, locked):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     proposal = locked
     if not is_proposal_author(editor, proposal):
-        raise NotAllowed("Nur die Person, die den Vorschlag geschrieben hat, kann ihn bearbeiten.")
+        raise NotAllowed(_("Nur die Person, die den Vorschlag geschrieben hat, kann ihn bearbeiten."))
     if not can_edit_proposal(editor, proposal):
-        raise Conflict("Sobald die Abstimmung begonnen hat, kann der Vorschlag nicht mehr bearbeitet werden.",
+        raise Conflict(_("Sobald die Abstimmung begonnen hat, kann der Vorschlag nicht mehr bearbeitet werden."),
                        "not_editable")
     new_title = clean_title(title) if title is not None else proposal.title
     new_body = clean_body(body) if body is not None else proposal.body
@@ -177,7 +183,7 @@ def is_following(proposal: Proposal, user) -> bool:
 def follow(proposal: Proposal, user) -> None:
     """Follow (idempotent). Raises NotFound when `user` may not see the proposal."""
     if not can_follow(user, proposal):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if is_following(proposal, user):
         return
     try:
@@ -190,6 +196,6 @@ def follow(proposal: Proposal, user) -> None:
 def unfollow(proposal: Proposal, user) -> None:
     """Stop following (idempotent). Raises NotFound when `user` may not see the proposal."""
     if not can_follow(user, proposal):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     db.session.execute(delete(Follow).where(Follow.proposal_id == proposal.id, Follow.user_id == user.id))
     db.session.flush()

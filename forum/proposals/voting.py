@@ -7,6 +7,7 @@ constraint) and the choice in a closed set (check constraint).
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -69,11 +70,11 @@ def _load_for_vote(proposal: Proposal | int, voter) -> tuple[Proposal, Vote | No
     join in the locking query could miss a vote committed meanwhile."""
     locked = lock_proposal(proposal if isinstance(proposal, int) else proposal.id)
     if locked is None or not can_view_proposal(voter, locked):
-        raise NotFound("Diesen Vorschlag gibt es nicht.")
+        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
     if not is_verified_member(voter):
         raise _not_verified(voter)
     if not voting_open(locked):
-        raise Conflict("Über diesen Vorschlag wird gerade nicht abgestimmt.", "voting_closed")
+        raise Conflict(_("Über diesen Vorschlag wird gerade nicht abgestimmt."), "voting_closed")
     existing = db.session.scalar(
         select(Vote).where(Vote.proposal_id == locked.id, Vote.user_id == voter.id)
         .execution_options(populate_existing=True)
@@ -87,7 +88,7 @@ def cast_vote(proposal: Proposal | int, voter, choice) -> Proposal:
     Raises Invalid (choice not for/against/abstain), NotFound (may not see it), NotAllowed
     (not a verified member; the message says why) or Conflict (`voting_closed`)."""
     if choice not in CHOICES:
-        raise Invalid("Die Stimme muss „for“, „against“ oder „abstain“ sein.", "invalid_choice")
+        raise Invalid(_("Die Stimme muss „for“, „against“ oder „abstain“ sein."), "invalid_choice")
     proposal, existing = _load_for_vote(proposal, voter)
     stakeholder = voter.stakeholder if voter.stakeholder in STAKEHOLDERS else "citizen"
     deltas: dict[str, int] = {}
