@@ -51,6 +51,7 @@ class Config:
     MESSAGE_QUEUE = None
     ALLOWED_ORIGINS: list[str] | None = None
     MAIL_URL = None
+    BASE_URL: str | None = None  # FORUM_BASE_URL: every absolute link is built from it (forum/urls.py)
     MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
     PER_PAGE_MAX = 100
     REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
@@ -83,6 +84,7 @@ class Config:
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
+        cfg.BASE_URL = (env.get("FORUM_BASE_URL") or "").strip().rstrip("/") or None
         # live events per person: "<count>/<seconds>" (docs/live.md)
         cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
