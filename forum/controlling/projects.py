@@ -19,6 +19,7 @@ from ..extensions import db
 from ..moderation.audit import audit
 from ..permissions import can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal
 from ..proposals.models import Proposal
+from ..validators import single_line
 from .models import (PARTNER_KINDS, PROJECT_STATUSES, PROJECT_VISIBILITIES, Milestone, Project, ProjectCouncil,
                      ProjectPartner, ProjectProposal)
 
@@ -126,6 +127,7 @@ def _clean(values: dict) -> dict:
     out = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
     for key in ("title", "department"):
         if key in out:
+            single_line(out[key], _("Der Titel") if key == "title" else _("Die verantwortliche Stelle"))
             out[key] = (out[key] or "").strip()
             if not out[key]:
                 raise Invalid(_("Das Feld '%(key)s' darf nicht leer sein.", key=key), "missing_field")
@@ -181,6 +183,7 @@ def update_project(actor, project: Project, **values) -> Project:
 
 def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner:
     _require_manager(actor)
+    single_line(name, _("Der Name des Partners"))
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise Invalid(_("Bitte gib den Namen des Partners an (höchstens 200 Zeichen)."), "invalid_name")
@@ -205,6 +208,7 @@ def remove_partner(actor, project: Project, partner_id: int) -> None:
 
 def add_milestone(actor, project: Project, title: str, due_date: date) -> Milestone:
     _require_manager(actor)
+    single_line(title, _("Der Titel des Meilensteins"))
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise Invalid(_("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen)."), "invalid_title")

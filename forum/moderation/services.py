@@ -19,6 +19,7 @@ from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import can_moderate_content, can_report, can_view_queue, council_roles, is_signed_in
+from ..validators import single_line
 from . import registry
 from .audit import audit
 from .models import REASON_MAX, ModerationDecision, Report
@@ -32,7 +33,8 @@ def clean_reason(reason, *, required: bool = True) -> str:
         reason = ""
     if not isinstance(reason, str):
         raise Invalid(_("Der Grund muss ein Text sein."), "invalid_reason")
-    reason = " ".join(reason.replace("\x00", "").split())
+    # line breaks become spaces (the reason may come from a text area); other control characters are refused
+    reason = single_line(" ".join(reason.replace("\x00", "").split()), _("Der Grund"))
     if required and not reason:
         raise Invalid(_("Bitte gib einen Grund an."), "reason_required")
     if len(reason) > REASON_MAX:
