@@ -17,10 +17,11 @@ from ..councils.visibility import council_column_visible
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..moderation.audit import audit
-from ..permissions import can_maintain_criteria, can_score, can_view_internal_projects
+from ..permissions import can_maintain_criteria, can_score
 from ..proposals.models import Proposal
 from ..validators import single_line
 from .models import Project
+from .projects import visible_project_filter
 from .scoring_models import CriteriaCatalogue, Criterion, Score
 
 MAX_CRITERIA = 20
@@ -247,9 +248,7 @@ def ranking(kind: str, catalogue: CriteriaCatalogue, user) -> list[SubjectScore]
     least one complete evaluation in `catalogue`, best mean score first."""
     if kind == "project":
         found = _evaluations(catalogue, Score.project_id)
-        stmt = select(Project).where(Project.id.in_(list(found)))
-        if not can_view_internal_projects(user):
-            stmt = stmt.where(Project.visibility == "public")
+        stmt = select(Project).where(Project.id.in_(list(found)), visible_project_filter(user))
     else:
         found = _evaluations(catalogue, Score.proposal_id)
         stmt = select(Proposal).where(Proposal.id.in_(list(found)),
