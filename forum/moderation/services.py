@@ -6,14 +6,14 @@ never commit. Each content kind plugs in through `registry.register_target`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import User
+from ..accounts.models import ORGANISATION_STAKEHOLDERS, User
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
@@ -24,6 +24,7 @@ from . import registry
 from .audit import audit
 from .models import REASON_MAX, ModerationDecision, Report
 
+REPORTER_MIN_AGE = timedelta(days=1)
 AUTO_REASON = "Automatisch ausgeblendet nach {n} Meldungen – die Moderation prüft den Beitrag."
 
 
@@ -66,9 +67,22 @@ def open_reports_count(kind: str, item_id: int) -> int:
         Report.target_type == kind, Report.target_id == item_id, Report.status == "open")) or 0
 
 
+def counted_reports(kind: str, item_id: int) -> int:
+    """Open reports that count toward hiding the item on their own: from verified accounts (confirmed
+    e-mail; organisations verified) made at least REPORTER_MIN_AGE ago. Anyone can make a few
+    fresh accounts in a minute; their reports go to the moderators without hiding anything."""
+    established = and_(
+        User.email_confirmed_at.is_not(None),
+        or_(User.stakeholder.not_in(ORGANISATION_STAKEHOLDERS), User.verification == "verified"),
+        User.created_at <= utcnow() - REPORTER_MIN_AGE,
+    )
+    return db.session.scalar(select(func.count()).select_from(Report).join(User, User.id == Report.reporter_id).where(
+        Report.target_type == kind, Report.target_id == item_id, Report.status == "open", established)) or 0
+
+
 def report(actor, kind, item_id, reason) -> Report:
-    """`actor` reports an item once. At REPORT_THRESHOLD open reports from different people the
-    item is hidden pending review. Raises NotFound (unknown or invisible item), NotAllowed (not
+    """`actor` reports an item once. At REPORT_THRESHOLD open reports from different established
+    people (`counted_reports`) the item is hidden pending review; every report reaches the queue. Raises NotFound (unknown or invisible item), NotAllowed (not
     a confirmed member, suspended, one's own item), Conflict (reported before), Invalid (reason)."""
     target, item = load_target(kind, item_id, actor)
     if not can_report(actor, None):
@@ -87,7 +101,7 @@ def report(actor, kind, item_id, reason) -> Report:
         db.session.rollback()
         raise Conflict(_("Du hast diesen Beitrag bereits gemeldet."), "already_reported") from exc
     threshold = current_app.config.get("REPORT_THRESHOLD", 3)
-    count = open_reports_count(kind, item.id)
+    count = counted_reports(kind, item.id)
     if count >= threshold and not registry.is_hidden(item):
         auto_reason = AUTO_REASON.format(n=count)
         target.hide(item, auto_reason, None)
