@@ -10,9 +10,15 @@ EVIL = {"Host": "evil.example"}
 
 
 @pytest.fixture
-def production(app, app_factory):
-    """A production app on BASE sharing the test's database (the `app` fixture made its schema)."""
-    return app_factory(ENV_NAME="production", BASE_URL=BASE)
+def twin(app, app_factory):
+    """Another app with other settings on the test's database (SQLite or PostgreSQL, as `app`)."""
+    return lambda **settings: app_factory(SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], **settings)
+
+
+@pytest.fixture
+def production(twin):
+    """A production app on BASE."""
+    return twin(ENV_NAME="production", BASE_URL=BASE)
 
 
 def test_production_requires_a_base_url(monkeypatch, tmp_path):
@@ -101,8 +107,8 @@ def test_the_host_header_attack_in_production_mails_nobody(production, make_user
     assert f"{BASE}/councils/{council.slug}" in mail and "evil.example" not in mail
 
 
-def test_sockets_take_the_base_urls_origin_for_their_own(app, app_factory):
-    based = app_factory(BASE_URL=BASE)
+def test_sockets_take_the_base_urls_origin_for_their_own(twin):
+    based = twin(BASE_URL=BASE)
     assert socketio.server.eio.cors_allowed_origins == [BASE]
     http = based.test_client()
     own = http.get("/socket.io/?EIO=4&transport=polling", headers={"Origin": BASE})
@@ -137,8 +143,8 @@ def _failed_logins(client, n, forwarded_for, email):
     return [status == 429 for status in statuses]
 
 
-def test_behind_one_trusted_proxy_each_client_has_its_own_login_limit(app, app_factory):
-    proxied = app_factory(TRUSTED_PROXIES=1, LOGIN_RATE_LIMIT="3 per minute")
+def test_behind_one_trusted_proxy_each_client_has_its_own_login_limit(twin):
+    proxied = twin(TRUSTED_PROXIES=1, LOGIN_RATE_LIMIT="3 per minute")
     client = proxied.test_client()  # every request comes from 127.0.0.1, the proxy
     assert _failed_logins(client, 4, "203.0.113.7", "a@example.org") == [False, False, False, True]
     assert _failed_logins(client, 3, "203.0.113.8", "b@example.org") == [False, False, False]
@@ -146,29 +152,29 @@ def test_behind_one_trusted_proxy_each_client_has_its_own_login_limit(app, app_f
     assert _failed_logins(client, 1, "203.0.113.9, 203.0.113.7", "c@example.org") == [True]
 
 
-def test_without_trusted_proxies_a_forged_header_does_not_escape_the_limit(app, app_factory):
-    plain = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+def test_without_trusted_proxies_a_forged_header_does_not_escape_the_limit(twin):
+    plain = twin(LOGIN_RATE_LIMIT="3 per minute")
     client = plain.test_client()
     addresses = iter(f"198.51.100.{n}" for n in range(1, 100))
     statuses = _failed_logins(client, 4, lambda: next(addresses), "a@example.org")
     assert statuses == [False, False, False, True]
 
 
-def test_behind_a_trusted_proxy_links_follow_the_forwarded_scheme_and_host(app, app_factory, make_meeting):
+def test_behind_a_trusted_proxy_links_follow_the_forwarded_scheme_and_host(twin, make_meeting):
     meeting = make_meeting()
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "forum.example", "X-Forwarded-For": "203.0.113.7"}
-    proxied = app_factory(TRUSTED_PROXIES=1).test_client()
+    proxied = twin(TRUSTED_PROXIES=1).test_client()
     assert f"{BASE}/meetings/{meeting.id}".encode() in proxied.get(f"/meetings/{meeting.id}.ics", headers=forwarded).data
-    plain = app_factory().test_client()
+    plain = twin().test_client()
     body = plain.get(f"/meetings/{meeting.id}.ics", headers=forwarded).data
     assert b"forum.example" not in body and f"http://localhost/meetings/{meeting.id}".encode() in body
 
 
-def test_the_rate_limit_key_and_the_request_see_the_client_behind_the_proxy(app, app_factory):
+def test_the_rate_limit_key_and_the_request_see_the_client_behind_the_proxy(twin):
     from flask import request
     from flask_limiter.util import get_remote_address
 
-    proxied = app_factory(TRUSTED_PROXIES=1)
+    proxied = twin(TRUSTED_PROXIES=1)
     seen = {}
 
     @proxied.get("/_who")
