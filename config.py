@@ -5,12 +5,39 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
 
 def _instance_path() -> Path:
     return Path(os.environ.get("FORUM_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _base_url(value: str | None) -> str | None:
+    """FORUM_BASE_URL checked: an http(s) address with a host, perhaps a path, nothing else."""
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or parts.username or parts.password):
+        raise RuntimeError("FORUM_BASE_URL must be an address like https://forum.braunschweig.de "
+                           "(http or https, a host, optionally a path; no query)")
+    return value
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number (0 or more)")
+    return int(value)
 
 
 def _persistent_secret(instance: Path) -> str:
@@ -52,6 +79,8 @@ class Config:
     ALLOWED_ORIGINS: list[str] | None = None
     MAIL_URL = None
     BASE_URL: str | None = None  # FORUM_BASE_URL: every absolute link is built from it (forum/urls.py)
+    # FORUM_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (forum/urls.py)
+    TRUSTED_PROXIES = 0
     MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
     PER_PAGE_MAX = 100
     REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
@@ -84,7 +113,11 @@ class Config:
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
-        cfg.BASE_URL = (env.get("FORUM_BASE_URL") or "").strip().rstrip("/") or None
+        cfg.BASE_URL = _base_url(env.get("FORUM_BASE_URL"))
+        if cfg.ENV_NAME == "production" and not cfg.BASE_URL:
+            # links in mails must never follow a request's Host header, and only this host is served
+            raise RuntimeError("FORUM_BASE_URL is required when FORUM_ENV=production")
+        cfg.TRUSTED_PROXIES = _whole_number("FORUM_TRUSTED_PROXIES", cls.TRUSTED_PROXIES)
         # live events per person: "<count>/<seconds>" (docs/live.md)
         cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"

@@ -102,7 +102,8 @@ def main() -> None:
     instance = Path(tempfile.mkdtemp(prefix="proposals-bench-"))
     url = PG + args.database
     env = {**os.environ, "FORUM_DATABASE_URL": url, "FORUM_INSTANCE_PATH": str(instance),
-           "FORUM_SECRET_KEY": "bench-secret", "FORUM_ENV": "production", "FORUM_BENCH_ROUTES": "1"}
+           "FORUM_SECRET_KEY": "bench-secret", "FORUM_ENV": "production", "FORUM_BENCH_ROUTES": "1",
+           "FORUM_BASE_URL": f"http://127.0.0.1:{args.port}"}
     forum = str(Path(sys.executable).with_name("forum"))
     ids_file = ROOT / "bench" / ".proposals_bench_ids.json"
     if not args.skip_seed:

@@ -25,7 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, errors, i18n, mail, ops, security
+    from . import database, errors, i18n, mail, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -41,17 +41,20 @@ def create_app(config: object | None = None) -> Flask:
     # Flask-SocketIO keeps the previous app's queue manager in server_options when the next app has
     # no queue (several apps in one process: tests, CLI); drop it so every app gets its own.
     socketio.server_options.pop("client_manager", None)
-    # cors_allowed_origins: None is Engine.IO's "same origin only"; [] would switch the check off.
+    # cors_allowed_origins: None is Engine.IO's "same origin only" (the request's own Host); with a
+    # FORUM_BASE_URL the own origin is that one, whatever Host a request names. [] would switch it off.
+    base_origin = urls.base_origin(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("MESSAGE_QUEUE"),
         channel=queue_channel(app.config.get("MESSAGE_QUEUE")),
-        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or ([base_origin] if base_origin else None),
         max_http_buffer_size=64 * 1024,
         logger=False,
         engineio_logger=False,
     )
+    urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
     mail.init_app(app)
     ops.init_app(app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import unicodedata
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -26,8 +27,13 @@ def queue_mail(to: str, subject: str, body: str) -> None:
 
 
 def _send_queued(session) -> None:
+    # This runs after the commit: an exception here would turn a saved action into an error page
+    # and drop every mail after the failing one. Each mail is on its own.
     for to, subject, body in session.info.pop("outgoing_mail", []):
-        send_mail(to, subject, body)
+        try:
+            send_mail(to, subject, body)
+        except Exception:  # noqa: BLE001 - one bad mail must not cost the others
+            log.exception("could not send mail %r to %s", subject, to)
 
 
 def _drop_queued(session, _previous_transaction=None) -> None:
@@ -43,17 +49,24 @@ def init_app(app) -> None:
         event.listen(Session, "after_soft_rollback", _drop_queued)
 
 
+def header_text(value: str) -> str:
+    """One header line: runs of whitespace (line breaks included) become one space, other control
+    characters go. Single-line fields refuse them on input (forum/validators.py); this guards text
+    stored before that, so no title can end a header early or add one."""
+    return "".join(ch for ch in " ".join(str(value).split()) if unicodedata.category(ch) != "Cc")
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text mail. Failures are logged; they never undo the action that caused the mail."""
-    msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_SENDER"]
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain="smart-city-forum")
-    msg.set_content(body)
     url = current_app.config.get("MAIL_URL")
     try:
+        msg = EmailMessage()
+        msg["From"] = current_app.config["MAIL_SENDER"]
+        msg["To"] = to  # an address is never rewritten: a bad one fails here, alone
+        msg["Subject"] = header_text(subject)
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain="smart-city-forum")
+        msg.set_content(body)
         if url:
             parts = urlsplit(url)
             with smtplib.SMTP(parts.hostname or "localhost", parts.port or 25, timeout=10) as smtp:
@@ -65,5 +78,5 @@ def send_mail(to: str, subject: str, body: str) -> None:
             folder = outbox_dir()
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(msg))
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException, ValueError):
         log.exception("could not send mail %r to %s", subject, to)

@@ -60,6 +60,7 @@ def test_production_requires_secret_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("FORUM_ENV", "production")
     monkeypatch.setenv("FORUM_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    monkeypatch.setenv("FORUM_BASE_URL", "https://forum.example")
     with pytest.raises(RuntimeError, match="FORUM_SECRET_KEY"):
         Config.from_env()
     monkeypatch.setenv("FORUM_SECRET_KEY", "x" * 40)

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..validators import SingleLine
 from .models import STAKEHOLDERS
 
 STAKEHOLDER_LABELS = {
@@ -16,12 +17,13 @@ STAKEHOLDER_LABELS = {
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Name"), validators=[SingleLine(), DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[SingleLine(), DataRequired(), Email(check_deliverability=False),
+                                                         Length(max=254)])
     stakeholder = RadioField(_l("Ich registriere mich als"), choices=[(s, STAKEHOLDER_LABELS[s]) for s in STAKEHOLDERS],
                              validators=[DataRequired()], default="citizen")
     organisation = StringField(_l("Organisation (für Unternehmen, Forschung, Kultur, Vereine)"),
-                               validators=[Optional(), Length(max=200)])
+                               validators=[SingleLine(), Optional(), Length(max=200)])
     password = PasswordField(_l("Passwort (mindestens 8 Zeichen)"), validators=[DataRequired(), Length(min=8, max=200)])
     password_confirm = PasswordField(_l("Passwort wiederholen"),
                                      validators=[DataRequired(), EqualTo("password", message=_l("Die Passwörter stimmen nicht überein."))])
@@ -36,7 +38,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[SingleLine(), DataRequired(), Length(max=254)])
     password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
     submit = SubmitField(_l("Anmelden"))
@@ -51,7 +53,7 @@ class ResendForm(FlaskForm):
 
 
 class NameForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[SingleLine(), DataRequired(), Length(max=120)])
     submit = SubmitField(_l("Namen speichern"))
 
 

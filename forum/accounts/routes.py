@@ -10,6 +10,7 @@ from ..extensions import db, limiter
 from ..mail import send_mail
 from ..permissions import can_verify_organisations
 from ..security import is_safe_path
+from ..urls import external_url
 from . import services
 from .forms import (ConfirmForm, LoginForm, NameForm, PasswordChangeForm, RegisterForm, ResendForm,
                     VerificationForm)
@@ -23,7 +24,7 @@ def _login_limit() -> str:
 
 
 def send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm", token=services.confirmation_token(user), _external=True)
+    link = external_url("accounts.confirm", token=services.confirmation_token(user))
     send_mail(
         user.email,
         _("Bitte bestätige deine E-Mail-Adresse"),

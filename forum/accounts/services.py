@@ -14,6 +14,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import can_verify_organisations
+from ..validators import single_line
 from .auth import new_token_value, token_digest
 from .models import ORGANISATION_STAKEHOLDERS, ROLES, STAKEHOLDERS, ApiToken, User
 
@@ -47,6 +48,9 @@ def register(*, email: str, name: str, password: str, stakeholder: str, organisa
 
     Raises Invalid (bad stakeholder, role, missing organisation, weak password) or
     Conflict (e-mail already registered)."""
+    single_line(email, _("Die E-Mail-Adresse"))
+    single_line(name, _("Der Name"))
+    single_line(organisation, _("Der Name der Organisation"))
     email = normalise_email(email)
     name = (name or "").strip()
     organisation = (organisation or "").strip() or None
@@ -115,6 +119,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_name(user: User, name: str) -> None:
+    single_line(name, _("Der Name"))
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise Invalid(_("Bitte gib einen Namen mit höchstens 120 Zeichen an."), "invalid_name")

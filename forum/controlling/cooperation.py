@@ -16,6 +16,7 @@ from ..extensions import db
 from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_handle_cooperation_requests, can_request_cooperation, can_view_cooperation_request
+from ..validators import single_line
 from .cooperation_models import REQUEST_STATUSES, REQUEST_TOPICS, CooperationReply, CooperationRequest
 
 TOPIC_LABELS = {"mobility": _l("Mobilität"), "infrastructure": _l("Digitale Infrastruktur"),
@@ -33,6 +34,7 @@ def submit_request(actor, topic: str, organisation: str, message: str) -> Cooper
     Invalid for bad fields, Conflict when the person already has too many open requests."""
     if not can_request_cooperation(actor):
         raise NotAllowed(_("Bitte bestätige zuerst deine E-Mail-Adresse."))
+    single_line(organisation, _("Der Name der Organisation"))
     organisation, message = (organisation or "").strip(), (message or "").strip()
     if topic not in REQUEST_TOPICS:
         raise Invalid(_("Bitte wähle ein Thema."), "invalid_topic")

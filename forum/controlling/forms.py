@@ -7,6 +7,7 @@ from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormF
                      SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from ..validators import SingleLine
 from .cooperation import STATUS_LABELS as REQUEST_STATUS_LABELS
 from .cooperation import TOPIC_LABELS
 from .cooperation_models import REQUEST_STATUSES, REQUEST_TOPICS
@@ -15,10 +16,11 @@ from .projects import PARTNER_LABELS, STATUS_LABELS, VISIBILITY_LABELS
 
 
 class ProjectForm(FlaskForm):
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung (Markdown)"), validators=[Optional(), Length(max=20000)])
     department = StringField(_l("Verantwortliche Stelle (Fachbereich oder städtische Gesellschaft)"),
-                             validators=[DataRequired(), Length(max=200)], render_kw={"list": "departments"})
+                             validators=[SingleLine(), DataRequired(), Length(max=200)],
+                             render_kw={"list": "departments"})
     status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in PROJECT_STATUSES], default="idea")
     visibility = RadioField(_l("Sichtbarkeit"), choices=[(v, VISIBILITY_LABELS[v]) for v in ("public", "internal")],
                             default="public", validators=[DataRequired()])
@@ -44,13 +46,13 @@ class ProjectForm(FlaskForm):
 
 
 class PartnerForm(FlaskForm):
-    name = StringField(_l("Name des Partners"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name des Partners"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     kind = SelectField(_l("Art"), choices=[(k, PARTNER_LABELS[k]) for k in PARTNER_KINDS], default="business")
     submit = SubmitField(_l("Partner hinzufügen"))
 
 
 class MilestoneForm(FlaskForm):
-    title = StringField(_l("Meilenstein"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Meilenstein"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     due_date = DateField(_l("Fällig am"), validators=[DataRequired()])
     submit = SubmitField(_l("Meilenstein hinzufügen"))
 
@@ -70,8 +72,8 @@ class ActionForm(FlaskForm):
 
 
 class CriterionRow(Form):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    description = StringField(_l("Beschreibung"), validators=[Optional(), Length(max=500)])
+    name = StringField(_l("Name"), validators=[SingleLine(), Optional(), Length(max=120)])
+    description = StringField(_l("Beschreibung"), validators=[SingleLine(), Optional(), Length(max=500)])
     weight = IntegerField(_l("Gewicht"), validators=[Optional(), NumberRange(min=1, max=100)])
     scale_min = IntegerField(_l("Skala von"), validators=[Optional(), NumberRange(min=0, max=99)], default=1)
     scale_max = IntegerField(_l("Skala bis"), validators=[Optional(), NumberRange(min=1, max=100)], default=5)
@@ -81,7 +83,7 @@ class CriterionRow(Form):
 
 class CatalogueForm(FlaskForm):
     criteria = FieldList(FormField(CriterionRow), min_entries=1, max_entries=24)
-    note = StringField(_l("Was hat sich geändert?"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Was hat sich geändert?"), validators=[SingleLine(), Optional(), Length(max=500)])
     submit = SubmitField(_l("Als neue Version veröffentlichen"))
 
 
@@ -107,13 +109,13 @@ def evaluation_form(catalogue, data=None):
 
 class EvaluatorForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse der Person"),
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+                       validators=[SingleLine(), DataRequired(), Email(check_deliverability=False), Length(max=254)])
     submit = SubmitField(_l("Als Bewerter*in benennen"))
 
 
 class CooperationForm(FlaskForm):
     topic = SelectField(_l("Thema"), choices=[(t, TOPIC_LABELS[t]) for t in REQUEST_TOPICS], default="other")
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     message = TextAreaField(_l("Nachricht"), validators=[DataRequired(), Length(min=10, max=5000)])
     submit = SubmitField(_l("Anfrage senden"))
 

@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
@@ -24,6 +23,7 @@ from ..extensions import db
 from ..moderation.visibility import HIDDEN_TITLE
 from ..proposals.models import CHOICES, Proposal
 from ..proposals.voting import HIDDEN_WHILE, votes_visible
+from ..urls import external_url, site_url
 from . import scoring
 from .models import Milestone, Project, ProjectCouncil, ProjectProposal
 from .scoring_models import CriteriaCatalogue, Criterion
@@ -100,7 +100,7 @@ def project_rows() -> list[dict]:
             "score": round(score.mean, 1) if score else None,
             "score_evaluations": score.count if score else 0,
             "criteria_version": catalogue.version if catalogue else None,
-            "url": url_for("controlling.detail", project_id=p.id, _external=True),
+            "url": external_url("controlling.detail", project_id=p.id),
         })
     return rows
 
@@ -113,7 +113,7 @@ def _public_proposals():
 
 
 def proposal_rows() -> list[dict]:
-    site = url_for("main.index", _external=True).rstrip("/")
+    site = site_url()
     rows = []
     for p, slug in _public_proposals():
         shown = votes_visible(p)
@@ -148,7 +148,7 @@ def council_rows() -> list[dict]:
     return [{"slug": c.slug, "name": c.name, "mandate": c.mandate, "join_policy": c.join_policy,
              "members_count": c.members_count, "proposals_count": counts.get(c.id, 0),
              "archived": c.is_archived, "created_at": _iso(c.created_at),
-             "url": url_for("main.index", _external=True).rstrip("/") + f"/councils/{c.slug}"} for c in councils]
+             "url": site_url() + f"/councils/{c.slug}"} for c in councils]
 
 
 def meeting_rows() -> list[dict]:
@@ -160,7 +160,7 @@ def meeting_rows() -> list[dict]:
 
     meetings = db.session.scalars(meetings_query(ANONYMOUS).order_by(None).order_by(Meeting.starts_at, Meeting.id)).all()
     links = agenda_links([item for m in meetings for item in m.items], ANONYMOUS)
-    site = url_for("main.index", _external=True).rstrip("/")
+    site = site_url()
     return [{"id": m.id, "title": m.title, "council": m.council.slug if m.council else None,
              "starts_at": _iso(m.starts_at), "ends_at": _iso(m.ends_at), "location": m.location, "status": m.status,
              "agenda": [f"{item.position}. {item.title}" for item in m.items],

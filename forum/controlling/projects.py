@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, not_, or_, select, true, union
 from sqlalchemy.orm import selectinload
 
 from ..councils.models import Council
@@ -17,8 +17,10 @@ from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..moderation.audit import audit
-from ..permissions import can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal
+from ..permissions import (can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal,
+                           is_staff)
 from ..proposals.models import Proposal
+from ..validators import single_line
 from .models import (PARTNER_KINDS, PROJECT_STATUSES, PROJECT_VISIBILITIES, Milestone, Project, ProjectCouncil,
                      ProjectPartner, ProjectProposal)
 
@@ -35,11 +37,32 @@ EDITABLE_FIELDS = ("title", "description", "department", "status", "visibility",
 
 # --- reading ------------------------------------------------------------------------------------
 
+def projects_with_hidden_origin(user) -> Select:
+    """The ids of projects that came from a council `user` may not see: linked to it, or made from
+    one of its proposals (such a project carries that proposal's title and text)."""
+    hidden = not_(visible_council_filter(user))
+    via_council = (select(ProjectCouncil.project_id).join(Council, Council.id == ProjectCouncil.council_id)
+                   .where(hidden))
+    via_proposal = (select(ProjectProposal.project_id).join(Proposal, Proposal.id == ProjectProposal.proposal_id)
+                    .join(Council, Council.id == Proposal.council_id).where(hidden))
+    return union(via_council, via_proposal)
+
+
+def visible_project_filter(user) -> ColumnElement[bool]:
+    """The one WHERE clause over Project for what `user` may see: public projects; for staff and the
+    Smart-City-Board also internal ones, unless they came from a private council the viewer may not
+    see (a board member outside that council included)."""
+    public = Project.visibility == "public"
+    if not can_view_internal_projects(user):
+        return public
+    if is_staff(user):
+        return true()
+    return or_(public, Project.id.not_in(projects_with_hidden_origin(user)))
+
+
 def visible_projects(user, *, status: str | None = None, department: str | None = None) -> Select:
     """A select of the projects `user` may see, newest first, optionally filtered."""
-    stmt = select(Project)
-    if not can_view_internal_projects(user):
-        stmt = stmt.where(Project.visibility == "public")
+    stmt = select(Project).where(visible_project_filter(user))
     if status:
         stmt = stmt.where(Project.status == status)
     if department:
@@ -63,9 +86,7 @@ def get_visible_project(project_id: int, user) -> Project:
 
 def departments(user) -> list[str]:
     """The departments of the projects `user` may see, for filters and the form's suggestions."""
-    stmt = select(Project.department).distinct().order_by(Project.department)
-    if not can_view_internal_projects(user):
-        stmt = stmt.where(Project.visibility == "public")
+    stmt = select(Project.department).where(visible_project_filter(user)).distinct().order_by(Project.department)
     return list(db.session.scalars(stmt))
 
 
@@ -108,9 +129,7 @@ def origins(project_ids, user) -> tuple[dict[int, list[Proposal]], dict[int, lis
 def projects_for_proposal(proposal: Proposal, user) -> list[Project]:
     """The projects made from `proposal` that `user` may see (the other side of the link)."""
     stmt = (select(Project).join(ProjectProposal, ProjectProposal.project_id == Project.id)
-            .where(ProjectProposal.proposal_id == proposal.id).order_by(Project.id))
-    if not can_view_internal_projects(user):
-        stmt = stmt.where(Project.visibility == "public")
+            .where(ProjectProposal.proposal_id == proposal.id, visible_project_filter(user)).order_by(Project.id))
     return list(db.session.scalars(stmt))
 
 
@@ -126,6 +145,7 @@ def _clean(values: dict) -> dict:
     out = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
     for key in ("title", "department"):
         if key in out:
+            single_line(out[key], _("Der Titel") if key == "title" else _("Die verantwortliche Stelle"))
             out[key] = (out[key] or "").strip()
             if not out[key]:
                 raise Invalid(_("Das Feld '%(key)s' darf nicht leer sein.", key=key), "missing_field")
@@ -181,6 +201,7 @@ def update_project(actor, project: Project, **values) -> Project:
 
 def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner:
     _require_manager(actor)
+    single_line(name, _("Der Name des Partners"))
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise Invalid(_("Bitte gib den Namen des Partners an (höchstens 200 Zeichen)."), "invalid_name")
@@ -205,6 +226,7 @@ def remove_partner(actor, project: Project, partner_id: int) -> None:
 
 def add_milestone(actor, project: Project, title: str, due_date: date) -> Milestone:
     _require_manager(actor)
+    single_line(title, _("Der Titel des Meilensteins"))
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise Invalid(_("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen)."), "invalid_title")

@@ -17,9 +17,11 @@ from ..councils.visibility import council_column_visible
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..moderation.audit import audit
-from ..permissions import can_maintain_criteria, can_score, can_view_internal_projects
+from ..permissions import can_maintain_criteria, can_score
 from ..proposals.models import Proposal
+from ..validators import single_line
 from .models import Project
+from .projects import visible_project_filter
 from .scoring_models import CriteriaCatalogue, Criterion, Score
 
 MAX_CRITERIA = 20
@@ -104,6 +106,9 @@ def _check_specs(specs: list[CriterionSpec]) -> None:
         raise Invalid(_("Ein Katalog braucht mindestens ein Kriterium."), "no_criteria")
     if len(specs) > MAX_CRITERIA:
         raise Invalid(_("Höchstens %(max)s Kriterien.", max=MAX_CRITERIA), "too_many_criteria")
+    for s in specs:
+        single_line(s.name, _("Der Name eines Kriteriums"))
+        single_line(s.description, _("Die Beschreibung eines Kriteriums"))
     names = [s.name.strip().casefold() for s in specs]
     if any(not n for n in names):
         raise Invalid(_("Jedes Kriterium braucht einen Namen."), "missing_name")
@@ -124,6 +129,7 @@ def publish_catalogue(actor, specs: list[CriterionSpec], note: str = "") -> Crit
     the chair or managing director, Invalid for bad criteria, Conflict when nothing changed."""
     if not can_maintain_criteria(actor):
         raise NotAllowed(_("Nur Vorsitz und Geschäftsführung pflegen den Kriterienkatalog."))
+    single_line(note, _("Die Anmerkung"))
     specs = [CriterionSpec(name=s.name.strip(), weight=s.weight, scale_min=s.scale_min, scale_max=s.scale_max,
                            description=s.description.strip(), inverted=s.inverted) for s in specs]
     _check_specs(specs)
@@ -242,9 +248,7 @@ def ranking(kind: str, catalogue: CriteriaCatalogue, user) -> list[SubjectScore]
     least one complete evaluation in `catalogue`, best mean score first."""
     if kind == "project":
         found = _evaluations(catalogue, Score.project_id)
-        stmt = select(Project).where(Project.id.in_(list(found)))
-        if not can_view_internal_projects(user):
-            stmt = stmt.where(Project.visibility == "public")
+        stmt = select(Project).where(Project.id.in_(list(found)), visible_project_filter(user))
     else:
         found = _evaluations(catalogue, Score.proposal_id)
         stmt = select(Proposal).where(Proposal.id.in_(list(found)),

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ..validators import SingleLine
 from .membership import MESSAGE_MAX
 from .services import DESCRIPTION_MAX, MANDATE_MAX, NAME_MAX, NAME_MIN
 
@@ -16,8 +17,8 @@ ROLE_LABELS = {"member": _l("Mitglied"), "moderator": _l("Moderation")}
 
 
 class CouncilForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=NAME_MIN, max=NAME_MAX)])
-    mandate = StringField(_l("Auftrag (kurz)"), validators=[Optional(), Length(max=MANDATE_MAX)])
+    name = StringField(_l("Name"), validators=[SingleLine(), DataRequired(), Length(min=NAME_MIN, max=NAME_MAX)])
+    mandate = StringField(_l("Auftrag (kurz)"), validators=[SingleLine(), Optional(), Length(max=MANDATE_MAX)])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
                                 render_kw={"rows": 10})
     visibility = RadioField(_l("Sichtbarkeit"), choices=list(VISIBILITY_LABELS.items()), default="public",
@@ -36,7 +37,8 @@ class RequestForm(FlaskForm):
 class AppointForm(FlaskForm):
     """Appoint by e-mail address (`email`) or from the search results (`user_id`)."""
 
-    email = EmailField(_l("E-Mail-Adresse"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[SingleLine(), Optional(), Email(check_deliverability=False),
+                                                         Length(max=254)])
     user_id = HiddenField()
     role = SelectField(_l("Rolle"), choices=list(ROLE_LABELS.items()), default="member")
     submit = SubmitField(_l("Berufen"))

@@ -77,7 +77,9 @@ def pending_counts(council_ids: list[int]) -> dict[int, int]:
 
 
 def candidates(council: Council, query: str, limit: int = 20) -> list[User]:
-    """Verified forum members who are not in the council, matching `query` in name, organisation or e-mail."""
+    """Verified forum members who are not in the council, matching `query` in their name or their
+    organisation's. Never in the e-mail address: the results would tell a moderator, letter by
+    letter, an address they may not see."""
     query = (query or "").strip()[:100]
     if len(query) < 2:
         return []
@@ -88,7 +90,7 @@ def candidates(council: Council, query: str, limit: int = 20) -> list[User]:
             User.email_confirmed_at.is_not(None),
             or_(User.stakeholder == "citizen", User.verification == "verified"),
             User.id.not_in(in_council),
-            or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\"),
+            or_(func.lower(User.name).like(pattern, escape="\\"),
                 func.lower(User.organisation).like(pattern, escape="\\")),
         ).order_by(User.name).limit(limit)
     ))

@@ -18,6 +18,7 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..moderation.audit import audit
 from ..permissions import can_archive_council, can_edit_council, can_found_council
+from ..validators import single_line
 from .models import JOIN_POLICIES, VISIBILITIES, Council
 
 NAME_MIN, NAME_MAX = 3, 120
@@ -63,6 +64,8 @@ def _text(value, limit: int, code: str, message: str) -> str:
 
 def _clean(name, mandate, description, visibility, join_policy) -> dict:
     """Validate council fields; raises Invalid naming the first wrong field."""
+    single_line(name, _("Der Name"))
+    single_line(mandate, _("Der Auftrag"))
     name = _text(name, NAME_MAX, "invalid_name",
                  _("Der Name muss %(min)s bis %(max)s Zeichen lang sein.", min=NAME_MIN, max=NAME_MAX))
     if len(name) < NAME_MIN:

@@ -20,6 +20,7 @@ from flask_socketio import Namespace, join_room
 from ..api.serializers import live_message
 from ..extensions import db, socketio
 from ..permissions import can_hide_live, can_join_live, can_post_live
+from ..urls import own_origin
 from . import services
 from .broadcast import user_room
 from .guard import failure, leave, live_event, save_socket_session, socket_session
@@ -34,20 +35,15 @@ MAX_ROOMS_PER_SOCKET = 20
 
 def origin_allowed(environ) -> bool:
     """The Origin header (when a browser sends one) must be an allowed origin: the configured list,
-    or else this server's own origin. Engine.IO checks the same at the HTTP level; this guards
-    every transport once more."""
+    or else this site's own origin (forum/urls.py). Engine.IO checks the same at the HTTP level;
+    this guards every transport once more."""
     origin = environ.get("HTTP_ORIGIN")
     if not origin:
         return True
     allowed = current_app.config.get("ALLOWED_ORIGINS")
     if allowed:
         return origin.rstrip("/") in allowed
-    host = environ.get("HTTP_HOST", "")
-    own = {f"{environ.get('wsgi.url_scheme', 'http')}://{host}"}
-    forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
-    forwarded_proto = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http")).split(",")[0]
-    own.add(f"{forwarded_proto.strip()}://{forwarded_host}")
-    return origin in own
+    return origin.rstrip("/") == own_origin(environ)
 
 
 def _since(value):

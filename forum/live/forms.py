@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..validators import SingleLine
 from .models import MAX_CLIENT_ID, MAX_REASON
 
 
@@ -16,5 +17,5 @@ class MessageForm(FlaskForm):
 
 
 class HideForm(FlaskForm):
-    reason = StringField(_l("Grund"), validators=[DataRequired(), Length(max=MAX_REASON)])
+    reason = StringField(_l("Grund"), validators=[SingleLine(), DataRequired(), Length(max=MAX_REASON)])
     next = HiddenField()

@@ -65,10 +65,10 @@ def add_item(meeting: Meeting, actor, *, title: str, description: str = "", dura
         raise Invalid(_("Eine Tagesordnung hat höchstens %(n)s TOPs.", n=MAX_ITEMS), "too_many_items")
     item = AgendaItem(
         meeting_id=meeting.id, position=0,
-        title=_clean(title, _("einen Titel"), MAX_TITLE, required=True),
+        title=_clean(title, _("einen Titel"), MAX_TITLE, required=True, line=_("Der Titel")),
         description=_clean(description, _("Beschreibung"), MAX_TEXT),
         duration_minutes=_check_duration(duration_minutes),
-        presenter=_clean(presenter, _("Vortragende Person"), MAX_PRESENTER) or None,
+        presenter=_clean(presenter, _("Vortragende Person"), MAX_PRESENTER, line=_("Die vortragende Person")) or None,
     )
     item.proposals = resolve_proposals(proposal_ids, actor)
     order = list(meeting.items)
@@ -89,7 +89,7 @@ def update_item(meeting: Meeting, item: AgendaItem, actor, *, title=_UNSET, desc
     _require_item(meeting, item)
     changed = []
     if title is not _UNSET:
-        new = _clean(title, _("einen Titel"), MAX_TITLE, required=True)
+        new = _clean(title, _("einen Titel"), MAX_TITLE, required=True, line=_("Der Titel"))
         if new != item.title:
             item.title = new
             changed.append("title")
@@ -104,7 +104,7 @@ def update_item(meeting: Meeting, item: AgendaItem, actor, *, title=_UNSET, desc
             item.duration_minutes = new
             changed.append("duration")
     if presenter is not _UNSET:
-        new = _clean(presenter, _("Vortragende Person"), MAX_PRESENTER) or None
+        new = _clean(presenter, _("Vortragende Person"), MAX_PRESENTER, line=_("Die vortragende Person")) or None
         if new != item.presenter:
             item.presenter = new
             changed.append("presenter")

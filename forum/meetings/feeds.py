@@ -5,11 +5,12 @@ may not see, exactly as for one that does not exist.
 """
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..councils.visibility import get_visible_council_or_404
+from ..urls import site_url
 from . import queries
 from .calendar import MIME, build_calendar
 from .routes import bp, load
@@ -25,21 +26,17 @@ def _ics(body: bytes, filename: str) -> Response:
     return response
 
 
-def _base_url() -> str:
-    return request.url_root.rstrip("/")
-
-
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = load(meeting_id)
-    return _ics(build_calendar([meeting], name=meeting.title, base_url=_base_url()), f"sitzung-{meeting.id}.ics")
+    return _ics(build_calendar([meeting], name=meeting.title, base_url=site_url()), f"sitzung-{meeting.id}.ics")
 
 
 @bp.get("/calendar.ics")
 def calendar_ics():
     """Every published meeting the caller may see (anonymous callers: public ones only)."""
     meetings = queries.calendar_meetings(current_user)
-    return _ics(build_calendar(meetings, name=_("Smart-City-Forum Braunschweig – Sitzungen"), base_url=_base_url()),
+    return _ics(build_calendar(meetings, name=_("Smart-City-Forum Braunschweig – Sitzungen"), base_url=site_url()),
                 "smart-city-forum.ics")
 
 
@@ -47,5 +44,5 @@ def calendar_ics():
 def council_ics(slug: str):
     council = get_visible_council_or_404(slug[:80], current_user)
     meetings = queries.calendar_meetings(current_user, council=council)
-    return _ics(build_calendar(meetings, name=_("%(name)s – Sitzungen", name=council.name), base_url=_base_url()),
+    return _ics(build_calendar(meetings, name=_("%(name)s – Sitzungen", name=council.name), base_url=site_url()),
                 f"{council.slug}.ics")

@@ -8,18 +8,20 @@ from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..validators import SingleLine
 from .models import MAX_DURATION_MINUTES
 
 LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     council = SelectField(_l("Gremium"), choices=[], validate_choice=True)
     starts_at = DateTimeLocalField(_l("Beginn"), format=LOCAL_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ende"), format=LOCAL_FORMAT, validators=[DataRequired()])
-    location = StringField(_l("Ort"), validators=[Optional(), Length(max=300)])
-    online_url = URLField(_l("Online-Link"), validators=[Optional(), URL(require_tld=False), Length(max=500)])
+    location = StringField(_l("Ort"), validators=[SingleLine(), Optional(), Length(max=300)])
+    online_url = URLField(_l("Online-Link"),
+                          validators=[SingleLine(), Optional(), URL(require_tld=False), Length(max=500)])
     description = TextAreaField(_l("Beschreibung (Markdown)"), validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Speichern"))
 
@@ -46,11 +48,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class AgendaItemForm(FlaskForm):
-    title = StringField(_l("Titel des TOP"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Titel des TOP"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung (Markdown)"), validators=[Optional(), Length(max=20000)])
     duration_minutes = IntegerField(_l("Geplante Dauer in Minuten"),
                                     validators=[Optional(), NumberRange(min=1, max=MAX_DURATION_MINUTES)])
-    presenter = StringField(_l("Vortragende Person"), validators=[Optional(), Length(max=200)])
+    presenter = StringField(_l("Vortragende Person"), validators=[SingleLine(), Optional(), Length(max=200)])
     proposal_ids = MultiCheckboxField(_l("Verknüpfte Vorschläge"), coerce=int, choices=[], validate_choice=True)
     submit = SubmitField(_l("TOP speichern"))
 

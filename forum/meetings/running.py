@@ -98,7 +98,7 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
     for name in organisations or []:
         if not isinstance(name, str):
             raise Invalid(_("Organisationen werden als Text angegeben."), "invalid_organisations")
-        name = _clean(name, _("Organisation"), 200)
+        name = _clean(name, _("Organisation"), 200, line=_("Der Name einer Organisation"))
         if name and name not in names:
             names.append(name)
     if len(names) > MAX_ORGANISATIONS:

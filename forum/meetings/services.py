@@ -22,6 +22,7 @@ from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
+from ..validators import single_line
 from .models import AGENDA_OPEN, Meeting, MeetingFollow, MeetingRevision
 
 MAX_TITLE = 200
@@ -42,7 +43,10 @@ def when(dt: datetime) -> str:
         return format_datetime(dt, TIME_FORMAT)
 
 
-def _clean(value: str | None, name: str, max_length: int, *, required: bool = False) -> str:
+def _clean(value: str | None, name: str, max_length: int, *, required: bool = False, line: str | None = None) -> str:
+    """Trimmed text; `line` (e.g. "Der Titel") marks a single-line field and names it in the error."""
+    if line is not None:
+        single_line(value, line)
     text = (value or "").replace("\x00", "").strip()
     if required and not text:
         raise Invalid(_("Bitte gib %(name)s an.", name=name), "missing_field")
@@ -52,6 +56,7 @@ def _clean(value: str | None, name: str, max_length: int, *, required: bool = Fa
 
 
 def _check_url(url: str | None) -> str | None:
+    single_line(url, _("Der Online-Link"))
     url = (url or "").strip()
     if not url:
         return None
@@ -63,8 +68,8 @@ def _check_url(url: str | None) -> str | None:
 
 def _check_details(title, starts_at, ends_at, location, online_url, description) -> dict:
     values = {
-        "title": _clean(title, _("einen Titel"), MAX_TITLE, required=True),
-        "location": _clean(location, _("Ort"), MAX_LOCATION),
+        "title": _clean(title, _("einen Titel"), MAX_TITLE, required=True, line=_("Der Titel")),
+        "location": _clean(location, _("Ort"), MAX_LOCATION, line=_("Der Ort")),
         "online_url": _check_url(online_url),
         "description": _clean(description, _("Beschreibung"), MAX_TEXT),
     }

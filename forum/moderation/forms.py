@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..validators import SingleLine
 from .models import REASON_MAX
 
 
@@ -13,17 +14,17 @@ class ReportForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    reason = StringField(_l("Begründung"), validators=[DataRequired(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Begründung"), validators=[SingleLine(), DataRequired(), Length(max=REASON_MAX)])
 
 
 class SuspendForm(FlaskForm):
     until = DateField(_l("Gesperrt bis (leer lassen: auf Dauer)"), validators=[Optional()])
-    reason = StringField(_l("Begründung"), validators=[DataRequired(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Begründung"), validators=[SingleLine(), DataRequired(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("Sperren"))
 
 
 class LiftForm(FlaskForm):
-    reason = StringField(_l("Anmerkung (optional)"), validators=[Optional(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Anmerkung (optional)"), validators=[SingleLine(), Optional(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("Sperre aufheben"))
 
 
@@ -47,7 +48,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField(_l("Aktion"), validators=[Optional()])
-    actor = StringField(_l("Handelnde Person (Nummer)"), validators=[Optional(), Length(max=12)])
+    actor = StringField(_l("Handelnde Person (Nummer)"), validators=[SingleLine(), Optional(), Length(max=12)])
     target_type = SelectField(_l("Art des Objekts"), validators=[Optional()])
     date_from = DateField(_l("Von"), validators=[Optional()])
     date_to = DateField(_l("Bis"), validators=[Optional()])

@@ -6,23 +6,25 @@ never commit. Each content kind plugs in through `registry.register_target`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import User
+from ..accounts.models import ORGANISATION_STAKEHOLDERS, User
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import can_moderate_content, can_report, can_view_queue, council_roles, is_signed_in
+from ..validators import single_line
 from . import registry
 from .audit import audit
 from .models import REASON_MAX, ModerationDecision, Report
 
+REPORTER_MIN_AGE = timedelta(days=1)
 AUTO_REASON = "Automatisch ausgeblendet nach {n} Meldungen – die Moderation prüft den Beitrag."
 
 
@@ -32,7 +34,8 @@ def clean_reason(reason, *, required: bool = True) -> str:
         reason = ""
     if not isinstance(reason, str):
         raise Invalid(_("Der Grund muss ein Text sein."), "invalid_reason")
-    reason = " ".join(reason.replace("\x00", "").split())
+    # line breaks become spaces (the reason may come from a text area); other control characters are refused
+    reason = single_line(" ".join(reason.replace("\x00", "").split()), _("Der Grund"))
     if required and not reason:
         raise Invalid(_("Bitte gib einen Grund an."), "reason_required")
     if len(reason) > REASON_MAX:
@@ -64,9 +67,22 @@ def open_reports_count(kind: str, item_id: int) -> int:
         Report.target_type == kind, Report.target_id == item_id, Report.status == "open")) or 0
 
 
+def counted_reports(kind: str, item_id: int) -> int:
+    """Open reports that count toward hiding the item on their own: from verified accounts (confirmed
+    e-mail; organisations verified) made at least REPORTER_MIN_AGE ago. Anyone can make a few
+    fresh accounts in a minute; their reports go to the moderators without hiding anything."""
+    established = and_(
+        User.email_confirmed_at.is_not(None),
+        or_(User.stakeholder.not_in(ORGANISATION_STAKEHOLDERS), User.verification == "verified"),
+        User.created_at <= utcnow() - REPORTER_MIN_AGE,
+    )
+    return db.session.scalar(select(func.count()).select_from(Report).join(User, User.id == Report.reporter_id).where(
+        Report.target_type == kind, Report.target_id == item_id, Report.status == "open", established)) or 0
+
+
 def report(actor, kind, item_id, reason) -> Report:
-    """`actor` reports an item once. At REPORT_THRESHOLD open reports from different people the
-    item is hidden pending review. Raises NotFound (unknown or invisible item), NotAllowed (not
+    """`actor` reports an item once. At REPORT_THRESHOLD open reports from different established
+    people (`counted_reports`) the item is hidden pending review; every report reaches the queue. Raises NotFound (unknown or invisible item), NotAllowed (not
     a confirmed member, suspended, one's own item), Conflict (reported before), Invalid (reason)."""
     target, item = load_target(kind, item_id, actor)
     if not can_report(actor, None):
@@ -85,7 +101,7 @@ def report(actor, kind, item_id, reason) -> Report:
         db.session.rollback()
         raise Conflict(_("Du hast diesen Beitrag bereits gemeldet."), "already_reported") from exc
     threshold = current_app.config.get("REPORT_THRESHOLD", 3)
-    count = open_reports_count(kind, item.id)
+    count = counted_reports(kind, item.id)
     if count >= threshold and not registry.is_hidden(item):
         auto_reason = AUTO_REASON.format(n=count)
         target.hide(item, auto_reason, None)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from ..database import utcnow
 from ..extensions import db
 from ..mail import queue_mail
+from ..urls import absolute
 from .models import Notification
 
 
@@ -25,7 +25,7 @@ def notify(users: Iterable, subject: str, body: str = "", url: str | None = None
         seen.add(user.id)
         db.session.add(Notification(user_id=user.id, subject=subject[:200], body=body[:1000], url=url))
         if email:
-            link = url_for("main.index", _external=True).rstrip("/") + url if url else ""
+            link = absolute(url) if url else ""
             queue_mail(user.email, subject, f"{body}\n\n{link}".strip())
     db.session.flush()
     return len(seen)

@@ -6,6 +6,11 @@ Format: newline-delimited JSON (gzip when the file name ends in `.gz`):
 3. a trailer `{"end": true, "rows": {table: count}}` — a file without it (full disk, killed
    process) is refused on restore.
 
+The file holds every account's e-mail address and password hash: it is created readable by its
+owner only (0600), whatever the umask. Stored HTML (`live_messages.body_html`) is never taken
+from a file on restore: it is rendered again from its Markdown source through forum/text.py, so
+an edited backup cannot plant markup in the pages.
+
 The dump is read in one snapshot (PostgreSQL REPEATABLE READ, an SQLite read transaction), so
 it is consistent while the forum keeps running. It is written to `FILE.partial` and renamed
 only when complete. Restore needs an empty database migrated to the backup's revision, loads
@@ -27,6 +32,7 @@ from typing import IO, Any, Iterator
 from sqlalchemy import Table, func, inspect, select, text, types
 
 from ..extensions import db
+from ..text import render_markdown
 
 FORMAT = "smart-city-forum-backup"
 VERSION = 1
@@ -41,6 +47,26 @@ def _tables() -> list[Table]:
     from .. import models  # noqa: F401 - every table must be known
 
     return list(db.metadata.sorted_tables)
+
+
+def derived_html_columns() -> dict[str, dict[str, str]]:
+    """Per table, each stored HTML column `<x>_html` and the user text `<x>` it is rendered from."""
+    found: dict[str, dict[str, str]] = {}
+    for table in _tables():
+        for column in table.columns:
+            source = column.name.removesuffix("_html")
+            if column.name.endswith("_html") and source in table.columns:
+                found.setdefault(table.name, {})[column.name] = source
+    return found
+
+
+def _private_file(path: str) -> None:
+    """Create (or empty) `path` readable and writable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # O_CREAT's mode does not apply to a file that already existed
+    finally:
+        os.close(fd)
 
 
 def _open(path: str, mode: str, compressed: bool | None = None) -> IO[str]:
@@ -98,6 +124,7 @@ def write_backup(path: str) -> dict[str, int]:
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     try:
+        _private_file(partial)
         with engine.connect().execution_options(**options) as connection, _open(partial, "w", path.endswith(".gz")) as out:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN")  # one snapshot for every table (WAL)
@@ -206,6 +233,7 @@ def restore_backup(path: str, reapply_from: tuple[str, ...] = ()) -> dict[str, i
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     decoders = {name: {c.name: _decoder(c.type) for c in tables[name].columns} for name in header["tables"]}
+    rendered = derived_html_columns()
     batch: list[dict] = []
     batch_table: str | None = None
     for name, raw in backup_rows(path):
@@ -214,8 +242,12 @@ def restore_backup(path: str, reapply_from: tuple[str, ...] = ()) -> dict[str, i
                 connection.execute(tables[batch_table].insert(), batch)
             batch, batch_table = [], name
         columns = decoders[name]
-        batch.append({key: (columns[key](value) if value is not None and columns.get(key) else value)
-                      for key, value in raw.items() if key in columns})
+        row = {key: (columns[key](value) if value is not None and columns.get(key) else value)
+               for key, value in raw.items() if key in columns}
+        for html, source in rendered.get(name, {}).items():
+            if html in row:
+                row[html] = str(render_markdown(row.get(source)))
+        batch.append(row)
     if batch:
         connection.execute(tables[batch_table].insert(), batch)
     if connection.dialect.name == "postgresql":

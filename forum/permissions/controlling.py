@@ -37,9 +37,19 @@ def can_view_internal_projects(user) -> bool:
 
 
 def can_view_project(user, project) -> bool:
+    """Public projects for everyone; internal ones for staff and the Smart-City-Board, except that a
+    project from a private council (linked to it or made from its proposal) stays hidden from those
+    who may not see that council."""
     if project is None:
         return False
-    return project.is_public or can_view_internal_projects(user)
+    if project.is_public or is_staff(user):
+        return True
+    if not can_view_internal_projects(user):
+        return False
+    from ..controlling.projects import projects_with_hidden_origin
+
+    hidden = projects_with_hidden_origin(user).subquery()
+    return db.session.scalar(select(hidden.c.project_id).where(hidden.c.project_id == project.id).limit(1)) is None
 
 
 def can_manage_projects(user) -> bool:

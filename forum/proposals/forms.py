@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from ..validators import SingleLine
 from .comments import COMMENT_MAX
 from .lifecycle import RESPONSE_MAX
 from .models import CHOICES
@@ -13,11 +14,11 @@ from .services import BODY_MAX, TITLE_MAX
 
 
 class ProposalForm(FlaskForm):
-    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Beschreibung"), validators=[DataRequired(), Length(max=BODY_MAX)],
                          render_kw={"rows": 12})
     council = SelectField(_l("Fachbeirat"), choices=[], validate_choice=True, default="")
-    tags = StringField(_l("Schlagworte"), validators=[Optional(), Length(max=300)])
+    tags = StringField(_l("Schlagworte"), validators=[SingleLine(), Optional(), Length(max=300)])
     hide_votes = BooleanField(_l("Stimmenzahlen erst nach dem Ende der Abstimmung zeigen"))
     preview = SubmitField(_l("Vorschau"))
     publish = SubmitField(_l("Veröffentlichen"))
@@ -39,7 +40,7 @@ class CommentEditForm(FlaskForm):
 
 class VoteForm(FlaskForm):
     """The choice comes from the pressed button (name="choice")."""
-    choice = StringField(validators=[DataRequired(), AnyOf(CHOICES)])
+    choice = StringField(validators=[SingleLine(), DataRequired(), AnyOf(CHOICES)])
 
 
 class StatusForm(FlaskForm):

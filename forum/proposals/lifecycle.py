@@ -102,6 +102,9 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
         raise Conflict(_("Von „%(old)s“ kann der Vorschlag nicht zu „%(new)s“ wechseln.",
                          old=STATUS_LABELS[old], new=STATUS_LABELS[new_status]),
                        "invalid_transition")
+    answering = response is not None and bool(response.strip())
+    if answering:
+        _check_may_respond(actor, proposal)
     now = utcnow()
     if new_status == "voting":
         if voting_ends_at is not None and voting_ends_at <= now:
@@ -115,19 +118,29 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
     if new_status == "published" and proposal.published_at is None:
         proposal.published_at = now
     proposal.status = new_status
-    if response is not None and response.strip():
+    if answering:
         _set_response(proposal, actor, response, now)
     db.session.flush()
     if not (is_proposal_author(actor, proposal) and new_status in AUTHOR_TRANSITIONS.get(old, ())):
         audit(actor, "proposal.status", proposal, council=proposal.council_id, old=old, new=new_status,
-              response=bool(response and response.strip()))
+              response=answering)
+    if answering:
+        audit(actor, "proposal.response", proposal, council=proposal.council_id, status=new_status)
     if old != "draft":
         label = str(STATUS_LABELS[new_status])
         body = _("Neuer Status: %(status)s.", status=label)
-        if response is not None and response.strip():
+        if answering:
             body += " " + _("Antwort: %(text)s", text=plain_excerpt(response, 400))
         _notify_followers(proposal, actor, _("„%(title)s“: %(status)s", title=proposal.title, status=label), body)
     return proposal
+
+
+def _check_may_respond(actor, proposal: Proposal) -> None:
+    """An official response speaks for the council (or the forum): only `can_respond` may give one,
+    whatever step it comes with, so an author cannot answer their own proposal."""
+    if not can_respond(actor, proposal):
+        raise NotAllowed(_("Nur die Moderation des Fachbeirats oder die Geschäftsführung antwortet offiziell."),
+                         "forbidden")
 
 
 def _set_response(proposal: Proposal, actor, response: str, now: datetime) -> None:
@@ -148,8 +161,7 @@ def respond(proposal: Proposal, actor, response: str) -> Proposal:
     locked = lock_proposal(proposal.id)
     if locked is None or not can_view_proposal(actor, locked):
         raise NotFound(_("Diesen Vorschlag gibt es nicht."))
-    if not can_respond(actor, locked):
-        raise NotAllowed(_("Nur die Moderation des Fachbeirats oder die Geschäftsführung antwortet offiziell."))
+    _check_may_respond(actor, locked)
     _set_response(locked, actor, response, utcnow())
     db.session.flush()
     audit(actor, "proposal.response", locked, council=locked.council_id)

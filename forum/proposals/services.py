@@ -18,6 +18,7 @@ from ..extensions import db
 from ..permissions import (can_create_proposal, can_edit_proposal, can_follow, can_view_council,
                            can_view_proposal, is_proposal_author, is_verified_member)
 from ..text import plain_excerpt
+from ..validators import is_single_line
 from .locking import lock_proposal
 from .models import Follow, Proposal, ProposalRevision, ProposalTag
 
@@ -34,7 +35,7 @@ def clean_title(title) -> str:
     """A title of 1…200 characters without control characters; raises Invalid."""
     if not isinstance(title, str):
         raise Invalid(_("Der Titel muss Text sein."), "invalid_title")
-    if _CONTROL.search(title) or "\n" in title:
+    if not is_single_line(title):
         raise Invalid(_("Der Titel enthält ungültige Zeichen."), "invalid_title")
     title = " ".join(title.split())
     if not title:

@@ -27,6 +27,13 @@ def _request_context(app):
         yield
 
 
+def established(user):
+    """An account older than a day: only such reports count toward hiding (tests/moderation/test_report_threshold.py)."""
+    user.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    return user
+
+
 def actions(**filters) -> list[str]:
     return [e.action for e in db.session.scalars(entries_query(**filters))]
 
@@ -127,10 +134,10 @@ def test_own_items_unknown_kinds_and_invisible_items_cannot_be_reported(app, mak
 def test_threshold_of_reports_from_different_people_hides_pending_review(app, make_user, scene):
     app.config["REPORT_THRESHOLD"] = 2
     *_, proposal = scene
-    services.report(make_user(), "proposal", proposal.id, "Spam")
+    services.report(established(make_user()), "proposal", proposal.id, "Spam")
     db.session.commit()
     assert proposal.hidden_at is None
-    services.report(make_user(), "proposal", proposal.id, "Werbung")
+    services.report(established(make_user()), "proposal", proposal.id, "Werbung")
     db.session.commit()
     assert proposal.hidden_at is not None and proposal.hidden_by_id is None
     assert "2 Meldungen" in proposal.hidden_reason
@@ -170,7 +177,7 @@ def test_moderator_hides_with_reason_and_author_is_told(app, make_user, outbox, 
 def test_dismiss_closes_reports_and_shows_an_automatically_hidden_item_again(app, make_user, scene):
     app.config["REPORT_THRESHOLD"] = 1
     moderator, *_, proposal = scene
-    services.report(make_user(), "proposal", proposal.id, "Spam")
+    services.report(established(make_user()), "proposal", proposal.id, "Spam")
     db.session.commit()
     assert proposal.hidden_at is not None
     services.dismiss(moderator, "proposal", proposal.id, "Kein Verstoß")
