@@ -1,7 +1,7 @@
 """trust: API tokens get a recognisable prefix and an optional label
 
 Revision ID: 0010_trust_tokens
-Revises: 0009
+Revises: 0007
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_trust_tokens'
-down_revision = '0009'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
