@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import access
@@ -273,3 +274,5 @@ def touch_token(token: ApiToken) -> None:
             ).values(last_used_at=now))
     except SQLAlchemyError:
         log.warning("could not note the use of API token %s", token.id, exc_info=True)
+        return
+    set_committed_value(token, "last_used_at", now)  # this request sees it too, without a second write
