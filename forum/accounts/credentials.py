@@ -245,7 +245,8 @@ def revoke_token(token: ApiToken) -> None:
 
 def revoke_token_of(user: User, token_id: int) -> None:
     """Revoke `user`'s token `token_id`. Raises NotFound (also for somebody else's token)."""
-    token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    in_range = isinstance(token_id, int) and 0 < token_id < 2**31  # beyond that PostgreSQL would raise
+    token = db.session.get(ApiToken, token_id) if in_range else None
     if token is None or token.user_id != user.id:
         raise NotFound(_("Dieses Token gibt es nicht."), "not_found")
     revoke_token(token)

@@ -221,5 +221,5 @@ PATHS["/me"] = {"delete": {
             "password": {"type": "string"},
             "delete_contributions": {"type": "boolean", "default": False,
                                      "description": "also delete contributions no one else replied to"}}}}}},
-    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR},
+    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR, "429": _ERR},
 }}

@@ -143,6 +143,7 @@ def test_tokens_are_listed_without_their_secret_and_revoked_one_or_all(client, m
     foreign_id = client.get("/api/v1/me/tokens", headers={"Authorization": f"Bearer {foreign}"}).get_json()["items"][0]["id"]
     refused = client.delete(f"/api/v1/me/tokens/{foreign_id}", headers=headers)
     assert refused.status_code == 404 and refused.get_json()["error"]["code"] == "not_found"
+    assert client.delete(f"/api/v1/me/tokens/{2**70}", headers=headers).status_code == 404
     assert client.delete(f"/api/v1/me/tokens/{items[1]['id']}", headers=headers).status_code == 204
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
     assert client.delete("/api/v1/me/tokens", headers=headers).status_code == 204
