@@ -15,14 +15,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import access
@@ -261,19 +261,39 @@ def revoke_all_tokens(user: User) -> int:
     return result.rowcount or 0
 
 
+_touch_lock = threading.Lock()
+
+
+def recent_touches() -> dict[int, datetime]:
+    """This process's last write per token id (per app: each app has its own database)."""
+    return current_app.extensions.setdefault("forum_token_touches", {})
+
+
 def touch_token(token: ApiToken) -> None:
-    """Note that `token` was used: at most one write per token and TOKEN_TOUCH_EVERY, in a short
-    transaction of its own (a GET request commits nothing), and never an error for the caller."""
+    """Note that `token` was used: at most one write per token and TOKEN_TOUCH_EVERY (parallel
+    requests with one token write once per process). It runs while the request is being
+    authenticated, before the request has changed anything, so it commits on the request's own
+    session: a second connection per request would starve the pool under parallel requests, and
+    a GET commits nothing of its own. Never raises."""
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_EVERY:
         return
-    cutoff = now - TOKEN_TOUCH_EVERY
+    touches = recent_touches()
+    with _touch_lock:
+        last = touches.get(token.id)
+        if last is not None and now - last < TOKEN_TOUCH_EVERY:
+            return
+        if len(touches) > 10_000:
+            touches.clear()
+        touches[token.id] = now
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return  # not at the start of a request after all: never commit anybody else's work
     try:
-        with db.engine.begin() as conn:
-            conn.execute(update(ApiToken).where(
-                ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff),
-            ).values(last_used_at=now))
+        db.session.execute(update(ApiToken).where(
+            ApiToken.id == token.id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH_EVERY),
+        ).values(last_used_at=now).execution_options(synchronize_session=False))
+        db.session.commit()
     except SQLAlchemyError:
+        db.session.rollback()
         log.warning("could not note the use of API token %s", token.id, exc_info=True)
-        return
-    set_committed_value(token, "last_used_at", now)  # this request sees it too, without a second write
