@@ -68,6 +68,10 @@ class Config:
     LANGUAGES = ("de", "en")
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = "10 per minute"
+    # failed password checks per account (login, token, password change, deletion), any client
+    ACCOUNT_PASSWORD_LIMIT = "10 per 15 minutes"
+    PASSWORD_RESET_LIMIT = "5 per 15 minutes"  # reset requests per client address
+    PASSWORD_RESET_MAIL_LIMIT = "3 per hour"  # reset mails per e-mail address
     RATELIMIT_HEADERS_ENABLED = True
     # Limits fail open when their storage is down; login fails closed (forum/ops/ratelimit.py).
     RATELIMIT_SWALLOW_ERRORS = True
@@ -123,6 +127,8 @@ class Config:
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
         cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
         cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
+        cfg.ACCOUNT_PASSWORD_LIMIT = env.get("FORUM_ACCOUNT_PASSWORD_LIMIT") or cls.ACCOUNT_PASSWORD_LIMIT
+        cfg.PASSWORD_RESET_LIMIT = env.get("FORUM_PASSWORD_RESET_LIMIT") or cls.PASSWORD_RESET_LIMIT
         threshold = env.get("FORUM_REPORT_THRESHOLD", "").strip()
         if threshold:
             if not threshold.isdigit() or int(threshold) < 1:

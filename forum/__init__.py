@@ -25,10 +25,11 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, errors, i18n, mail, ops, security, urls
+    from . import access, database, errors, i18n, mail, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
+    access.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -36,19 +37,25 @@ def create_app(config: object | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     _init_login(app, login_manager)
-    from .live import init_app as init_live, queue_channel
+    from .live import init_app as init_live
+    from .live.access import queue_manager
 
     # Flask-SocketIO keeps the previous app's queue manager in server_options when the next app has
     # no queue (several apps in one process: tests, CLI); drop it so every app gets its own.
     socketio.server_options.pop("client_manager", None)
+    socketio.server_options.pop("channel", None)
+    queue = app.config.get("MESSAGE_QUEUE")
+    # The forum makes its own queue manager: Flask-SocketIO's, plus the relay of access changes
+    # (forum/live/access.py) on the same channel, so they keep their order with the emits.
+    managers = {"client_manager": queue_manager(app, queue)} if queue else {}
     # cors_allowed_origins: None is Engine.IO's "same origin only" (the request's own Host); with a
     # FORUM_BASE_URL the own origin is that one, whatever Host a request names. [] would switch it off.
     base_origin = urls.base_origin(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config.get("MESSAGE_QUEUE"),
-        channel=queue_channel(app.config.get("MESSAGE_QUEUE")),
+        message_queue=queue,
+        **managers,
         cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or ([base_origin] if base_origin else None),
         max_http_buffer_size=64 * 1024,
         logger=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import g
+from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from ..extensions import db
@@ -20,7 +20,14 @@ def new_token_value() -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    """Session loader: the id carries the session version, so a password change or deletion ends old sessions."""
+    """Session loader: the id carries the session version, so a password change, a logout or a
+    deletion ends old sessions.
+
+    An API request that presents a bearer token is judged by that token alone: the session
+    cookie beside it is ignored, so a made-up token can neither switch CSRF off for a cookie
+    (forum/api/__init__.py) nor fall back to the cookie — it is simply unauthenticated (401)."""
+    if has_request_context() and request.path.startswith("/api/") and bearer_token(request) is not None:
+        return None
     try:
         uid, version = (int(part) for part in str(user_id).split(":", 1))
     except ValueError:
@@ -32,6 +39,9 @@ def load_user(user_id: str) -> User | None:
 
 
 def user_for_token(token: str | None) -> tuple[User, ApiToken] | None:
+    """The person and token row for a token value (noting its use, at most once a minute), or None."""
+    from .credentials import touch_token
+
     if not token or len(token) > 200:
         return None
     row = db.session.execute(
@@ -40,6 +50,7 @@ def user_for_token(token: str | None) -> tuple[User, ApiToken] | None:
     if row is None:
         return None
     api_token, user = row
+    touch_token(api_token)
     return user, api_token
 
 

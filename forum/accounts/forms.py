@@ -73,3 +73,23 @@ class VerificationForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Abmelden"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    submit = SubmitField(_l("Link zum Zurücksetzen senden"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("Neues Passwort (mindestens 8 Zeichen)"), validators=[DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(_l("Neues Passwort wiederholen"),
+                            validators=[DataRequired(), EqualTo("new", message=_l("Die Passwörter stimmen nicht überein."))])
+    submit = SubmitField(_l("Passwort speichern"))
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("Widerrufen"))
+
+
+class RevokeAllTokensForm(FlaskForm):
+    submit = SubmitField(_l("Alle Tokens widerrufen"))

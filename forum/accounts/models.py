@@ -41,7 +41,7 @@ class User(UserMixin, db.Model):
     verification_note: Mapped[str | None] = mapped_column(String(500))
     email_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Bumped on password change, logout-everywhere and deletion: invalidates sessions.
+    # Bumped on password change or reset and on logout: ends every session (each carries it).
     session_version: Mapped[int] = mapped_column(default=1)
     # Mirrors the suspension in force (forum.moderation.suspensions); far future = for good.
     suspended_until: Mapped[datetime | None]
@@ -75,14 +75,17 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token; only its SHA-256 digest is stored."""
+    """A bearer token; only its SHA-256 digest is stored, with its first characters (`prefix`)
+    and an optional `label` so the person can tell their tokens apart."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str | None] = mapped_column(String(12))
+    label: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]  # at most a minute old (credentials.touch_token)
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,4 +1,5 @@
-"""Pages: register, confirm, log in and out, profile, organisation verification."""
+"""Pages: register, confirm, log in and out, profile (with API tokens), organisation verification.
+Password recovery lives in recovery.py on the same blueprint."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -13,7 +14,7 @@ from ..security import is_safe_path
 from ..urls import external_url
 from . import services
 from .forms import (ConfirmForm, LoginForm, NameForm, PasswordChangeForm, RegisterForm, ResendForm,
-                    VerificationForm)
+                    RevokeAllTokensForm, RevokeTokenForm, VerificationForm)
 from .models import User
 
 bp = Blueprint("accounts", __name__)
@@ -36,7 +37,11 @@ def send_confirmation(user: User) -> None:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
-    """Register as one of the five stakeholder groups."""
+    """Register as one of the five stakeholder groups.
+
+    The answer never tells whether the address already has an account: a new account and a
+    taken address both lead to the same "check your mail" page (nobody is signed in yet); the
+    owner of a taken address gets a note with a link to reset the password instead."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
@@ -48,16 +53,24 @@ def register():
             )
         except DomainError as err:
             db.session.rollback()
-            target = form.email.errors if err.code == "email_taken" else form.form_errors
-            target.append(err.message)
+            if err.code != "email_taken":
+                form.form_errors.append(err.message)
+                return render_template("accounts/register.html", form=form), 422
+            from .recovery import send_registration_attempt
+
+            services.hash_password(form.password.data)  # the same work as a new account: no timing tell
+            send_registration_attempt(services.find_by_email(form.email.data))
         else:
             db.session.commit()
             send_confirmation(user)
-            session.clear()
-            login_user(user)
-            flash(_("Willkommen! Wir haben dir einen Link zur Bestätigung deiner E-Mail-Adresse geschickt."), "success")
-            return redirect(url_for("accounts.profile"))
+        return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/register/sent")
+def registered():
+    """What every registration answers: look into your mailbox."""
+    return render_template("accounts/registered.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -72,8 +85,11 @@ def confirm(token: str):
             flash(err.message, "error")
             return render_template("accounts/confirm.html", form=form, failed=True), 400
         db.session.commit()
-        flash(_("Danke! Deine E-Mail-Adresse ist bestätigt."), "success")
-        return redirect(url_for("accounts.profile") if current_user.is_authenticated else url_for("accounts.login"))
+        if current_user.is_authenticated:
+            flash(_("Danke! Deine E-Mail-Adresse ist bestätigt."), "success")
+            return redirect(url_for("accounts.profile"))
+        flash(_("Danke! Deine E-Mail-Adresse ist bestätigt. Melde dich jetzt an."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/confirm.html", form=form, failed=False)
 
 
@@ -95,25 +111,34 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.form_errors.append(_("E-Mail-Adresse oder Passwort ist falsch."))
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as err:  # too many failed checks for this account, or no counter
+            user, status = None, err.status
+            form.form_errors.append(err.message)
         else:
+            if user is None:
+                status = 401
+                form.form_errors.append(_("E-Mail-Adresse oder Passwort ist falsch."))
+        if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             target = form.next.data
             return redirect(target if is_safe_path(target) else url_for("main.index"))
-    status = 401 if form.form_errors else (422 if form.errors else 200)
+    elif form.errors:
+        status = 422
     return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout():
+    """End the session on the server too: every session of the person ends (a copied cookie is
+    worthless afterwards), and their browser sockets close."""
     if current_user.is_authenticated:
-        from ..live.broadcast import close_user_sockets
-
-        close_user_sockets(current_user.id)
+        services.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Du bist abgemeldet."), "info")
@@ -130,7 +155,10 @@ def _render_profile(status: int = 200, **forms):
     forms.setdefault("name_form", NameForm(name=current_user.name))
     forms.setdefault("password_form", PasswordChangeForm())
     forms.setdefault("resend_form", ResendForm())
-    return render_template("accounts/profile.html", memberships=memberships, **forms), status
+    forms.setdefault("revoke_form", RevokeTokenForm())
+    forms.setdefault("revoke_all_form", RevokeAllTokensForm())
+    return render_template("accounts/profile.html", memberships=memberships,
+                           tokens=services.user_tokens(current_user), **forms), status
 
 
 @bp.get("/profile")
@@ -155,18 +183,47 @@ def change_name():
 @login_required
 def change_password():
     form = PasswordChangeForm()
+    status = 422
     if form.validate_on_submit():
+        person = current_user._get_current_object()
         try:
-            services.change_password(current_user, form.current.data, form.new.data)
+            services.change_password(person, form.current.data, form.new.data)
         except DomainError as err:
             db.session.rollback()
             form.current.errors.append(err.message)
+            status = err.status if err.status in (429, 503) else 422
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # keep this session; others end with the new session version
-            flash(_("Dein Passwort wurde geändert."), "success")
+            login_user(person)  # keep this session; every other one ends with the new session version
+            flash(_("Dein Passwort wurde geändert. Alle anderen Anmeldungen und alle API-Tokens sind beendet."),
+                  "success")
             return redirect(url_for("accounts.profile"))
-    return _render_profile(422, password_form=form)
+    return _render_profile(status, password_form=form)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if RevokeTokenForm().validate_on_submit():
+        try:
+            services.revoke_token_of(current_user, token_id)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Das Token ist widerrufen."), "success")
+    return redirect(url_for("accounts.profile") + "#tokens-title")
+
+
+@bp.post("/profile/tokens/revoke-all")
+@login_required
+def revoke_all_tokens():
+    if RevokeAllTokensForm().validate_on_submit():
+        count = services.revoke_all_tokens(current_user)
+        db.session.commit()
+        flash(_("Alle API-Tokens sind widerrufen (%(count)s).", count=count), "success")
+    return redirect(url_for("accounts.profile") + "#tokens-title")
 
 
 @bp.get("/verifications")
@@ -197,3 +254,6 @@ def decide_verification(user_id: int):
             flash(_("%(org)s ist jetzt verifiziert.", org=user.organisation) if user.verification == "verified"
                   else _("%(org)s wurde abgelehnt.", org=user.organisation), "success")
     return redirect(url_for("accounts.verifications"))
+
+
+from . import recovery  # noqa: E402,F401  (its routes register on bp)

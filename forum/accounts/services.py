@@ -1,4 +1,5 @@
-"""Account services: register, confirm, authenticate, verify, profile changes, API tokens.
+"""Account services: register, confirm, verify, profile changes. Passwords, sessions and API
+tokens live in credentials.py (imported here, so `services.authenticate` etc. keep working).
 
 They take models and an explicit actor, raise `DomainError`s, flush, and never commit.
 """
@@ -8,34 +9,19 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import can_verify_organisations
 from ..validators import single_line
-from .auth import new_token_value, token_digest
-from .models import ORGANISATION_STAKEHOLDERS, ROLES, STAKEHOLDERS, ApiToken, User
+from .credentials import (MIN_PASSWORD, TooManyAttempts, authenticate, change_password,  # noqa: F401 (the area's API)
+                          check_password_rules, end_all_sessions, hash_password, issue_token, normalise_email,
+                          password_matches, reset_password, reset_token, revoke_all_tokens, revoke_token,
+                          revoke_token_of, user_tokens)
+from .models import ORGANISATION_STAKEHOLDERS, ROLES, STAKEHOLDERS, User
 
-MIN_PASSWORD = 8
 CONFIRM_MAX_AGE = 7 * 24 * 3600
-_DUMMY_HASH: dict[str, str] = {}
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def _check_password_rules(password: str) -> None:
-    if not password or len(password) < MIN_PASSWORD:
-        raise Invalid(_("Das Passwort muss mindestens %(min)s Zeichen lang sein.", min=MIN_PASSWORD), "weak_password")
-    if len(password) > 200:
-        raise Invalid(_("Das Passwort ist zu lang."), "invalid_password")
 
 
 def find_by_email(email: str) -> User | None:
@@ -66,7 +52,7 @@ def register(*, email: str, name: str, password: str, stakeholder: str, organisa
         raise Invalid(_("Bitte gib den Namen deiner Organisation an."), "organisation_required")
     if organisation and len(organisation) > 200:
         raise Invalid(_("Der Name der Organisation ist zu lang."), "invalid_organisation")
-    _check_password_rules(password)
+    check_password_rules(password)
     if find_by_email(email) is not None:
         raise Conflict(_("Diese E-Mail-Adresse ist bereits registriert."), "email_taken")
     user = User(
@@ -104,36 +90,12 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None — the same answer (and similar time) for unknown e-mail and wrong password."""
-    user = find_by_email(email) if email and len(email) <= 254 else None
-    if user is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        if method not in _DUMMY_HASH:
-            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
-        check_password_hash(_DUMMY_HASH[method], password or "")
-        return None
-    if not check_password_hash(user.password_hash, password or ""):
-        return None
-    return user
-
-
 def change_name(user: User, name: str) -> None:
     single_line(name, _("Der Name"))
     name = (name or "").strip()
     if not name or len(name) > 120:
         raise Invalid(_("Bitte gib einen Namen mit höchstens 120 Zeichen an."), "invalid_name")
     user.name = name
-    db.session.flush()
-
-
-def change_password(user: User, current: str, new: str) -> None:
-    """Raises NotAllowed for a wrong current password, Invalid for a weak new one. Ends other sessions."""
-    if not check_password_hash(user.password_hash, current or ""):
-        raise NotAllowed(_("Das aktuelle Passwort stimmt nicht."), "wrong_password")
-    _check_password_rules(new)
-    user.password_hash = hash_password(new)
-    user.session_version += 1
     db.session.flush()
 
 
@@ -162,19 +124,6 @@ def decide_verification(actor: User, user: User, approve: bool, note: str | None
     from ..moderation.audit import audit
 
     audit(actor, "user.verify" if approve else "user.reject", user, note)
-
-
-def issue_token(user: User) -> str:
-    """Create an API token and return its value (shown once; only the digest is stored)."""
-    value = new_token_value()
-    db.session.add(ApiToken(user_id=user.id, digest=token_digest(value)))
-    db.session.flush()
-    return value
-
-
-def revoke_token(token: ApiToken) -> None:
-    db.session.delete(token)
-    db.session.flush()
 
 
 def create_confirmed_user(*, email: str, name: str, password: str, stakeholder: str,

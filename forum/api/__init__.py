@@ -1,10 +1,9 @@
 """JSON API v1. Bearer-token requests need no CSRF token; cookie-authenticated writes send X-CSRFToken."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
-from ..accounts.auth import bearer_token
 from ..extensions import csrf
 
 bp = Blueprint("api", __name__)
@@ -15,8 +14,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 @bp.before_request
 def _csrf_for_cookie_writes():
-    if (request.method in WRITE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True)
-            and not bearer_token(request) and current_user.is_authenticated):
+    """CSRF is skipped only for a request that really authenticated with a token (`g.api_token`
+    is set by the token loader). A request with a bearer header is never authenticated by its
+    cookie (accounts/auth.py), so a made-up token beside a cookie is a 401, not a pass."""
+    if request.method not in WRITE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if current_user.is_authenticated and g.get("api_token") is None:
         csrf.protect()
 
 

@@ -1,20 +1,27 @@
-"""API: tokens and the signed-in person."""
+"""API: tokens, the signed-in person, the password."""
 from __future__ import annotations
 
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from ..accounts import services
 from ..errors import DomainError
 from ..extensions import db, limiter
 from . import bp
 from .helpers import field, json_body
+from .serializers import iso
 from .serializers import me as serialize_me
 
 
 class BadCredentials(DomainError):
     code, status = "invalid_credentials", 401
+
+
+def serialize_token(token, current_id: int | None = None) -> dict:
+    """A token as its owner sees it: never the secret, only the first characters."""
+    return {"id": token.id, "label": token.label, "prefix": token.prefix, "created_at": iso(token.created_at),
+            "last_used_at": iso(token.last_used_at), "current": token.id == current_id}
 
 
 @bp.post("/tokens")
@@ -23,10 +30,11 @@ def create_token():
     data = json_body()
     email = field(data, "email", max_length=254)
     password = field(data, "password", max_length=200)
+    label = field(data, "label", required=False, max_length=200)
     user = services.authenticate(email, password)
     if user is None:
         raise BadCredentials(_("E-Mail-Adresse oder Passwort ist falsch."))
-    token = services.issue_token(user)
+    token = services.issue_token(user, label)
     db.session.commit()
     return jsonify(token=token), 201
 
@@ -48,12 +56,66 @@ def get_me():
     return jsonify(serialize_me(current_user))
 
 
+@bp.get("/me/tokens")
+@login_required
+def list_tokens():
+    current = g.get("api_token")
+    tokens = services.user_tokens(current_user)
+    return jsonify(items=[serialize_token(t, current.id if current is not None else None) for t in tokens])
+
+
+@bp.delete("/me/tokens")
+@login_required
+def revoke_all_tokens():
+    services.revoke_all_tokens(current_user)
+    db.session.commit()
+    return "", 204
+
+
+@bp.delete("/me/tokens/<int:token_id>")
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_token_of(current_user, token_id)
+    db.session.commit()
+    return "", 204
+
+
+@bp.put("/me/password")
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def change_password():
+    """The same service as the profile form: every other session ends, every token (this one
+    too) is revoked, their sockets follow. A cookie session that asked keeps going."""
+    data = json_body()
+    current = field(data, "current_password", max_length=200)
+    new = field(data, "new_password", max_length=200)
+    person = current_user._get_current_object()
+    by_token = g.get("api_token") is not None
+    services.change_password(person, current, new)
+    db.session.commit()
+    if not by_token:
+        login_user(person)  # this cookie session carries the new session version
+    return "", 204
+
+
+_ERR = {"$ref": "#/components/responses/Error"}
+_TOKEN = {"type": "object", "required": ["id", "label", "prefix", "created_at", "last_used_at", "current"],
+          "properties": {
+              "id": {"type": "integer"}, "label": {"type": "string", "nullable": True},
+              "prefix": {"type": "string", "nullable": True, "description": "The token's first characters"},
+              "created_at": {"type": "string", "format": "date-time"},
+              "last_used_at": {"type": "string", "format": "date-time", "nullable": True,
+                               "description": "Noted at most once a minute"},
+              "current": {"type": "boolean", "description": "The token this request uses"}}}
+
 PATHS = {
     "/tokens": {"post": {
         "summary": "Create an API token", "security": [],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["email", "password"],
-            "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "properties": {"email": {"type": "string"}, "password": {"type": "string"},
+                           "label": {"type": "string", "maxLength": 80,
+                                     "description": "A name to recognise the token by"}}}}}},
         "responses": {"201": {"description": "The token", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"token": {"type": "string"}}}}}},
             "401": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}},
@@ -66,5 +128,37 @@ PATHS = {
         "summary": "The signed-in person",
         "responses": {"200": {"description": "Profile", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/Me"}}}}, "401": {"$ref": "#/components/responses/Error"}},
+    }},
+    "/me/tokens": {
+        "get": {
+            "operationId": "listMyTokens", "tags": ["accounts"], "summary": "The signed-in person's API tokens",
+            "responses": {"200": {"description": "Tokens, newest first (never their secrets)", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["items"], "properties": {
+                    "items": {"type": "array", "items": _TOKEN}}}}}},
+                "401": _ERR},
+        },
+        "delete": {
+            "operationId": "revokeAllMyTokens", "tags": ["accounts"],
+            "summary": "Revoke every API token of the signed-in person (the one used too)",
+            "description": "Sockets opened with these tokens go on as anonymous at once.",
+            "responses": {"204": {"description": "Revoked"}, "400": _ERR, "401": _ERR},
+        },
+    },
+    "/me/tokens/{token_id}": {"delete": {
+        "operationId": "revokeMyToken", "tags": ["accounts"], "summary": "Revoke one of your API tokens",
+        "parameters": [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"204": {"description": "Revoked"}, "400": _ERR, "401": _ERR, "404": _ERR},
+    }},
+    "/me/password": {"put": {
+        "operationId": "changeMyPassword", "tags": ["accounts"], "summary": "Change your password",
+        "description": "Ends every other session and revokes every API token of the person, the one used "
+                       "included; their open sockets lose those rights at once. Failed checks of the current "
+                       "password are limited per account (429).",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string", "maxLength": 200},
+                "new_password": {"type": "string", "minLength": 8, "maxLength": 200}}}}}},
+        "responses": {"204": {"description": "Changed"}, "400": _ERR, "401": _ERR, "403": _ERR, "422": _ERR,
+                      "429": _ERR, "503": _ERR},
     }},
 }

@@ -88,10 +88,7 @@ def suspend_user(user_id: int):
     data = json_body()
     until = _until(data.get("until"))
     row = suspensions.suspend(current_user, person, until=until, reason=field(data, "reason", max_length=1000))
-    db.session.commit()
-    from ..moderation.sockets import end_live_sessions
-
-    end_live_sessions(person.id)
+    db.session.commit()  # their live sockets close now (the service announced it)
     return jsonify(serialize_suspension(row)), 201
 
 
@@ -144,12 +141,8 @@ def delete_me():
     data = json_body()
     password = field(data, "password", max_length=200)
     delete_contributions = field(data, "delete_contributions", bool, required=False, default=False)
-    user_id = privacy.delete_account(current_user._get_current_object(), password,
-                                     delete_contributions=delete_contributions)
-    db.session.commit()
-    from ..moderation.sockets import end_live_sessions
-
-    end_live_sessions(user_id)
+    privacy.delete_account(current_user._get_current_object(), password, delete_contributions=delete_contributions)
+    db.session.commit()  # their live sockets close now (the service announced it)
     logout_user()
     return "", 204
 
@@ -228,5 +221,5 @@ PATHS["/me"] = {"delete": {
             "password": {"type": "string"},
             "delete_contributions": {"type": "boolean", "default": False,
                                      "description": "also delete contributions no one else replied to"}}}}}},
-    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR},
+    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR, "429": _ERR},
 }}

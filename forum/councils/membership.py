@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import access
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from ..extensions import db
@@ -64,6 +65,7 @@ def _remove(council: Council, membership: Membership) -> None:
     db.session.delete(membership)
     db.session.flush()
     _bump(council, -1)
+    access.user_changed(membership.user_id)  # their live sockets leave what they may no longer read
 
 
 def _url(council: Council) -> str:

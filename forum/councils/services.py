@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import access
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
@@ -123,6 +124,8 @@ def update_council(actor, council: Council, **changes) -> Council:
     db.session.flush()
     if changed:
         audit(actor, "council.edit", council, fields=changed)
+    if "visibility" in changed:
+        access.rooms_changed()  # made private: outsiders' live sockets leave its rooms at once
     return council
 
 

@@ -1,7 +1,7 @@
 """The live channel: Socket.IO namespace /live with rooms per proposal, council and meeting.
 
 `init_app(app)` registers the built-in room kind (council), the namespace, the
-after-commit emitter, the shared state (presence, sockets per person, rate limits), the HTML
+after-commit emitter, the listener that re-checks sockets when access changes, the shared state (presence, sockets per person, rate limits), the HTML
 routes of the no-JS forms and the `live_history` template helper.
 """
 from __future__ import annotations
@@ -17,7 +17,9 @@ def queue_channel(url: str | None) -> str:
 
 
 def init_app(app) -> None:
+    from .. import access as access_changes
     from . import broadcast, kinds, state
+    from .access import on_access_change
     from .events import register_namespace
     from .panel import live_history
     from .routes import bp
@@ -26,5 +28,6 @@ def init_app(app) -> None:
     register_namespace()
     broadcast.init_app(app)
     state.init_app(app)
+    access_changes.subscribe(on_access_change)  # sockets follow access at once (access.py)
     app.register_blueprint(bp)
     app.jinja_env.globals["live_history"] = live_history  # a global: imported macros see it without context

@@ -5,7 +5,8 @@
   (password change, logout everywhere) or a revoked API token drops the socket to anonymous
   and answers `unauthenticated` once;
 - a per-person event rate limit answering `rate_limited`;
-- the rooms the socket is in re-checked: a room the person may no longer read is left;
+- the rooms the socket is in re-checked: a room the person may no longer read is left (an
+  access change does the same at once, without waiting for an event: access.py);
 - failures answered in the acknowledgement `{"ok": false, "error": {"code", "message"}}`.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 
@@ -35,19 +36,28 @@ def failure(code: str, message: str) -> dict:
 IDENTITY_KEY = "forum.live.identity"
 
 
+def _environ(sid: str | None):
+    """The WSGI environ of socket `sid` (None: the socket of the event being handled). Works
+    outside a socket event too (an access change re-checking this process's sockets)."""
+    current = getattr(request, "sid", None) if has_request_context() else None
+    if sid is None or sid == current:
+        return request.environ
+    return socketio.server.get_environ(sid, NAMESPACE)
+
+
 def socket_session(sid: str | None = None) -> dict:
     """Who this socket is (`user_id`, `via`, `version`/`token_id`) and its joined `rooms`.
 
     Kept in the connection's WSGI environ, which python-socketio holds per connection (and the
     Flask-SocketIO test client too); only ids are kept, the person is reloaded on every event."""
-    environ = request.environ if sid is None or sid == request.sid else socketio.server.get_environ(sid, NAMESPACE)
+    environ = _environ(sid)
     if environ is None or IDENTITY_KEY not in environ:
         raise KeyError("no live identity for this socket")
     return environ[IDENTITY_KEY]
 
 
 def save_socket_session(data: dict, sid: str | None = None) -> None:
-    environ = request.environ if sid is None or sid == request.sid else socketio.server.get_environ(sid, NAMESPACE)
+    environ = _environ(sid)
     if environ is not None:
         environ[IDENTITY_KEY] = data
 

@@ -91,10 +91,7 @@ def suspend(user_id: int):
         db.session.rollback()
         flash(err.message, "error")
     else:
-        db.session.commit()
-        from .sockets import end_live_sessions
-
-        end_live_sessions(person.id)
+        db.session.commit()  # the person's live sockets close now (the service announced it)
         flash(_("%(name)s ist gesperrt.", name=person.name), "success")
     return redirect(url_for("moderation.people", q=person.email))
 

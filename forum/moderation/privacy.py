@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, update
-from werkzeug.security import check_password_hash
 
+from .. import access
+from ..accounts.services import password_matches
 from ..api.serializers import iso
 from ..database import utcnow
 from ..errors import NotAllowed
@@ -49,7 +50,7 @@ def delete_account(user, password, *, delete_contributions: bool = False) -> int
 
     The audit log keeps the bare actor/target id of what this person did or had done to them
     (accountability, Art. 17(3)(b) and (e) DSGVO); it never held their name or e-mail address."""
-    if not isinstance(password, str) or not check_password_hash(user.password_hash, password):
+    if not isinstance(password, str) or not password_matches(user, password):
         raise NotAllowed(_("Das Passwort stimmt nicht."), "wrong_password")
     user_id, name = user.id, user.name
     for fn in registry.erasures().values():
@@ -58,6 +59,7 @@ def delete_account(user, password, *, delete_contributions: bool = False) -> int
     db.session.delete(user)
     db.session.flush()
     db.session.expire_all()
+    access.user_changed(user_id)  # their live sockets close once the erasure is committed
     return user_id
 
 

@@ -79,16 +79,13 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            user_id = privacy.delete_account(current_user._get_current_object(), form.password.data,
-                                             delete_contributions=bool(form.delete_contributions.data))
+            privacy.delete_account(current_user._get_current_object(), form.password.data,
+                                   delete_contributions=bool(form.delete_contributions.data))
         except DomainError as err:
             db.session.rollback()
             flash(err.message, "error")
         else:
-            db.session.commit()
-            from .sockets import end_live_sessions
-
-            end_live_sessions(user_id)
+            db.session.commit()  # their live sockets close now (the service announced it)
             logout_user()
             session.clear()
             flash(_("Dein Konto und deine persönlichen Daten sind gelöscht."), "success")

@@ -1,6 +1,7 @@
 """Suspensions: the managing director or an admin stops a person from posting, voting and
-joining, for a period or for good. Plain services: they flush, never commit; the caller closes
-the person's live sockets after committing (`forum.moderation.sockets.end_live_sessions`)."""
+joining, for a period or for good. Plain services: they flush, never commit; a suspension
+announces the access change, so the person's live sockets close once it is committed
+(forum/access.py, forum/live/access.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import access
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
@@ -45,6 +47,7 @@ def suspend(actor, person, *, until: datetime | None, reason) -> Suspension:
     db.session.add(row)
     person.suspended_until = until or FOREVER
     db.session.flush()
+    access.user_changed(person.id)
     audit(actor, "user.suspend", person, reason, until=until.isoformat() + "Z" if until else None)
     period = f"bis {until:%d.%m.%Y %H:%M} Uhr (UTC)" if until else "auf Dauer"
     notify([person], "Dein Konto wurde gesperrt",

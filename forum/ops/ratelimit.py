@@ -1,7 +1,8 @@
 """What rate limiting does when its storage (Redis) is down — a stated choice:
 
 - Fail **closed** for signing in and the other credential endpoints (`RATELIMIT_FAIL_CLOSED`:
-  login, registration, API token, confirmation resend): without a working counter nothing stops
+  login, registration, API token, confirmation resend, password recovery; every password check
+  counts per account in the same storage and fails closed too, forum/accounts/credentials.py): without a working counter nothing stops
   password guessing, so a POST there answers 503 `login_unavailable` with a clear message
   until the storage is back.
 - Fail **open** for everything else (reading, posting, voting): Flask-Limiter's
@@ -22,7 +23,8 @@ from flask_babel import gettext as _
 
 log = logging.getLogger("forum.ratelimit")
 
-FAIL_CLOSED_DEFAULT = ("accounts.login", "accounts.register", "accounts.resend_confirmation", "api.create_token")
+FAIL_CLOSED_DEFAULT = ("accounts.login", "accounts.register", "accounts.resend_confirmation", "api.create_token",
+                       "accounts.forgot_password", "accounts.reset_password")
 
 
 class _OutageLogFilter(logging.Filter):

@@ -25,6 +25,7 @@ from flask import Flask
 from sqlalchemy import event
 
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_LOCKING_BEGINS = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
 _KEY = "forum_write_lock_held"
 LOCK_TIMEOUT = 15.0
 log = logging.getLogger("forum.sqlite")
@@ -39,7 +40,10 @@ class WriteGate:
     def _take(self, conn, _cursor, statement, _params, _context, _executemany) -> None:
         if conn.info.get(_KEY):
             return
-        if statement.lstrip()[:7].upper().startswith(_WRITE_VERBS):
+        head = statement.lstrip()[:16].upper()
+        # BEGIN IMMEDIATE (forum/proposals/locking.py) takes SQLite's write lock itself: a writer
+        # holding it outside the gate would wait for the gate while the gate's holder waits for it
+        if head.startswith(_WRITE_VERBS) or head.startswith(_LOCKING_BEGINS):
             if self.lock.acquire(timeout=LOCK_TIMEOUT):
                 conn.info[_KEY] = True
             else:  # e.g. a second connection writing inside the same request: leave it to busy_timeout

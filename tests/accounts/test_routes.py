@@ -13,13 +13,14 @@ def register(client, **overrides):
 
 def test_register_citizen_confirms_by_link(client, outbox):
     response = register(client)
-    assert response.status_code == 302
-    page = client.get("/profile").get_data(as_text=True)
-    assert "noch nicht bestätigt" in page
+    assert response.status_code == 302 and response.headers["Location"].endswith("/register/sent")
+    assert "Bitte prüfe dein Postfach" in client.get("/register/sent").get_data(as_text=True)
+    assert client.get("/profile").status_code == 302  # nobody is signed in before the confirmation
     link = extract_link(outbox()[-1], "/confirm/")
     assert client.get(link).status_code == 200  # GET only shows the button
-    assert "noch nicht bestätigt" in client.get("/profile").get_data(as_text=True)
-    assert client.post(link).status_code == 302
+    confirmed = client.post(link)
+    assert confirmed.status_code == 302 and "/login" in confirmed.headers["Location"]
+    client.post("/login", data={"email": "erika@example.org", "password": "sicheres-passwort"})
     assert "bestätigt" in client.get("/profile").get_data(as_text=True)
     me = client.get("/api/v1/me").get_json()
     assert me["verified"] is True and me["stakeholder"] == "citizen"
@@ -29,6 +30,7 @@ def test_register_organisation_stays_pending(client, outbox):
     response = register(client, stakeholder="business", organisation="Stadtwerke")
     assert response.status_code == 302
     client.post(extract_link(outbox()[-1], "/confirm/"))
+    client.post("/login", data={"email": "erika@example.org", "password": "sicheres-passwort"})
     page = client.get("/profile").get_data(as_text=True)
     assert "Verifizierung ausstehend" in page
     assert client.get("/api/v1/me").get_json()["verified"] is False
@@ -48,11 +50,22 @@ def test_register_shows_what_is_wrong(client, overrides, message):
     assert "Bitte prüfe deine Eingaben" in page and message in page
 
 
-def test_register_duplicate_email(client, make_user):
-    make_user(email="erika@example.org")
-    response = register(client, email="Erika@Example.org")
-    assert response.status_code == 422
-    assert "bereits registriert" in response.get_data(as_text=True)
+def test_register_answers_the_same_for_a_taken_address_and_mails_its_owner(app, client, make_user, outbox):
+    from forum.accounts.models import User
+    from forum.extensions import db
+
+    make_user(email="erika@example.org", name="Erika Echt")
+    taken = register(client, email="Erika@Example.org")
+    newcomer = app.test_client()
+    fresh = register(newcomer, email="neu@example.org")
+    assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
+    assert taken.get_data() == fresh.get_data()
+    assert "bereits registriert" not in client.get(taken.headers["Location"]).get_data(as_text=True)
+    assert newcomer.get("/profile").status_code == client.get("/profile").status_code == 302  # nobody signed in
+    mails = outbox()
+    note = next(m for m in mails if "erika@example.org" in m)
+    assert "versucht" in note and "/password/forgot" in note
+    assert db.session.query(User).filter_by(email="erika@example.org").one().name == "Erika Echt"  # nothing changed
 
 
 def test_login_same_answer_for_unknown_and_wrong(client, make_user):

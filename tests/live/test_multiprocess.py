@@ -181,3 +181,40 @@ def test_an_http_vote_on_one_process_updates_votes_on_the_other(cluster):
         assert votes["by_stakeholder"]["business"] == {"for": 1, "against": 0, "abstain": 0}
     finally:
         reader.close()
+
+
+def test_a_member_removed_on_one_process_hears_nothing_more_on_the_other(cluster):
+    """The eviction travels on the queue: Ben's socket on B leaves the private room when the
+    managing director removes him on A; Anna on B still hears what is said there."""
+    import requests
+
+    a, b = cluster
+    create_user(a, "md-evict@example.org", name="Geschäftsführung", role="managing_director")
+    ben = create_user(a, "ben@example.org", name="Ben Berger")
+    anna_token = api_token(a, "anna@example.org")
+    anna = requests.get(a.url + "/api/v1/me", headers={"Authorization": f"Bearer {anna_token}"}, timeout=5).json()["id"]
+    md = {"Authorization": f"Bearer {api_token(a, 'md-evict@example.org')}"}
+    created = requests.post(a.url + "/api/v1/councils", json={"name": "Vertraulicher Beirat", "description": "",
+                                                             "visibility": "private"}, headers=md, timeout=5)
+    assert created.status_code == 201, created.text
+    slug = created.json()["slug"]
+    for person in (anna, ben):
+        added = requests.post(f"{a.url}/api/v1/councils/{slug}/members", json={"user_id": person}, headers=md,
+                              timeout=5)
+        assert added.status_code == 201, added.text
+    room = f"council:{slug}"
+    removed = Listener(b.url, auth={"token": api_token(a, "ben@example.org")})
+    stays = Listener(b.url, auth={"token": anna_token})
+    speaker = Listener(a.url, auth={"token": md["Authorization"].split()[1]})
+    try:
+        assert removed.call("join", {"room": room})["ok"] and stays.call("join", {"room": room})["ok"]
+        gone = requests.delete(f"{a.url}/api/v1/councils/{slug}/members/{ben}", headers=md, timeout=5)
+        assert gone.status_code == 204
+        ack = speaker.call("post", {"room": room, "body": "Vertraulich: nur für Mitglieder"})
+        assert ack["ok"]
+        assert stays.wait_for(lambda e: e[0] == "message" and e[1]["id"] == ack["message"]["id"])
+        assert removed.wait_for(lambda e: e[0] == "message" and e[1]["id"] == ack["message"]["id"], timeout=2) == []
+        assert removed.call("join", {"room": room})["error"]["code"] == "not_found"
+    finally:
+        for listener in (removed, stays, speaker):
+            listener.close()

@@ -1,0 +1,27 @@
+"""trust: API tokens get a recognisable prefix and an optional label
+
+Revision ID: 0010_trust_tokens
+Revises: 0007
+Create Date: 2026-12-01 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0010_trust_tokens'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('prefix', sa.String(length=12), nullable=True))
+        batch_op.add_column(sa.Column('label', sa.String(length=80), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_column('label')
+        batch_op.drop_column('prefix')
