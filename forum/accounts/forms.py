@@ -76,7 +76,7 @@ class LogoutForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[SingleLine(), DataRequired(), Email(check_deliverability=False), Length(max=254)])
     submit = SubmitField(_l("Link zum Zurücksetzen senden"))
 
 
