@@ -1,8 +1,6 @@
-"""App-wide behaviour: health, headers, error bodies, size limits, CSRF, the migration/model match."""
+"""App-wide behaviour: health, headers, error bodies, size limits, CSRF (the migration/model match:
+tests/test_schema.py)."""
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -98,27 +96,3 @@ def test_unexpected_error_is_a_clean_500(app, client):
     assert page.status_code == 500
     text = page.get_data(as_text=True)
     assert "secret detail" not in text and "Traceback" not in text
-
-
-def _migrated_schema_diff(database_url: str, tmp_path: Path) -> list:
-    env = {**os.environ, "FORUM_DATABASE_URL": database_url, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"),
-           "FORUM_SECRET_KEY": "x"}
-    forum = str(Path(sys.executable).with_name("forum"))
-    upgrade = subprocess.run([forum, "db", "upgrade"], env=env, capture_output=True, text=True)
-    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
-    check = subprocess.run([forum, "db", "check"], env=env, capture_output=True, text=True)
-    return [check.returncode, check.stdout + check.stderr]
-
-
-def test_migrations_match_models_sqlite(tmp_path):
-    code, output = _migrated_schema_diff(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
-    assert code == 0, output
-
-
-@pytest.mark.postgres
-def test_migrations_match_models_postgres(app, tmp_path):
-    from tests.conftest import _reset_postgres
-
-    _reset_postgres()  # the fixture made tables with create_all; start from an empty schema
-    code, output = _migrated_schema_diff(os.environ["FORUM_TEST_DATABASE_URL"], tmp_path)
-    assert code == 0, output
