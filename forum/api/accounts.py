@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from ..accounts import services
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, ref
+from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
 from .serializers import me as serialize_me
@@ -48,23 +50,34 @@ def get_me():
     return jsonify(serialize_me(current_user))
 
 
+SCHEMAS = {
+    "Me": obj({
+        "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+        "stakeholder": {"type": "string", "enum": STAKEHOLDERS},
+        "organisation": {"type": "string", "nullable": True}, "verified": {"type": "boolean"},
+        "verification": {"type": "string", "nullable": True}, "email_confirmed": {"type": "boolean"},
+        "role": {"type": "string", "enum": ["member", "managing_director", "chair", "admin"]},
+        "councils": {"type": "array", "items": obj({"slug": {"type": "string"},
+                                                    "role": {"type": "string", "enum": ["member", "moderator"]}},
+                                                   ["slug", "role"])}},
+        ["id", "name", "email", "stakeholder", "organisation", "verified", "role", "councils"]),
+    "Token": obj({"token": {"type": "string"}}, ["token"]),
+}
 PATHS = {
     "/tokens": {"post": {
-        "summary": "Create an API token", "security": [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["email", "password"],
-            "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
-        "responses": {"201": {"description": "The token", "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"token": {"type": "string"}}}}}},
-            "401": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}},
+        "summary": "Create an API token", "security": NO_AUTH,
+        "description": "Limited per client address (FORUM_LOGIN_RATE_LIMIT): 429 beyond it; 503 while the "
+                       "limit's storage is unreachable (signing in fails closed).",
+        "requestBody": json_request(obj({"email": {"type": "string", "maxLength": 254},
+                                      "password": {"type": "string", "maxLength": 200}}, ["email", "password"])),
+        "responses": {"201": json_response(ref("Token"), "The token"), **errors(401, 429, 503)},
     }},
     "/tokens/current": {"delete": {
         "summary": "Revoke the token in use",
-        "responses": {"204": {"description": "Revoked"}, "401": {"$ref": "#/components/responses/Error"}},
+        "responses": {"204": no_content("Revoked"), **errors(400)},
     }},
     "/me": {"get": {
         "summary": "The signed-in person",
-        "responses": {"200": {"description": "Profile", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Me"}}}}, "401": {"$ref": "#/components/responses/Error"}},
+        "responses": {"200": json_response(ref("Me"), "Profile")},
     }},
 }
