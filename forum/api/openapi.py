@@ -20,6 +20,7 @@ from flask import current_app, jsonify
 
 from ..apidoc import ERROR, NO_AUTH, NO_NUL, PERSON, VOTE_COUNTS, VOTES, json_response, obj, ref
 from . import bp
+from .helpers import INT_MAX, INT_MIN
 
 # Each module under forum.api that serves routes lists its paths in PATHS (and shapes in SCHEMAS).
 MODULES = {
@@ -84,11 +85,15 @@ def _resolve(document: dict, item: dict) -> dict:
 
 
 def _no_nul(schema: dict) -> None:
-    """Free strings never take NUL (the server refuses it everywhere): say so in their schema."""
+    """What the input plumbing refuses everywhere, said in the schema: free strings never take NUL,
+    integers fit a database INTEGER (forum.api.helpers.field)."""
     if not isinstance(schema, dict):
         return
     if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
         schema["pattern"] = NO_NUL
+    if schema.get("type") == "integer":
+        schema.setdefault("minimum", INT_MIN)
+        schema.setdefault("maximum", INT_MAX)
     for key in ("properties", "patternProperties"):
         for sub in schema.get(key, {}).values():
             _no_nul(sub)
