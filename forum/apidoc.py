@@ -65,10 +65,13 @@ def path_param(name: str, kind: str = "integer") -> dict:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def query(name: str, schema: dict, description: str | None = None) -> dict:
+def query(name: str, schema: dict, description: str | None = None, *, code: str | None = None) -> dict:
+    """A query parameter; a value the schema excludes is a 400 with `code` (default `invalid_parameter`)."""
     param = {"name": name, "in": "query", "required": False, "schema": schema}
     if description:
         param["description"] = description
+    if code:
+        param["x-error-code"] = code
     return param
 
 

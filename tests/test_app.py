@@ -1,6 +1,7 @@
 """App-wide behaviour: health, headers, error bodies, size limits, CSRF (the migration/model match:
 tests/test_schema.py)."""
 import os
+import re
 
 import pytest
 
@@ -96,3 +97,25 @@ def test_unexpected_error_is_a_clean_500(app, client):
     assert page.status_code == 500
     text = page.get_data(as_text=True)
     assert "secret detail" not in text and "Traceback" not in text
+
+
+def test_favicon_is_served_and_linked_from_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "max-age=86400" in icon.headers["Cache-Control"]
+    page = client.get("/").get_data(as_text=True)
+    link = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert link, "no <link rel=icon> in the page"
+    linked = client.get(link.group(1))
+    assert linked.status_code == 200 and linked.data == icon.data
+    # The Content-Security-Policy lets the page load its own icon.
+    assert "img-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_405_names_the_allowed_methods(client):
+    api = client.put("/api/v1/proposals")
+    assert api.status_code == 405 and api.get_json()["error"]["code"] == "method_not_allowed"
+    assert set(api.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    page = client.delete("/proposals")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]

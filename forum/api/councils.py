@@ -276,7 +276,7 @@ PATHS = inline_path_parameters({
     "/councils": {
         "get": {"summary": "Councils visible to the caller (private ones only for their members and staff)",
                 "security": OPTIONAL_AUTH,
-                "parameters": [*PAGING, query("archived", {"type": "string", "enum": ["true", "false"]})],
+                "parameters": [*PAGING, query("archived", {"type": "string", "enum": ["true", "false"]}, code="invalid_filter")],
                 "responses": {"200": page_of(ref("CouncilSummary"), "A page of councils")}},
         "post": {"summary": "Found a council (chair, managing director, admin); the slug is made from the name",
                  "requestBody": json_request(obj(_COUNCIL_WRITE, ["name", "description", "visibility"], closed=True)),
@@ -330,7 +330,7 @@ PATHS = inline_path_parameters({
         "parameters": [_SLUG],
         "get": {"summary": "Join requests (moderators of this council, chair, managing director, admin)",
                 "parameters": [*PAGING, query("status", {"type": "string", "enum": [*REQUEST_STATUSES, "all"],
-                                                         "default": "pending"})],
+                                                         "default": "pending"}, code="invalid_filter")],
                 "responses": {"200": page_of(ref("JoinRequest"), "A page of requests"), **errors(403)}},
         "post": {"summary": "Ask to join a council whose join_policy is request (verified members)",
                  "requestBody": json_request(obj({"message": {"type": "string", "maxLength": 1000}}, closed=True),

@@ -228,10 +228,10 @@ PATHS = {
     "/audit": {"get": {
         "summary": "The audit log (managing director, admin), newest first",
         "parameters": [*PAGING, query("action", {"type": "string", "maxLength": 80}),
-                       query("actor", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
+                       query("actor", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}, code="invalid_actor"),
                        query("target_type", {"type": "string", "maxLength": 80}),
-                       query("from", {"type": "string", "format": "date"}),
-                       query("to", {"type": "string", "format": "date"})],
+                       query("from", {"type": "string", "format": "date"}, code="invalid_date"),
+                       query("to", {"type": "string", "format": "date"}, code="invalid_date")],
         "responses": {"200": page_of(ref("AuditEntry"), "Entries"), **errors(403)},
     }},
     "/me/export": {"get": {

@@ -49,9 +49,9 @@ COMPONENTS = {
     },
     "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": ref("Error")}}}},
     "parameters": {
-        "page": {"name": "page", "in": "query", "required": False,
+        "page": {"name": "page", "in": "query", "required": False, "x-error-code": "invalid_pagination",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
-        "per_page": {"name": "per_page", "in": "query", "required": False,
+        "per_page": {"name": "per_page", "in": "query", "required": False, "x-error-code": "invalid_pagination",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
     },
 }

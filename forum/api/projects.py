@@ -70,7 +70,7 @@ SCHEMAS = {"Project": {"type": "object", "required": ["id", "title", "status", "
 PATHS = {
     "/projects": {"get": {
         "summary": "Public smart-city projects", "security": OPTIONAL_AUTH,
-        "parameters": [*PAGING, query("status", {"type": "string", "enum": list(PROJECT_STATUSES)}),
+        "parameters": [*PAGING, query("status", {"type": "string", "enum": list(PROJECT_STATUSES)}, code="invalid_status"),
                        query("department", {"type": "string", "maxLength": 200})],
         "responses": {"200": page_of(ref("Project"), "A page of projects")},
     }},

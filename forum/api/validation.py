@@ -22,9 +22,10 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _invalid(name: str, reason: str) -> BadRequest:
-    return BadRequest(_("Der Parameter '%(name)s' ist ungültig: %(reason)s", name=name, reason=reason),
-                      "invalid_parameter")
+def _invalid(parameter: dict, reason: str) -> BadRequest:
+    # `x-error-code` keeps the machine word a parameter had before this check existed (invalid_sort, …).
+    return BadRequest(_("Der Parameter '%(name)s' ist ungültig: %(reason)s", name=parameter["name"], reason=reason),
+                      parameter.get("x-error-code", "invalid_parameter"))
 
 
 def _problem(value: str, schema: dict) -> str | None:
@@ -93,10 +94,10 @@ def check_parameters() -> None:
         values = request.args.getlist(name)
         if not values:
             if parameter.get("required"):
-                raise _invalid(name, _("fehlt"))
+                raise _invalid(parameter, _("fehlt"))
             continue
         if len(values) > 1:
-            raise _invalid(name, _("darf nur einmal vorkommen"))
+            raise _invalid(parameter, _("darf nur einmal vorkommen"))
         reason = _problem(values[0], schema)
         if reason is not None:
-            raise _invalid(name, reason)
+            raise _invalid(parameter, reason)

@@ -94,9 +94,11 @@ PATHS = {
             "parameters": [
                 *PAGING,
                 query("council", {"type": "string", "maxLength": 80}, "Council slug (404 if not visible)."),
-                query("status", STATUS, "Default: all but drafts. `draft` lists the drafts the caller may edit."),
+                query("status", STATUS, "Default: all but drafts. `draft` lists the drafts the caller may edit.",
+                      code="invalid_status"),
                 query("upcoming", {"type": "string", "enum": ["true", "false"]},
-                      "true: not yet over, soonest first; false: over, latest first. Default: all, latest first.")],
+                      "true: not yet over, soonest first; false: over, latest first. Default: all, latest first.",
+                      code="invalid_filter")],
             "responses": {"200": {"description": "A page of meetings", "content": {"application/json": {"schema": {
                 "allOf": [{"$ref": "#/components/schemas/Page"},
                           {"type": "object", "properties": {"items": {"type": "array", "items": ref("Meeting")}}}]}}}},
