@@ -84,7 +84,7 @@ def _resolve(document: dict, item: dict) -> dict:
     return item
 
 
-def _no_nul(schema: dict) -> None:
+def _input_limits(schema: dict) -> None:
     """What the input plumbing refuses everywhere, said in the schema: free strings never take NUL,
     integers fit a database INTEGER (forum.api.helpers.field)."""
     if not isinstance(schema, dict):
@@ -96,12 +96,12 @@ def _no_nul(schema: dict) -> None:
         schema.setdefault("maximum", INT_MAX)
     for key in ("properties", "patternProperties"):
         for sub in schema.get(key, {}).values():
-            _no_nul(sub)
+            _input_limits(sub)
     for key in ("items", "additionalProperties", "not"):
-        _no_nul(schema.get(key))
+        _input_limits(schema.get(key))
     for key in ("allOf", "anyOf", "oneOf"):
         for sub in schema.get(key, []):
-            _no_nul(sub)
+            _input_limits(sub)
 
 
 def _optional_nullable(document: dict, schema: dict | None) -> None:
@@ -145,10 +145,12 @@ def _complete(document: dict, path: str, method: str, op: dict, tag: str, endpoi
         responses.setdefault("422", ERROR)
         op["description"] = (op.get("description", "") + f" 422 also for {rules}.").strip()
     for parameter in op.get("parameters", []):
-        _no_nul(parameter.get("schema"))
+        _input_limits(parameter.get("schema"))
     for media in op.get("requestBody", {}).get("content", {}).values():
-        _no_nul(media.get("schema"))
-        _optional_nullable(document, media.get("schema"))
+        # Its own copy: operations share property dicts, and what is optional differs between them.
+        media["schema"] = copy.deepcopy(_resolve(document, media.get("schema", {})))
+        _input_limits(media["schema"])
+        _optional_nullable(document, media["schema"])
 
 
 def build(app) -> dict:
