@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 2
 
-.PHONY: install run test test-fast translations bench clean
+.PHONY: install run test test-fast conformance translations bench clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,11 @@ test: install
 ## test-fast: everything but the browser tests
 test-fast: install
 	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+## conformance: the API against its OpenAPI document: openapi-spec-validator, then Schemathesis against a
+## running `forum serve` (fresh SQLite database with the demo) as a citizen and as the managing director
+conformance: install
+	$(BIN)/python tests/conformance/run_schemathesis.py $(CONFORMANCE_ARGS)
 
 ## translations: refresh the English catalogue from the German msgids and compile it
 translations: install

@@ -31,7 +31,9 @@ def create_app(config: object | None = None) -> Flask:
     db.init_app(app)
     access.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    # compare_*: `forum db migrate`/`check` and tests/test_schema.py see column types and defaults.
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
+                     compare_server_default=database.compare_server_default)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)

@@ -33,3 +33,25 @@ def configure_engine(app: Flask) -> None:
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def _bare_default(rendered: str | None) -> str | None:
+    """A rendered server default without the parentheses and quotes that reflection adds or drops
+    (SQLite reports `''` as `('')` after a batch-mode table copy)."""
+    if rendered is None:
+        return None
+    text = rendered.strip()
+    while len(text) >= 2 and text[0] == "(" and text[-1] == ")":
+        text = text[1:-1].strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        text = text[1:-1]
+    return text
+
+
+def compare_server_default(_context, _inspected_column, _metadata_column, inspected_default,
+                           _metadata_default, rendered_metadata_default):
+    """Alembic autogenerate hook: equal when the defaults differ only in quoting; otherwise
+    Alembic's own comparison decides (None)."""
+    if _bare_default(inspected_default) == _bare_default(rendered_metadata_default):
+        return False
+    return None

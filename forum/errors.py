@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -92,7 +92,11 @@ def init_app(app: Flask) -> None:
         message = None
         if status in (400, 422) and err.description and getattr(err, "forum_message", False):
             message = err.description
-        return error_response(status, message=message)
+        response = make_response(error_response(status, message=message))
+        if status == 405 and getattr(err, "valid_methods", None):
+            # RFC 9110: a 405 names the methods the resource does support.
+            response.headers["Allow"] = ", ".join(sorted(err.valid_methods))
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

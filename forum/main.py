@@ -1,7 +1,8 @@
 """Start page, language choice and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory, session,
+                   url_for)
 from sqlalchemy import select, text
 
 from .councils.visibility import council_column_visible, visible_councils
@@ -27,6 +28,13 @@ def index():
 
     return render_template("main/index.html", councils=councils, proposals=proposals,
                            meetings=upcoming_meetings(current_user, 5))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer it instead of logging a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.post("/language")

@@ -100,20 +100,31 @@ def _make_app(tmp_path, database_url: str | None = None, **overrides):
 
 
 @pytest.fixture
-def app_factory(tmp_path):
-    """Build further apps (other config) sharing this test's tmp folder."""
+def app_factory(tmp_path, request):
+    """Build further apps (other config) sharing this test's tmp folder and its SQLite database,
+    which is migrated (a copy of the template) unless the test names another database."""
     def factory(**overrides):
+        database = tmp_path / "test.db"
+        if "SQLALCHEMY_DATABASE_URI" not in overrides and not database.exists():
+            shutil.copyfile(request.getfixturevalue("_sqlite_template"), database)
         return _make_app(tmp_path, **overrides)
     return factory
 
 
+def migrate_to_head() -> None:
+    """The schema users get: every migration run on the current app's database (`forum db upgrade`)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory):
-    """An SQLite file with the whole schema, made once per worker; each test gets a copy."""
+    """An SQLite file migrated to head, made once per worker; each test gets a copy."""
     folder = tmp_path_factory.mktemp("schema")
     application = _make_app(folder)
     with application.app_context():
-        _db.create_all()
+        migrate_to_head()
         with _db.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         _db.session.remove()
@@ -139,8 +150,8 @@ def app(tmp_path, request):
         _db.engine.dispose()
 
 
-# The schema create_all made in this worker's PostgreSQL database, as (tables, triggers): while
-# the database still has exactly that schema, emptying the tables is enough for the next test.
+# The schema the migrations made in this worker's PostgreSQL database, as (relations, triggers):
+# while the database still has exactly that schema, emptying the tables is enough for the next test.
 _pg_schema: list = []
 
 _PG_SCHEMA = text("""
@@ -149,12 +160,13 @@ _PG_SCHEMA = text("""
            (SELECT string_agg(t.tgname, ',' ORDER BY t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
              WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal)
 """)
-# Every table emptied, every sequence back at 1; with replication role "replica" neither foreign
-# keys nor triggers (the audit log's append-only guard) fire. One round trip.
+# Every table but Alembic's version emptied, every sequence back at 1; with replication role
+# "replica" neither foreign keys nor triggers (the audit log's append-only guard) fire. One round trip.
 _PG_EMPTY = text("""
     DO $$ DECLARE r record; BEGIN
       SET LOCAL session_replication_role = replica;
-      FOR r IN SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' LOOP
+      FOR r IN SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                                     AND relname <> 'alembic_version' LOOP
         EXECUTE format('DELETE FROM %I', r.relname);
       END LOOP;
       PERFORM setval(c.oid, 1, false) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S';
@@ -170,14 +182,14 @@ def _reset_postgres():
 
 
 def _fresh_postgres():
-    """An empty database with the current schema: emptied when the previous test left the schema
-    as create_all made it, rebuilt otherwise (a test that dropped the schema, ran migrations, …)."""
+    """An empty database migrated to head: emptied when the previous test left the schema as the
+    migrations made it, migrated anew from an empty schema otherwise (a test dropped or changed it)."""
     with _db.engine.begin() as conn:
         if _pg_schema and tuple(conn.execute(_PG_SCHEMA).one()) == _pg_schema[0]:
             conn.execute(_PG_EMPTY)
             return
     _reset_postgres()
-    _db.create_all()
+    migrate_to_head()
     with _db.engine.connect() as conn:
         _pg_schema[:] = [tuple(conn.execute(_PG_SCHEMA).one())]
 

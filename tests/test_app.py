@@ -1,8 +1,7 @@
-"""App-wide behaviour: health, headers, error bodies, size limits, CSRF, the migration/model match."""
+"""App-wide behaviour: health, headers, error bodies, size limits, CSRF (the migration/model match:
+tests/test_schema.py)."""
 import os
-import subprocess
-import sys
-from pathlib import Path
+import re
 
 import pytest
 
@@ -101,25 +100,23 @@ def test_unexpected_error_is_a_clean_500(app, client):
     assert "secret detail" not in text and "Traceback" not in text
 
 
-def _migrated_schema_diff(database_url: str, tmp_path: Path) -> list:
-    env = {**os.environ, "FORUM_DATABASE_URL": database_url, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"),
-           "FORUM_SECRET_KEY": "x"}
-    forum = str(Path(sys.executable).with_name("forum"))
-    upgrade = subprocess.run([forum, "db", "upgrade"], env=env, capture_output=True, text=True)
-    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
-    check = subprocess.run([forum, "db", "check"], env=env, capture_output=True, text=True)
-    return [check.returncode, check.stdout + check.stderr]
+def test_favicon_is_served_and_linked_from_every_page(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "max-age=86400" in icon.headers["Cache-Control"]
+    page = client.get("/").get_data(as_text=True)
+    link = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert link, "no <link rel=icon> in the page"
+    linked = client.get(link.group(1))
+    assert linked.status_code == 200 and linked.data == icon.data
+    # The Content-Security-Policy lets the page load its own icon.
+    assert "img-src 'self'" in client.get("/").headers["Content-Security-Policy"]
 
 
-def test_migrations_match_models_sqlite(tmp_path):
-    code, output = _migrated_schema_diff(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
-    assert code == 0, output
-
-
-@pytest.mark.postgres
-def test_migrations_match_models_postgres(app, tmp_path):
-    from tests.conftest import _reset_postgres
-
-    _reset_postgres()  # the fixture made tables with create_all; start from an empty schema
-    code, output = _migrated_schema_diff(os.environ["FORUM_TEST_DATABASE_URL"], tmp_path)
-    assert code == 0, output
+def test_405_names_the_allowed_methods(client):
+    api = client.put("/api/v1/proposals")
+    assert api.status_code == 405 and api.get_json()["error"]["code"] == "method_not_allowed"
+    assert set(api.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    page = client.delete("/proposals")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]

@@ -254,7 +254,8 @@ def test_json_api_errors_follow_the_session_language(client, login, make_user):
     assert invalid.get_json()["error"] == {"code": "too_long",
                                            "message": "The field 'title' is too long (at most 200 characters)."}
     bad_sort = client.get("/api/v1/proposals?sort=bunt").get_json()["error"]
-    assert bad_sort["code"] == "invalid_sort" and bad_sort["message"].startswith("Unknown sort order. Allowed: ")
+    assert bad_sort == {"code": "invalid_sort",
+                        "message": "The parameter 'sort' is invalid: must be one of: newest, votes, comments"}
 
 
 def test_api_token_requests_stay_german(app, make_user, api_token):

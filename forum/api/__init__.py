@@ -23,4 +23,11 @@ def _csrf_for_cookie_writes():
         csrf.protect()
 
 
+@bp.before_request
+def _parameters_as_documented():
+    from .validation import check_parameters
+
+    check_parameters()
+
+
 from . import accounts, councils, meetings, moderation, openapi, projects, proposals  # noqa: E402,F401  (routes register on bp)

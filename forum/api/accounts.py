@@ -8,6 +8,8 @@ from flask_login import current_user, login_required, login_user
 from ..accounts import services
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, path_param, ref
+from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
 from .serializers import iso
@@ -98,67 +100,73 @@ def change_password():
     return "", 204
 
 
-_ERR = {"$ref": "#/components/responses/Error"}
-_TOKEN = {"type": "object", "required": ["id", "label", "prefix", "created_at", "last_used_at", "current"],
-          "properties": {
-              "id": {"type": "integer"}, "label": {"type": "string", "nullable": True},
-              "prefix": {"type": "string", "nullable": True, "description": "The token's first characters"},
-              "created_at": {"type": "string", "format": "date-time"},
-              "last_used_at": {"type": "string", "format": "date-time", "nullable": True,
-                               "description": "Noted at most once a minute"},
-              "current": {"type": "boolean", "description": "The token this request uses"}}}
-
+SCHEMAS = {
+    "Me": obj({
+        "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+        "stakeholder": {"type": "string", "enum": STAKEHOLDERS},
+        "organisation": {"type": "string", "nullable": True}, "verified": {"type": "boolean"},
+        "verification": {"type": "string", "nullable": True}, "email_confirmed": {"type": "boolean"},
+        "role": {"type": "string", "enum": ["member", "managing_director", "chair", "admin"]},
+        "councils": {"type": "array", "items": obj({"slug": {"type": "string"},
+                                                    "role": {"type": "string", "enum": ["member", "moderator"]}},
+                                                   ["slug", "role"])}},
+        ["id", "name", "email", "stakeholder", "organisation", "verified", "role", "councils"]),
+    "Token": obj({"token": {"type": "string"}}, ["token"]),
+    "ApiToken": obj({
+        "id": {"type": "integer"}, "label": {"type": "string", "nullable": True},
+        "prefix": {"type": "string", "nullable": True, "description": "The token's first characters"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "last_used_at": {"type": "string", "format": "date-time", "nullable": True,
+                         "description": "Noted at most once a minute"},
+        "current": {"type": "boolean", "description": "The token this request uses"}},
+        ["id", "label", "prefix", "created_at", "last_used_at", "current"]),
+}
 PATHS = {
     "/tokens": {"post": {
-        "summary": "Create an API token", "security": [],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["email", "password"],
-            "properties": {"email": {"type": "string"}, "password": {"type": "string"},
-                           "label": {"type": "string", "maxLength": 80,
-                                     "description": "A name to recognise the token by"}}}}}},
-        "responses": {"201": {"description": "The token", "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"token": {"type": "string"}}}}}},
-            "401": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}},
+        "summary": "Create an API token", "security": NO_AUTH,
+        "description": "Limited per client address (FORUM_LOGIN_RATE_LIMIT): 429 beyond it; 503 while the "
+                       "limit's storage is unreachable (signing in fails closed).",
+        "requestBody": json_request(obj({"email": {"type": "string", "maxLength": 254},
+                                      "password": {"type": "string", "maxLength": 200},
+                                      "label": {"type": "string", "maxLength": 80,
+                                                "description": "A name to recognise the token by"}},
+                                     ["email", "password"])),
+        "responses": {"201": json_response(ref("Token"), "The token"), **errors(401, 429, 503)},
     }},
     "/tokens/current": {"delete": {
         "summary": "Revoke the token in use",
-        "responses": {"204": {"description": "Revoked"}, "401": {"$ref": "#/components/responses/Error"}},
+        "responses": {"204": no_content("Revoked"), **errors(400)},
     }},
     "/me": {"get": {
         "summary": "The signed-in person",
-        "responses": {"200": {"description": "Profile", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Me"}}}}, "401": {"$ref": "#/components/responses/Error"}},
+        "responses": {"200": json_response(ref("Me"), "Profile")},
     }},
     "/me/tokens": {
         "get": {
-            "operationId": "listMyTokens", "tags": ["accounts"], "summary": "The signed-in person's API tokens",
-            "responses": {"200": {"description": "Tokens, newest first (never their secrets)", "content": {
-                "application/json": {"schema": {"type": "object", "required": ["items"], "properties": {
-                    "items": {"type": "array", "items": _TOKEN}}}}}},
-                "401": _ERR},
+            "summary": "The signed-in person's API tokens",
+            "responses": {"200": json_response(obj({"items": {"type": "array", "items": ref("ApiToken")}}, ["items"]),
+                                               "Tokens, newest first (never their secrets)")},
         },
         "delete": {
-            "operationId": "revokeAllMyTokens", "tags": ["accounts"],
             "summary": "Revoke every API token of the signed-in person (the one used too)",
             "description": "Sockets opened with these tokens go on as anonymous at once.",
-            "responses": {"204": {"description": "Revoked"}, "400": _ERR, "401": _ERR},
+            "responses": {"204": no_content("Revoked")},
         },
     },
     "/me/tokens/{token_id}": {"delete": {
-        "operationId": "revokeMyToken", "tags": ["accounts"], "summary": "Revoke one of your API tokens",
-        "parameters": [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"204": {"description": "Revoked"}, "400": _ERR, "401": _ERR, "404": _ERR},
+        "summary": "Revoke one of your API tokens",
+        "parameters": [path_param("token_id")],
+        "responses": {"204": no_content("Revoked")},
     }},
     "/me/password": {"put": {
-        "operationId": "changeMyPassword", "tags": ["accounts"], "summary": "Change your password",
+        "summary": "Change your password",
         "description": "Ends every other session and revokes every API token of the person, the one used "
-                       "included; their open sockets lose those rights at once. Failed checks of the current "
+                       "included; their open sockets lose those rights at once. A wrong current password is "
+                       "403 `wrong_password`, a weak new one 422 `weak_password`; failed checks of the current "
                        "password are limited per account (429).",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["current_password", "new_password"], "properties": {
-                "current_password": {"type": "string", "maxLength": 200},
-                "new_password": {"type": "string", "minLength": 8, "maxLength": 200}}}}}},
-        "responses": {"204": {"description": "Changed"}, "400": _ERR, "401": _ERR, "403": _ERR, "422": _ERR,
-                      "429": _ERR, "503": _ERR},
+        "requestBody": json_request(obj({"current_password": {"type": "string", "maxLength": 200},
+                                         "new_password": {"type": "string", "minLength": 8, "maxLength": 200}},
+                                        ["current_password", "new_password"])),
+        "responses": {"204": no_content("Changed"), **errors(403, 429, 503)},
     }},
 }

@@ -19,6 +19,9 @@ from ..councils.visibility import get_visible_council_or_404, visible_councils
 from ..errors import Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import can_manage_members
+from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, errors, inline_path_parameters, json_response, no_content,
+                      nullable, obj, page_of, path_param, query, ref)
+from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import BadRequest, field, json_body, paginate
 from .serializers import council_detail, council_member, council_summary, join_request
@@ -225,160 +228,128 @@ def withdraw_join_request(slug: str, request_id: int):
 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
-_ERR = {"$ref": "#/components/responses/Error"}
-_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_USER = {"type": "object", "properties": {"id": {"type": "integer", "nullable": True}, "name": {"type": "string"},
-                                          "stakeholder": {"type": "string", "nullable": True}}}
+_SLUG = path_param("slug", "slug")
+_REQUEST_ID = path_param("request_id")
+_NAME = {"type": "string", "maxLength": 120, "pattern": r"^\s*[^\s\u0000][^\u0000]+[^\s\u0000]\s*$",
+         "description": "3–120 characters"}
 _SUMMARY_PROPS = {
     "slug": {"type": "string"}, "name": {"type": "string"}, "mandate": {"type": "string"},
     "visibility": {"type": "string", "enum": ["public", "private"]},
     "join_policy": {"type": "string", "enum": ["open", "request", "appointed"]},
     "archived": {"type": "boolean"}, "members_count": {"type": "integer"},
 }
-_REQUEST = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "council": {"type": "string"}, "user": _USER,
-    "status": {"type": "string", "enum": list(REQUEST_STATUSES)}, "message": {"type": "string"},
-    "reason": {"type": "string", "nullable": True}, "created_at": {"type": "string", "format": "date-time"},
-    "decided_at": {"type": "string", "format": "date-time", "nullable": True},
-    "decided_by": {**_USER, "nullable": True}}}
-_COUNCIL = {"type": "object", "properties": {
-    **_SUMMARY_PROPS, "description": {"type": "string"}, "description_html": {"type": "string"},
-    "created_at": {"type": "string", "format": "date-time"},
-    "archived_at": {"type": "string", "format": "date-time", "nullable": True},
-    "moderators": {"type": "array", "items": _USER},
-    "members_by_stakeholder": {"type": "object", "additionalProperties": {"type": "integer"}},
-    "viewer": {"type": "object", "properties": {
-        "role": {"type": "string", "enum": ["member", "moderator"], "nullable": True},
-        "can_join": {"type": "boolean"}, "can_request": {"type": "boolean"}, "can_leave": {"type": "boolean"},
-        "join_blocked_because": {"type": "string", "nullable": True},
-        "request": {**_REQUEST, "nullable": True}}}}}
-_MEMBER = {"type": "object", "properties": {**_USER["properties"], "organisation": {"type": "string", "nullable": True},
-                                            "role": {"type": "string", "enum": ["member", "moderator"]},
-                                            "joined_at": {"type": "string", "format": "date-time"}}}
-
-
-def _json(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _page_of(schema: dict) -> dict:
-    return _json({"allOf": [{"$ref": "#/components/schemas/Page"},
-                            {"type": "object", "properties": {"items": {"type": "array", "items": schema}}}]})
-
-
-def _body(properties: dict, required: list[str]) -> dict:
-    return {"required": True, **_json({"type": "object", "required": required, "properties": properties,
-                                       "additionalProperties": False})}
-
-
-_COUNCIL_WRITE = {"name": {"type": "string", "minLength": 3, "maxLength": 120},
+_COUNCIL_WRITE = {"name": _NAME,
                   "description": {"type": "string", "maxLength": 20000, "description": "Markdown"},
                   "visibility": {"type": "string", "enum": ["public", "private"]},
                   "mandate": {"type": "string", "maxLength": 300},
                   "join_policy": {"type": "string", "enum": ["open", "request", "appointed"]}}
-_PAGING = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
+_MEMBER_ROLE = {"type": "string", "enum": ["member", "moderator"]}
 
-def _inline_path_parameters(paths: dict) -> dict:
-    """Copy path-level `parameters` into every operation (the spec test reads keys as methods)."""
-    for ops in paths.values():
-        shared = ops.pop("parameters", [])
-        for op in ops.values():
-            if shared:
-                op["parameters"] = [*shared, *op.get("parameters", [])]
-    return paths
+_JOIN_REQUEST = obj({
+    "id": {"type": "integer"}, "council": {"type": "string"}, "user": ref("Person"),
+    "status": {"type": "string", "enum": list(REQUEST_STATUSES)}, "message": {"type": "string"},
+    "reason": {"type": "string", "nullable": True}, "created_at": {"type": "string", "format": "date-time"},
+    "decided_at": {"type": "string", "format": "date-time", "nullable": True},
+    "decided_by": nullable(PERSON)}, ["id", "council", "user", "status", "created_at"])
 
+SCHEMAS = {
+    "CouncilSummary": obj(_SUMMARY_PROPS, list(_SUMMARY_PROPS)),
+    "JoinRequest": _JOIN_REQUEST,
+    "Council": obj({
+        **_SUMMARY_PROPS, "description": {"type": "string"}, "description_html": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "archived_at": {"type": "string", "format": "date-time", "nullable": True},
+        "moderators": {"type": "array", "items": ref("Person")},
+        "members_by_stakeholder": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "viewer": obj({
+            "role": {"type": "string", "enum": ["member", "moderator", None], "nullable": True},
+            "can_join": {"type": "boolean"}, "can_request": {"type": "boolean"}, "can_leave": {"type": "boolean"},
+            "join_blocked_because": {"type": "string", "nullable": True},
+            "request": nullable(_JOIN_REQUEST)})},
+        [*_SUMMARY_PROPS, "description", "moderators", "viewer"]),
+    "Member": obj({**PERSON["properties"], "organisation": {"type": "string", "nullable": True},
+                   "role": _MEMBER_ROLE, "joined_at": {"type": "string", "format": "date-time"}},
+                  ["id", "name", "stakeholder", "role"]),
+}
 
-PATHS = _inline_path_parameters({
+PATHS = inline_path_parameters({
     "/councils": {
         "get": {"summary": "Councils visible to the caller (private ones only for their members and staff)",
-                "security": [{"bearer": []}, {}],
-                "parameters": [*_PAGING, {"name": "archived", "in": "query",
-                                          "schema": {"type": "string", "enum": ["true", "false"]}}],
-                "responses": {"200": {"description": "A page of councils", **_page_of(
-                    {"type": "object", "properties": _SUMMARY_PROPS})}, "400": _ERR}},
+                "security": OPTIONAL_AUTH,
+                "parameters": [*PAGING, query("archived", {"type": "string", "enum": ["true", "false"]}, code="invalid_filter")],
+                "responses": {"200": page_of(ref("CouncilSummary"), "A page of councils")}},
         "post": {"summary": "Found a council (chair, managing director, admin); the slug is made from the name",
-                 "requestBody": _body(_COUNCIL_WRITE, ["name", "description", "visibility"]),
-                 "responses": {"201": {"description": "The new council", **_json(_COUNCIL)},
-                               "400": _ERR, "401": _ERR, "403": _ERR, "409": _ERR, "422": _ERR}},
+                 "requestBody": json_request(obj(_COUNCIL_WRITE, ["name", "description", "visibility"], closed=True)),
+                 "responses": {"201": json_response(ref("Council"), "The new council"), **errors(403, 409)}},
     },
     "/councils/{slug}": {
         "parameters": [_SLUG],
         "get": {"summary": "A council with members_count, moderators, members_by_stakeholder and the caller's standing",
-                "security": [{"bearer": []}, {}],
-                "responses": {"200": {"description": "The council", **_json(_COUNCIL)}, "404": _ERR}},
+                "security": OPTIONAL_AUTH, "responses": {"200": json_response(ref("Council"), "The council")}},
         "patch": {"summary": "Edit a council (chair, managing director, admin; not while archived)",
-                  "requestBody": {"required": True, **_json({"type": "object", "properties": _COUNCIL_WRITE,
-                                                             "additionalProperties": False})},
-                  "responses": {"200": {"description": "The council", **_json(_COUNCIL)},
-                                "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}},
+                  # Each field given is set: null is refused, not read as "unchanged".
+                  "requestBody": json_request(obj({name: {**schema, "nullable": False}
+                                                   for name, schema in _COUNCIL_WRITE.items()}, closed=True)),
+                  "responses": {"200": json_response(ref("Council"), "The council"), **errors(403, 409)}},
     },
     "/councils/{slug}/archive": {
         "parameters": [_SLUG],
         "post": {"summary": "Archive the council: read-only, still visible (chair, managing director, admin)",
-                 "responses": {"200": {"description": "The council", **_json(_COUNCIL)},
-                               "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR}},
+                 "responses": {"200": json_response(ref("Council"), "The council"), **errors(403, 409)}},
         "delete": {"summary": "Restore an archived council (chair, managing director, admin)",
-                   "responses": {"200": {"description": "The council", **_json(_COUNCIL)},
-                                 "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR}},
+                   "responses": {"200": json_response(ref("Council"), "The council"), **errors(403, 409)}},
     },
     "/councils/{slug}/members": {
         "parameters": [_SLUG],
         "get": {"summary": "Members and roles (moderators of this council, chair, managing director, admin)",
-                "parameters": _PAGING,
-                "responses": {"200": {"description": "A page of members", **_page_of(_MEMBER)},
-                              "401": _ERR, "403": _ERR, "404": _ERR}},
+                "parameters": PAGING,
+                "responses": {"200": page_of(ref("Member"), "A page of members"), **errors(403)}},
         "post": {"summary": "Appoint a verified forum member or change a role. Chair, managing director, admin: "
                             "any role; moderators of this council: role member only. 201 when added, 200 when "
                             "the role changed or stayed",
-                 "requestBody": _body({"user_id": {"type": "integer"},
-                                       "role": {"type": "string", "enum": ["member", "moderator"],
-                                                "default": "member"}}, ["user_id"]),
-                 "responses": {"201": {"description": "Added", **_json(_MEMBER)},
-                               "200": {"description": "Role set", **_json(_MEMBER)},
-                               "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}},
+                 "x-unprocessable": "a `user_id` of nobody (`unknown_user`)",
+                 "requestBody": json_request(obj({"user_id": {"type": "integer"},
+                                               "role": {**_MEMBER_ROLE, "default": "member"}},
+                                              ["user_id"], closed=True)),
+                 "responses": {"201": json_response(ref("Member"), "Added"),
+                               "200": json_response(ref("Member"), "Role set"), **errors(403, 409)}},
     },
     "/councils/{slug}/members/{user_id}": {
-        "parameters": [_SLUG, {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [_SLUG, path_param("user_id")],
         "delete": {"summary": "Remove a member (staff: anyone; moderators of this council: members only; "
                               "your own id: leave)",
-                   "responses": {"204": {"description": "Removed"}, "401": _ERR, "403": _ERR, "404": _ERR,
-                                 "409": _ERR}},
+                   "responses": {"204": no_content("Removed"), **errors(403, 409)}},
     },
     "/councils/{slug}/join": {
         "parameters": [_SLUG],
         "post": {"summary": "Join an open council (verified members)",
-                 "responses": {"201": {"description": "Now a member", **_json(_MEMBER)},
-                               "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR}},
-        "delete": {"summary": "Leave the council",
-                   "responses": {"204": {"description": "Left"}, "401": _ERR, "404": _ERR, "409": _ERR}},
+                 "responses": {"201": json_response(ref("Member"), "Now a member"), **errors(403, 409)}},
+        "delete": {"summary": "Leave the council", "responses": {"204": no_content("Left"), **errors(409)}},
     },
     "/councils/{slug}/join-requests": {
         "parameters": [_SLUG],
         "get": {"summary": "Join requests (moderators of this council, chair, managing director, admin)",
-                "parameters": [*_PAGING, {"name": "status", "in": "query", "schema": {
-                    "type": "string", "enum": [*REQUEST_STATUSES, "all"], "default": "pending"}}],
-                "responses": {"200": {"description": "A page of requests", **_page_of(_REQUEST)},
-                              "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR}},
+                "parameters": [*PAGING, query("status", {"type": "string", "enum": [*REQUEST_STATUSES, "all"],
+                                                         "default": "pending"}, code="invalid_filter")],
+                "responses": {"200": page_of(ref("JoinRequest"), "A page of requests"), **errors(403)}},
         "post": {"summary": "Ask to join a council whose join_policy is request (verified members)",
-                 "requestBody": {"required": False, **_json({"type": "object", "additionalProperties": False,
-                                                             "properties": {"message": {"type": "string",
-                                                                                        "maxLength": 1000}}})},
-                 "responses": {"201": {"description": "The request", **_json(_REQUEST)},
-                               "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}},
+                 "requestBody": json_request(obj({"message": {"type": "string", "maxLength": 1000}}, closed=True),
+                                          required=False),
+                 "responses": {"201": json_response(ref("JoinRequest"), "The request"), **errors(403, 409)}},
     },
     "/councils/{slug}/join-requests/{request_id}": {
-        "parameters": [_SLUG, {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [_SLUG, _REQUEST_ID],
         "delete": {"summary": "Withdraw your own pending request",
-                   "responses": {"204": {"description": "Withdrawn"}, "401": _ERR, "403": _ERR, "404": _ERR,
-                                 "409": _ERR}},
+                   "responses": {"204": no_content("Withdrawn"), **errors(403, 409)}},
     },
     "/councils/{slug}/join-requests/{request_id}/decision": {
-        "parameters": [_SLUG, {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [_SLUG, _REQUEST_ID],
         "post": {"summary": "Accept or decline (with a reason the person sees) a pending request "
                             "(moderators of this council, chair, managing director, admin)",
-                 "requestBody": _body({"decision": {"type": "string", "enum": ["accept", "decline"]},
-                                       "reason": {"type": "string", "maxLength": 1000}}, ["decision"]),
-                 "responses": {"200": {"description": "The decided request", **_json(_REQUEST)},
-                               "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}},
+                 "requestBody": json_request(obj({"decision": {"type": "string", "enum": ["accept", "decline"]},
+                                               "reason": {"type": "string", "maxLength": 1000}},
+                                              ["decision"], closed=True)),
+                 "responses": {"200": json_response(ref("JoinRequest"), "The decided request"),
+                               **errors(403, 409)}},
     },
 })

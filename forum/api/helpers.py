@@ -11,6 +11,9 @@ from ..errors import DomainError, Invalid
 from ..extensions import db
 
 
+INT_MIN, INT_MAX = -2**31, 2**31 - 1  # the OpenAPI document states these bounds for every integer
+
+
 class BadRequest(DomainError):
     code, status = "bad_request", 400
 
@@ -33,6 +36,9 @@ def field(data: dict, name: str, kind: type | tuple = str, *, required: bool = T
     value = data[name]
     if kind is int and isinstance(value, bool):
         raise Invalid(_("Das Feld '%(name)s' hat den falschen Typ.", name=name), "invalid_field")
+    if kind is int and isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        # Ids, counts and positions all fit a database INTEGER; beyond it nothing can match.
+        raise Invalid(_("Das Feld '%(name)s' liegt außerhalb des erlaubten Bereichs.", name=name), "invalid_field")
     if not isinstance(value, kind):
         raise Invalid(_("Das Feld '%(name)s' hat den falschen Typ.", name=name), "invalid_field")
     if isinstance(value, str):

@@ -63,14 +63,15 @@ def _details(data: dict, *, partial: bool) -> dict:
     return values
 
 
-def _item_values(data) -> dict:
+def _item_values(data, *, new: bool = True) -> dict:
+    """An agenda item's fields from the request; a new item needs its title."""
     if not isinstance(data, dict):
         raise Invalid(_("Jeder TOP ist ein JSON-Objekt."), "invalid_item")
     _only(data, ITEM_FIELDS)
     values = {}
     for name, kind, limit in (("title", str, 200), ("description", str, 20000), ("presenter", str, 200),
                               ("duration_minutes", int, None), ("proposal_ids", list, None)):
-        if name in data:
+        if name in data or (new and name == "title"):
             values[name] = field(data, name, kind, required=name == "title", max_length=limit)
     return values
 
@@ -183,6 +184,8 @@ def add_item(meeting_id: int):
     meeting = _load(meeting_id, can_edit_meeting)
     data = json_body()
     position = field(data, "position", int, required=False)
+    if position is not None and position < 1:
+        raise Invalid(_("Die Position eines TOPs beginnt bei 1."), "invalid_field")
     agenda.add_item(meeting, current_user, position=position,
                     **_item_values({k: v for k, v in data.items() if k != "position"}))
     db.session.commit()
@@ -194,7 +197,7 @@ def add_item(meeting_id: int):
 def update_item(meeting_id: int, item_id: int):
     meeting = _load(meeting_id, can_edit_meeting)
     item = _item(meeting, item_id)
-    values = _item_values(json_body())
+    values = _item_values(json_body(), new=False)
     agenda.update_item(meeting, item, current_user, **values)
     db.session.commit()
     return _respond(meeting)
@@ -257,4 +260,4 @@ def unfollow_meeting(meeting_id: int):
     return jsonify(following=False)
 
 
-from ..meetings.openapi import PATHS  # noqa: E402,F401  (documented in its own module: the schemas are long)
+from ..meetings.openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)

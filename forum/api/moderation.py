@@ -14,6 +14,8 @@ from ..extensions import db
 from ..moderation import privacy, services, suspensions
 from ..moderation.audit import entries_query
 from ..permissions import can_read_audit, can_suspend
+from ..apidoc import PAGING, errors, json_response, no_content, nonblank, obj, page_of, path_param, query, ref
+from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import BadRequest, field, json_body, paginate
 from .serializers import audit_entry, moderation_queue_item, report as serialize_report, suspension as serialize_suspension
@@ -96,8 +98,8 @@ def suspend_user(user_id: int):
 @login_required
 def lift_suspension(user_id: int):
     person = _person(user_id)
-    data = request.get_json(silent=True) if request.data else {}
-    reason = field(data, "reason", required=False, max_length=1000) if isinstance(data, dict) else None
+    data = json_body() if request.get_data() else {}  # the body is optional, but JSON when given
+    reason = field(data, "reason", required=False, max_length=1000)
     suspensions.lift(current_user, person, reason)
     db.session.commit()
     return "", 204
@@ -147,38 +149,57 @@ def delete_me():
     return "", 204
 
 
-_ERR = {"$ref": "#/components/responses/Error"}
-_REASON_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 1000}}}}}}
-_TARGET_PARAMS = [
-    {"name": "target", "in": "path", "required": True, "schema": {"type": "string", "enum": ["proposal", "comment", "message"]}},
-    {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}},
-]
-_USER_PARAM = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+# --- OpenAPI ---------------------------------------------------------------------------------
+
+_REASON = nonblank(1000)
+_TARGET = {"type": "string", "enum": ["proposal", "comment", "message"]}
+_TARGET_PARAMS = [{"name": "target", "in": "path", "required": True, "schema": _TARGET}, path_param("item_id")]
+_USER_PARAM = [path_param("user_id")]
+_TIME = {"type": "string", "format": "date-time"}
+
+SCHEMAS = {
+    "Report": obj({"id": {"type": "integer"}, "target": _TARGET, "target_id": {"type": "integer"},
+                   "reason": {"type": "string"}, "status": {"type": "string"}, "created_at": _TIME},
+                  ["id", "target", "target_id", "reason", "status", "created_at"]),
+    "ModerationItem": obj({
+        "target": _TARGET, "id": {"type": "integer"}, "council": {"type": "string", "nullable": True},
+        "reports_count": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}},
+        "hidden": {"type": "boolean"}, "auto_hidden": {"type": "boolean"}, "excerpt": {"type": "string"},
+        "url": {"type": "string"}, "first_reported_at": {**_TIME, "nullable": True}},
+        ["target", "id", "reports_count", "hidden"]),
+    "ModerationState": obj({"target": _TARGET, "id": {"type": "integer"}, "hidden": {"type": "boolean"}},
+                           ["target", "id", "hidden"]),
+    "Suspension": obj({"id": {"type": "integer"}, "user_id": {"type": "integer"},
+                       "until": {**_TIME, "nullable": True, "description": "null: for good"},
+                       "reason": {"type": "string"}, "created_at": _TIME, "lifted_at": {**_TIME, "nullable": True}},
+                      ["id", "user_id", "until", "reason", "created_at"]),
+    "AuditEntry": obj({
+        "id": {"type": "integer"}, "actor_id": {"type": "integer", "nullable": True}, "action": {"type": "string"},
+        "target_type": {"type": "string", "nullable": True}, "target_id": {"type": "integer", "nullable": True},
+        "council_id": {"type": "integer", "nullable": True}, "reason": {"type": "string", "nullable": True},
+        "details": {"type": "object"}, "created_at": _TIME}, ["id", "action", "created_at"]),
+    "Export": obj({"format": {"type": "string"}, "generated_at": _TIME, "account": {"type": "object"}},
+                  ["format", "generated_at", "account"]),
+}
 
 
 def _decision_op(summary: str) -> dict:
-    return {"summary": summary, "parameters": _TARGET_PARAMS, "requestBody": _REASON_BODY,
-            "responses": {"200": {"description": "The item's state", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"target": {"type": "string"}, "id": {"type": "integer"},
-                                                 "hidden": {"type": "boolean"}}}}}},
-                          "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR}}
+    return {"summary": summary, "parameters": _TARGET_PARAMS,
+            "requestBody": json_request(obj({"reason": _REASON}, ["reason"])),
+            "responses": {"200": json_response(ref("ModerationState"), "The item's state"), **errors(403, 409)}}
 
 
 PATHS = {
     "/reports": {"post": {
         "summary": "Report a proposal, comment or live message (once per person and item)",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["target", "id", "reason"], "properties": {
-                "target": {"type": "string", "enum": ["proposal", "comment", "message"]},
-                "id": {"type": "integer"}, "reason": {"type": "string", "maxLength": 1000}}}}}},
-        "responses": {"201": {"description": "The report"}, "401": _ERR, "403": _ERR, "404": _ERR,
-                      "409": _ERR, "422": _ERR},
+        "requestBody": json_request(obj({"target": _TARGET, "id": {"type": "integer"}, "reason": _REASON},
+                                        ["target", "id", "reason"])),
+        "responses": {"201": json_response(ref("Report"), "The report"), **errors(403, 404, 409)},
     }},
     "/moderation/reports": {"get": {
-        "summary": "The moderation queue: items with open reports in the councils the caller moderates",
-        "responses": {"200": {"description": "Queue", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Page"}}}}, "401": _ERR, "403": _ERR},
+        "summary": "The moderation queue: items with open reports in the councils the caller moderates, "
+                   "oldest first (at most 100, not paged)",
+        "responses": {"200": page_of(ref("ModerationItem"), "Queue"), **errors(403)},
     }},
     "/moderation/{target}/{item_id}/hide": {"post": _decision_op("Hide an item with a reason; the author is told")},
     "/moderation/{target}/{item_id}/restore": {"post": _decision_op("Show a hidden item again")},
@@ -186,40 +207,39 @@ PATHS = {
     "/users/{user_id}/suspension": {
         "post": {"summary": "Suspend a person (managing director, admin); their sockets close at once",
                  "parameters": _USER_PARAM,
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "required": ["reason"], "properties": {
-                         "until": {"type": "string", "format": "date-time", "nullable": True,
-                                   "description": "ISO 8601; absent or null: for good"},
-                         "reason": {"type": "string", "maxLength": 1000}}}}}},
-                 "responses": {"201": {"description": "The suspension"}, "400": _ERR, "401": _ERR, "403": _ERR,
-                               "404": _ERR, "422": _ERR}},
+                 "requestBody": json_request(obj({
+                     "until": {**_TIME, "nullable": True, "maxLength": 40,
+                               "description": "ISO 8601 (a date: the end of that day); absent or null: for good"},
+                     "reason": _REASON}, ["reason"])),
+                 "x-unprocessable": "an `until` that is not in the future",
+                 "responses": {"201": json_response(ref("Suspension"), "The suspension"), **errors(403)}},
         "delete": {"summary": "Lift the suspension in force", "parameters": _USER_PARAM,
-                   "responses": {"204": {"description": "Lifted"}, "401": _ERR, "403": _ERR, "404": _ERR,
-                                 "409": _ERR}},
+                   "requestBody": json_request(obj({"reason": {"type": "string", "maxLength": 1000}}),
+                                               required=False),
+                   "responses": {"204": no_content("Lifted"), **errors(403, 409)}},
     },
     "/audit": {"get": {
         "summary": "The audit log (managing director, admin), newest first",
-        "parameters": [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
-                       {"name": "action", "in": "query", "schema": {"type": "string"}},
-                       {"name": "actor", "in": "query", "schema": {"type": "integer"}},
-                       {"name": "target_type", "in": "query", "schema": {"type": "string"}},
-                       {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                       {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}],
-        "responses": {"200": {"description": "Entries", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Page"}}}}, "400": _ERR, "401": _ERR, "403": _ERR},
+        "parameters": [*PAGING, query("action", {"type": "string", "maxLength": 80}),
+                       query("actor", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}, code="invalid_actor"),
+                       query("target_type", {"type": "string", "maxLength": 80}),
+                       query("from", {"type": "string", "format": "date"}, code="invalid_date"),
+                       query("to", {"type": "string", "format": "date"}, code="invalid_date")],
+        "responses": {"200": page_of(ref("AuditEntry"), "Entries"), **errors(403)},
     }},
     "/me/export": {"get": {
         "summary": "Every piece of data the signed-in person provided, as JSON",
-        "responses": {"200": {"description": "The export"}, "401": _ERR},
+        "responses": {"200": json_response(ref("Export"), "The export")},
     }},
 }
-# DELETE /me sits beside GET /me (accounts.py); openapi.spec() merges the operations per path.
+# DELETE /me sits beside GET /me (accounts.py); openapi.build() merges the operations per path.
 PATHS["/me"] = {"delete": {
     "summary": "Delete the signed-in person's account and personal data",
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": ["password"], "properties": {
-            "password": {"type": "string"},
-            "delete_contributions": {"type": "boolean", "default": False,
-                                     "description": "also delete contributions no one else replied to"}}}}}},
-    "responses": {"204": {"description": "Deleted"}, "401": _ERR, "403": _ERR, "422": _ERR, "429": _ERR},
+    "description": "A wrong password is 403 `wrong_password`; failed password checks are limited per account (429).",
+    "requestBody": json_request(obj({
+        "password": {"type": "string", "maxLength": 200},
+        "delete_contributions": {"type": "boolean", "default": False,
+                                 "description": "also delete contributions no one else replied to"}},
+        ["password"])),
+    "responses": {"204": no_content("Deleted"), **errors(403, 429)},
 }}

@@ -10,6 +10,7 @@ from ..controlling import scoring
 from ..controlling.models import PROJECT_STATUSES, Project
 from ..errors import NotFound
 from ..extensions import db
+from ..apidoc import OPTIONAL_AUTH, PAGING, json_response, page_of, path_param, query, ref
 from . import bp
 from .helpers import BadRequest, paginate
 from .serializers import project as serialize_project
@@ -45,7 +46,7 @@ def get_project(project_id: int):
     return jsonify(serialize_project(project, current_user, score if score and score.count else None, catalogue))
 
 
-PROJECT_SCHEMA = {"type": "object", "required": ["id", "title", "status", "department", "partners", "proposals",
+SCHEMAS = {"Project": {"type": "object", "required": ["id", "title", "status", "department", "partners", "proposals",
                                                       "score"], "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"}, "description_html": {"type": "string"},
     "department": {"type": "string"}, "status": {"type": "string", "enum": list(PROJECT_STATUSES)},
@@ -65,23 +66,17 @@ PROJECT_SCHEMA = {"type": "object", "required": ["id", "title", "status", "depar
         "value": {"type": "number", "description": "mean weighted score of the evaluators, 0–100"},
         "evaluations": {"type": "integer"}, "spread": {"type": "number", "description": "standard deviation"},
         "criteria_version": {"type": "integer"}}},
-    "updated_at": {"type": "string", "format": "date-time"}}}
+    "updated_at": {"type": "string", "format": "date-time"}}}}
 PATHS = {
     "/projects": {"get": {
-        "summary": "Public smart-city projects", "security": [],
-        "parameters": [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
-                       {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(PROJECT_STATUSES)}},
-                       {"name": "department", "in": "query", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "A page of projects", "content": {"application/json": {"schema": {
-            "allOf": [{"$ref": "#/components/schemas/Page"}, {"type": "object", "properties": {
-                "items": {"type": "array", "items": PROJECT_SCHEMA}}}]}}}},
-            "400": {"$ref": "#/components/responses/Error"}},
+        "summary": "Public smart-city projects", "security": OPTIONAL_AUTH,
+        "parameters": [*PAGING, query("status", {"type": "string", "enum": list(PROJECT_STATUSES)}, code="invalid_status"),
+                       query("department", {"type": "string", "maxLength": 200})],
+        "responses": {"200": page_of(ref("Project"), "A page of projects")},
     }},
     "/projects/{project_id}": {"get": {
-        "summary": "One public project", "security": [],
-        "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "The project", "content": {"application/json": {"schema": PROJECT_SCHEMA}}},
-                      "404": {"$ref": "#/components/responses/Error"}},
+        "summary": "One public project", "security": OPTIONAL_AUTH, "parameters": [path_param("project_id")],
+        "responses": {"200": json_response(ref("Project"), "The project")},
     }},
 }
 

@@ -23,6 +23,10 @@ from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
 from ..proposals.models import Proposal
 from ..proposals.queries import page_of, parse_filters
+from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, STAKEHOLDERS, VOTES, nullable, errors, inline_path_parameters, json_response, line,
+                      no_content, obj, path_param, query, ref, text)
+from ..apidoc import page_of as page_schema
+from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body, page_args, paginate
 from .serializers import comment as serialize_comment
@@ -76,7 +80,7 @@ def _datetime_from(data: dict, name: str) -> datetime | None:
 def _tags_from(data: dict):
     if data.get("tags") is None:
         return None
-    return field(data, "tags", (list, str), required=False)
+    return field(data, "tags", list, required=False)  # the API takes a list (forms: comma-separated)
 
 
 @bp.get("/proposals")
@@ -220,147 +224,144 @@ def list_revisions(proposal_id: int):
     return jsonify(items=[serialize_revision(r) for r in services.revisions(proposal)])
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/responses/{name}"}
+# --- OpenAPI ---------------------------------------------------------------------------------
 
+_ID = path_param("proposal_id")
+_CID = path_param("comment_id")
+_TAG = {"type": "string", "pattern": r"^\s*[\w][\w-]{0,39}\s*$",
+        "description": "letters, digits, '-' or '_'; stored in lower case"}
+_TAGS = {"type": "array", "maxItems": 5, "items": _TAG}
+_STATUS = {"type": "string", "enum": list(lifecycle.STATUS_LABELS)}
+_VOTES_ANSWER = {"oneOf": [ref("Votes"), obj({
+    "votes_hidden": {"type": "boolean", "enum": [True]},
+    "my_vote": {"type": "string", "nullable": True, "enum": ["for", "against", "abstain", None]}},
+    ["votes_hidden", "my_vote"])]}
+_HIDDEN = {"hidden": {"type": "boolean", "description": "hidden by the moderation"},
+           "hidden_reason": {"type": "string", "nullable": True,
+                             "description": "for the author and the council's moderators only"}}
 
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+SCHEMAS = {
+    "Proposal": obj({
+        "id": {"type": "integer"}, "title": {"type": "string"}, "body_html": {"type": "string"},
+        "excerpt": {"type": "string"}, "status": _STATUS,
+        "council": {"type": "string", "nullable": True, "description": "council slug; null for forum-wide"},
+        "author": ref("Person"),
+        "votes": {**nullable(VOTES), "description": "null while counts are hidden"},
+        "votes_hidden": {"type": "boolean"}, "hide_votes": {"type": "boolean"},
+        "my_vote": {"type": "string", "nullable": True, "enum": ["for", "against", "abstain", None],
+                    "description": "the caller's own choice (detail and writes only)"},
+        "comments_count": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "created_at": {"type": "string", "format": "date-time"},
+        "published_at": {"type": "string", "format": "date-time", "nullable": True},
+        "edited_at": {"type": "string", "format": "date-time", "nullable": True},
+        "voting_ends_at": {"type": "string", "format": "date-time", "nullable": True},
+        "response": obj({"body_html": {"type": "string"}, "responded_at": {"type": "string", "format": "date-time"},
+                         "by": ref("Person")}, nullable=True),
+        "url": {"type": "string"}, **_HIDDEN},
+        ["id", "title", "body_html", "status", "council", "author", "votes", "votes_hidden", "comments_count",
+         "created_at", "hidden"]),
+    "Comment": obj({
+        "id": {"type": "integer"}, "proposal_id": {"type": "integer"},
+        "parent_id": {"type": "integer", "nullable": True},
+        "author": {**nullable(PERSON), "description": "null once deleted"},
+        "body_html": {"type": "string"}, "deleted": {"type": "boolean"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "edited_at": {"type": "string", "format": "date-time", "nullable": True}, **_HIDDEN},
+        ["id", "proposal_id", "parent_id", "author", "body_html", "deleted", "created_at", "hidden"]),
+    "Revision": obj({"id": {"type": "integer"}, "title": {"type": "string"}, "body": {"type": "string"},
+                     "editor": ref("Person"), "replaced_at": {"type": "string", "format": "date-time"}},
+                    ["id", "title", "body", "replaced_at"]),
+}
 
-
-def _body(schema: dict) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-_ID = {"name": "proposal_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_CID = {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_ERR = {code: _ref("Error") for code in ("400", "401", "403", "404", "409", "422")}
-_COUNTS = {"type": "object", "properties": {c: {"type": "integer"} for c in ("for", "against", "abstain")}}
-_VOTES = {"type": "object", "required": ["for", "against", "abstain", "total", "by_stakeholder"], "properties": {
-    "for": {"type": "integer"}, "against": {"type": "integer"}, "abstain": {"type": "integer"},
-    "total": {"type": "integer"},
-    "by_stakeholder": {"type": "object", "required": ["citizen", "business", "research", "culture", "association"],
-                       "properties": {s: _COUNTS for s in ("citizen", "business", "research", "culture", "association")}}}}
-_AUTHOR = {"type": "object", "properties": {"id": {"type": "integer", "nullable": True}, "name": {"type": "string"},
-                                            "stakeholder": {"type": "string", "nullable": True}}}
-_PROPOSAL = {"type": "object", "required": ["id", "title", "body_html", "status", "council", "author", "votes",
-                                            "votes_hidden", "comments_count", "created_at"], "properties": {
-    "id": {"type": "integer"}, "title": {"type": "string"}, "body_html": {"type": "string"},
-    "excerpt": {"type": "string"}, "status": {"type": "string", "enum": list(lifecycle.STATUS_LABELS)},
-    "council": {"type": "string", "nullable": True, "description": "council slug; null for forum-wide"},
-    "author": _AUTHOR, "votes": {**_VOTES, "nullable": True, "description": "null while counts are hidden"},
-    "votes_hidden": {"type": "boolean"}, "hide_votes": {"type": "boolean"},
-    "my_vote": {"type": "string", "nullable": True, "description": "the caller's own choice (detail and writes only)"},
-    "comments_count": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
-    "created_at": {"type": "string"}, "published_at": {"type": "string", "nullable": True},
-    "edited_at": {"type": "string", "nullable": True}, "voting_ends_at": {"type": "string", "nullable": True},
-    "response": {"type": "object", "nullable": True, "properties": {
-        "body_html": {"type": "string"}, "responded_at": {"type": "string"}, "by": _AUTHOR}},
-    "url": {"type": "string"}}}
-_COMMENT = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "proposal_id": {"type": "integer"}, "parent_id": {"type": "integer", "nullable": True},
-    "author": {**_AUTHOR, "nullable": True}, "body_html": {"type": "string"}, "deleted": {"type": "boolean"},
-    "created_at": {"type": "string"}, "edited_at": {"type": "string", "nullable": True}}}
-_VOTES_ANSWER = {"oneOf": [_VOTES, {
-    "type": "object", "required": ["votes_hidden", "my_vote"],
-    "properties": {"votes_hidden": {"type": "boolean", "enum": [True]},
-                   "my_vote": {"type": "string", "nullable": True, "enum": ["for", "against", "abstain", None]}}}]}
-
-PATHS = {
+PATHS = inline_path_parameters({
     "/proposals": {
         "get": {
-            "summary": "Proposals the caller may see", "security": [],
+            "summary": "Proposals the caller may see", "security": OPTIONAL_AUTH,
             "description": "Without `status`, drafts and withdrawn proposals are left out; `status=draft` lists "
                            "the caller's own drafts. `q` is a full-text search over title and body.",
             "parameters": [
-                {"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
-                {"name": "council", "in": "query", "schema": {"type": "string"}, "description": "council slug"},
-                {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(lifecycle.STATUS_LABELS)}},
-                {"name": "stakeholder", "in": "query", "schema": {"type": "string", "enum": [
-                    "citizen", "business", "research", "culture", "association"]}, "description": "author's group"},
-                {"name": "tag", "in": "query", "schema": {"type": "string"}},
-                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["newest", "votes", "comments"]}},
+                *PAGING,
+                query("council", {"type": "string", "maxLength": 80}, "council slug (404 if not visible)",
+                      code="invalid_filter"),
+                query("status", _STATUS, code="invalid_status"),
+                query("stakeholder", {"type": "string", "enum": STAKEHOLDERS}, "author's group",
+                      code="invalid_stakeholder"),
+                query("tag", {"type": "string", "maxLength": 80}, code="invalid_filter"),
+                query("q", {"type": "string", "maxLength": 200}, "full-text search", code="invalid_query"),
+                query("sort", {"type": "string", "enum": ["newest", "votes", "comments"]}, code="invalid_sort"),
             ],
-            "responses": {"200": _json({"allOf": [{"$ref": "#/components/schemas/Page"}, {"type": "object",
-                          "properties": {"items": {"type": "array", "items": _PROPOSAL}}}]}), **_ERR},
+            "responses": {"200": page_schema(ref("Proposal"), "A page of proposals"), **errors(404)},
         },
         "post": {
             "summary": "Write a proposal (verified members)",
-            "requestBody": _body({"type": "object", "required": ["title", "body"], "properties": {
-                "title": {"type": "string", "maxLength": 200}, "body": {"type": "string", "maxLength": 20000},
-                "council": {"type": "string", "nullable": True}, "draft": {"type": "boolean"},
-                "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
-                "hide_votes": {"type": "boolean", "description": "hide counts until voting has closed"}}}),
-            "responses": {"201": _json(_PROPOSAL, "Created (published, or draft)"), **_ERR},
+            "requestBody": json_request(obj({
+                "title": line(200), "body": text(20000),
+                "council": {"type": "string", "nullable": True, "maxLength": 80, "description": "council slug"},
+                "draft": {"type": "boolean"}, "tags": _TAGS,
+                "hide_votes": {"type": "boolean", "description": "hide counts until voting has closed"}},
+                ["title", "body"])),
+            "responses": {"201": json_response(ref("Proposal"), "Created (published, or draft)"), **errors(403, 404)},
         },
     },
     "/proposals/{proposal_id}": {
         "parameters": [_ID],
-        "get": {"summary": "One proposal (with the caller's own `my_vote`)", "security": [],
-                "responses": {"200": _json(_PROPOSAL), **_ERR}},
+        "get": {"summary": "One proposal (with the caller's own `my_vote`)", "security": OPTIONAL_AUTH,
+                "responses": {"200": json_response(ref("Proposal"))}},
         "patch": {
             "summary": "Edit or move along the life cycle",
             "description": "Author: `title`, `body`, `tags`, `hide_votes` while draft or published; `status` "
                            "`published` (from draft) or `withdrawn`. Council moderators / managing director: "
-                           "`status` (`voting` with optional `voting_ends_at`, `accepted`, `rejected`, "
-                           "`implementing`, `done`) and `response`. A step the life cycle does not allow is 409.",
-            "requestBody": _body({"type": "object", "properties": {
-                "title": {"type": "string"}, "body": {"type": "string"},
-                "tags": {"type": "array", "items": {"type": "string"}}, "hide_votes": {"type": "boolean"},
-                "status": {"type": "string", "enum": list(lifecycle.STATUS_LABELS)},
-                "response": {"type": "string"}, "voting_ends_at": {"type": "string", "format": "date-time"}}}),
-            "responses": {"200": _json(_PROPOSAL), **_ERR},
+                           "`status` (`voting` with optional `voting_ends_at` in the future, `accepted`, "
+                           "`rejected`, `implementing`, `done`) and `response`. A step the life cycle does not "
+                           "allow is 409; an end of voting in the past is 422.",
+            "requestBody": json_request({**obj({
+                "title": line(200), "body": text(20000), "tags": _TAGS, "hide_votes": {"type": "boolean"},
+                "status": _STATUS, "response": text(lifecycle.RESPONSE_MAX),
+                "voting_ends_at": {"type": "string", "format": "date-time", "maxLength": 40}}, closed=True),
+                "minProperties": 1}),
+            "x-unprocessable": "a `voting_ends_at` that is not in the future",
+            "responses": {"200": json_response(ref("Proposal")), **errors(403, 409)},
         },
     },
     "/proposals/{proposal_id}/vote": {
         "parameters": [_ID],
         "put": {"summary": "Cast or change one's vote while voting is open",
-                "requestBody": _body({"type": "object", "required": ["choice"], "properties": {
-                    "choice": {"type": "string", "enum": ["for", "against", "abstain"]}}}),
-                "responses": {"200": _json(_VOTES_ANSWER, "The new counts (or only one's own choice while hidden)"),
-                              **_ERR}},
+                "requestBody": json_request(obj({"choice": {"type": "string", "enum": ["for", "against", "abstain"]}},
+                                             ["choice"])),
+                "responses": {"200": json_response(_VOTES_ANSWER, "The new counts (or only one's own choice "
+                                                                  "while hidden)"), **errors(403, 409)}},
         "delete": {"summary": "Withdraw one's vote while voting is open",
-                   "responses": {"200": _json(_VOTES_ANSWER), **_ERR}},
+                   "responses": {"200": json_response(_VOTES_ANSWER), **errors(403, 409)}},
     },
     "/proposals/{proposal_id}/comments": {
         "parameters": [_ID],
-        "get": {"summary": "Comments in reading order", "security": [],
-                "parameters": [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}],
-                "responses": {"200": _json({"allOf": [{"$ref": "#/components/schemas/Page"}, {"type": "object",
-                              "properties": {"items": {"type": "array", "items": _COMMENT}}}]}), **_ERR}},
+        "get": {"summary": "Comments in reading order", "security": OPTIONAL_AUTH, "parameters": PAGING,
+                "responses": {"200": page_schema(ref("Comment"), "A page of comments")}},
         "post": {"summary": "Comment, or reply with `parent_id` (one level)",
-                 "requestBody": _body({"type": "object", "required": ["body"], "properties": {
-                     "body": {"type": "string", "maxLength": 5000}, "parent_id": {"type": "integer"}}}),
-                 "responses": {"201": _json(_COMMENT, "Created"), **_ERR}},
+                 "x-unprocessable": "a `parent_id` that is not a comment on this proposal one may answer",
+                 "requestBody": json_request(obj({"body": text(5000), "parent_id": {"type": "integer"}}, ["body"])),
+                 "responses": {"201": json_response(ref("Comment"), "Created"), **errors(403, 409)}},
     },
     "/proposals/{proposal_id}/comments/{comment_id}": {
         "parameters": [_ID, _CID],
         "patch": {"summary": "Edit one's comment (for 15 minutes)",
-                  "requestBody": _body({"type": "object", "required": ["body"], "properties": {
-                      "body": {"type": "string"}}}),
-                  "responses": {"200": _json(_COMMENT), **_ERR}},
-        "delete": {"summary": "Delete one's comment", "responses": {"204": {"description": "Deleted"}, **_ERR}},
+                  "requestBody": json_request(obj({"body": text(5000)}, ["body"])),
+                  "responses": {"200": json_response(ref("Comment")), **errors(403, 409)}},
+        "delete": {"summary": "Delete one's comment",
+                   "responses": {"204": no_content("Deleted"), **errors(403, 409)}},
     },
     "/proposals/{proposal_id}/follow": {
         "parameters": [_ID],
         "put": {"summary": "Follow (notices on status changes and responses)",
-                "responses": {"204": {"description": "Following"}, **_ERR}},
-        "delete": {"summary": "Unfollow", "responses": {"204": {"description": "Not following"}, **_ERR}},
+                "responses": {"204": no_content("Following"), **errors(403)}},
+        "delete": {"summary": "Unfollow", "responses": {"204": no_content("Not following")}},
     },
     "/proposals/{proposal_id}/revisions": {
         "parameters": [_ID],
-        "get": {"summary": "Edit history: earlier titles and bodies, newest first", "security": [],
-                "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": {
-                    "type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
-                                                     "body": {"type": "string"}, "replaced_at": {"type": "string"}}}}}}),
-                              **_ERR}},
+        "get": {"summary": "Edit history: earlier titles and bodies, newest first", "security": OPTIONAL_AUTH,
+                "responses": {"200": json_response(obj({
+                    "items": {"type": "array", "items": ref("Revision")},
+                    "hidden": {"type": "boolean", "description": "true: hidden by the moderation, no history"}},
+                    ["items"]))}},
     },
-}
-
-# Path parameters go on each operation.
-for _ops in PATHS.values():
-    _params = _ops.pop("parameters", None)
-    if _params:
-        for _op in _ops.values():
-            _op["parameters"] = _params + _op.get("parameters", [])
+})

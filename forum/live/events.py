@@ -141,7 +141,7 @@ class LiveNamespace(Namespace):
             leave(request.sid, identity, name)
         return {"ok": True}
 
-    @live_event(rate="post")
+    @live_event(rate="post", when_limited=lambda actor, data: _earlier_post(actor, data))
     def on_post(self, actor, identity, data):
         if not actor.is_authenticated:
             return failure("unauthenticated", _("Bitte melde dich an, um zu schreiben."))
@@ -164,6 +164,15 @@ class LiveNamespace(Namespace):
         payload = {"id": message.id, "room": message.room, "hidden": True}
         db.session.commit()
         return {"ok": True, "message": payload}
+
+
+def _earlier_post(actor, data: dict) -> dict | None:
+    """A `post` retried at the rate limit: the first message again, when its client_id was stored."""
+    if not actor.is_authenticated:
+        return None
+    room = resolve_room(data.get("room"), actor)
+    message = services.earlier_post(room, actor, data.get("client_id")) if room is not None else None
+    return None if message is None else {"ok": True, "message": live_message(message, reveal_hidden=True)}
 
 
 def register_namespace() -> None:

@@ -139,15 +139,17 @@ def prune_rooms(sid: str, identity: dict, actor) -> None:
             leave(sid, identity, name)
 
 
-def live_event(rate: str | None = None):
-    """Decorate a namespace handler `fn(self, actor, identity, data) -> dict`."""
+def live_event(rate: str | None = None, when_limited=None):
+    """Decorate a namespace handler `fn(self, actor, identity, data) -> dict`. At the rate limit,
+    `when_limited(actor, data)` may still answer (a retry of what was already done); the event
+    is refused with `rate_limited` when it returns None."""
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(self, data=None, *_extra):
             app = current_app._get_current_object()
             with app.app_context():
                 try:
-                    return _run(fn, self, data, rate)
+                    return _run(fn, self, data, rate, when_limited)
                 except DomainError as err:
                     db.session.rollback()
                     return failure(err.code, err.message)
@@ -159,7 +161,7 @@ def live_event(rate: str | None = None):
     return decorate
 
 
-def _run(fn, namespace, data, rate):
+def _run(fn, namespace, data, rate, when_limited=None):
     g.live_rooms = {}  # resolve_room's memo for this event (rooms.py)
     sid = request.sid
     identity = socket_session(sid)
@@ -170,6 +172,9 @@ def _run(fn, namespace, data, rate):
         return failure("unauthenticated", _("Deine Anmeldung ist abgelaufen. Bitte lade die Seite neu."))
     who = f"user:{actor.id}" if actor.is_authenticated else f"sid:{sid}"
     if not allowed("event", who) or (rate and not allowed(rate, who)):
+        answer = when_limited(actor, data) if when_limited and isinstance(data, dict) else None
+        if answer is not None:
+            return answer
         return failure("rate_limited", _("Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment."))
     prune_rooms(sid, identity, actor)
     if not isinstance(data, dict):

@@ -49,6 +49,9 @@ def post(kind: str, key: str):
                 flash(error, "error")
         return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
     if not allowed("post", f"user:{current_user.id}"):
+        earlier = services.earlier_post(found, current_user, form.client_id.data or None)
+        if earlier is not None:  # the same form sent again: it was stored, show it
+            return redirect(_back(form, fallback, f"#live-message-{earlier.id}"))
         flash(_("Zu viele Nachrichten in kurzer Zeit. Bitte warte einen Moment."), "error")
         return redirect(_back(form, fallback, f"#{_panel_anchor(found.name)}"))
     try:

@@ -77,6 +77,20 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
     return message, True
 
 
+def earlier_post(room: Room, author, client_id) -> LiveMessage | None:
+    """The message `author` already stored in `room` under `client_id` (None when there is none, or
+    the author may no longer post there). For a retry at the rate limit: the limit forbids a new
+    message, not the answer for one that was stored; post_message keeps its single INSERT."""
+    try:
+        client_id = clean_client_id(client_id)
+    except Invalid:
+        return None
+    if client_id is None or not can_post_live(author, room):
+        return None
+    message = _by_client_id(author.id, client_id)
+    return message if message is not None and message.room == room.name else None
+
+
 def _insert(values: dict) -> LiveMessage | None:
     """INSERT … ON CONFLICT (author_id, client_id) DO NOTHING RETURNING: one statement whether or
     not the client_id was used before (also when a retry races in from another socket or

@@ -39,7 +39,7 @@ def resolve_proposals(proposal_ids, actor) -> list[Proposal]:
         raise Invalid(_("Höchstens %(n)s verknüpfte Vorschläge pro TOP.", n=MAX_LINKS), "invalid_proposals")
     wanted: list[int] = []
     for value in proposal_ids:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or not -2**31 <= value < 2**31:
             raise Invalid(_("Vorschläge werden mit ihrer Nummer verknüpft."), "invalid_proposals")
         if value not in wanted:
             wanted.append(value)

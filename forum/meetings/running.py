@@ -96,7 +96,7 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
         raise Invalid(_("Die Teilnehmendenzahl muss eine ganze Zahl ab 0 sein."), "invalid_attendance")
     names = []
     for name in organisations or []:
-        if not isinstance(name, str):
+        if not isinstance(name, str) or "\x00" in name:
             raise Invalid(_("Organisationen werden als Text angegeben."), "invalid_organisations")
         name = _clean(name, _("Organisation"), 200, line=_("Der Name einer Organisation"))
         if name and name not in names:

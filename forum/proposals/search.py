@@ -5,8 +5,11 @@ trigger fires only when title or body change, not on counter updates). PostgreSQ
 expression index on `to_tsvector('german', title || ' ' || body)`, queried with
 `websearch_to_tsquery('german', :q)`, which accepts any input without a syntax error.
 
-The same statements run from the migration (`ddl_statements`) and, for databases made with
-`create_all()` (tests), from an `after_create` event on the proposals table.
+The same statements run from the migrations (0003, repaired in 0010) and, for databases made
+with `create_all()`, from an `after_create` event on the proposals table. On SQLite a batch-mode
+migration that copies `proposals` (adding a foreign key, changing a column) drops the triggers
+with the old table: such a migration must recreate them (see 0010); tests/test_schema.py checks
+that a migrated database has them.
 """
 from __future__ import annotations
 

@@ -65,21 +65,28 @@ def clean_body(body, *, maximum: int = BODY_MAX, what: str = "text") -> str:
 
 
 def parse_tags(value) -> list[str]:
-    """Tags from a comma-separated string or a list: lower-case, spaces become hyphens, at most 5
-    of 1…40 letters, digits, '-' or '_'. Raises Invalid naming the bad tag."""
+    """Tags from a comma-separated string (forms: spaces become hyphens, blank entries are skipped)
+    or a list (the API: at most 5 entries, each a tag as it is): lower-case, at most 5 of 1…40
+    letters, digits, '-' or '_'. Raises Invalid naming the bad tag."""
     if value is None:
         return []
     if isinstance(value, str):
         items: Iterable = value.split(",")
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if len(value) > TAGS_MAX:  # a list (the API) names each tag once: more entries are too many
+            raise Invalid(_("Höchstens %(max)s Schlagworte.", max=TAGS_MAX), "invalid_tags")
         items = value
     else:
         raise Invalid(_("Schlagworte müssen Text sein."), "invalid_tags")
     tags: list[str] = []
     for item in items:
-        tag = "-".join(item.strip().lower().split())
-        if not tag:
-            continue
+        if isinstance(value, list):
+            # A list (the API) names each tag as it is: no blank entries, no inner spaces.
+            tag = item.strip().lower()
+        else:
+            tag = "-".join(item.strip().lower().split())
+            if not tag:
+                continue
         if not _TAG.match(tag):
             raise Invalid(_("Das Schlagwort „%(tag)s“ ist ungültig (Buchstaben, Ziffern und Bindestriche, "
                             "höchstens %(max)s Zeichen).", tag=tag[:40], max=TAG_MAX), "invalid_tags")

@@ -1,4 +1,4 @@
-"""API: tokens, /me, error shape, CSRF for cookie writes, the OpenAPI description."""
+"""API: tokens, /me, error shape, CSRF for cookie writes (the OpenAPI description: test_openapi.py)."""
 import pytest
 
 from tests.conftest import PASSWORD
@@ -69,23 +69,6 @@ def test_bearer_token_does_not_authenticate_pages(client, make_user, api_token):
     headers = api_token(make_user())
     assert client.get("/profile", headers=headers).status_code == 302
 
-
-def test_openapi_documents_every_api_route(app, client):
-    spec = client.get("/api/v1/openapi.json").get_json()
-    assert spec["openapi"].startswith("3.")
-    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
-    served = set()
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/"):
-            continue
-        path = rule.rule[len("/api/v1"):]
-        import re
-
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            served.add((path, method.lower()))
-    assert served - documented == set(), "served but not documented"
-    assert documented - served == set(), "documented but not served"
 
 
 def _signed_in_with_csrf(client, user):
@@ -261,7 +244,7 @@ def test_new_account_endpoints_are_described(client):
     for path, method in (("/me/tokens", "get"), ("/me/tokens", "delete"), ("/me/tokens/{token_id}", "delete"),
                          ("/me/password", "put")):
         operation = spec["paths"][path][method]
-        assert operation["operationId"] and operation["tags"] == ["accounts"]
+        assert operation["operationId"] and operation["tags"] == ["Accounts"]
         for status, answer in operation["responses"].items():
             if status.startswith("4"):
                 assert answer == {"$ref": "#/components/responses/Error"}

@@ -47,7 +47,9 @@ def test_filters(client, make_council, make_meeting):
     assert client.get("/api/v1/meetings?status=unsinn").status_code == 400
     assert client.get("/api/v1/meetings?upcoming=vielleicht").status_code == 400
     assert client.get("/api/v1/meetings?council=gibt-es-nicht").status_code == 404
-    assert client.get("/api/v1/meetings?per_page=1000").get_json()["per_page"] == 100
+    assert client.get("/api/v1/meetings?per_page=100").get_json()["per_page"] == 100
+    too_many = client.get("/api/v1/meetings?per_page=1000")  # the document says at most 100
+    assert too_many.status_code == 400 and too_many.get_json()["error"]["code"] == "invalid_pagination"
 
 
 def test_private_meeting_is_404_with_error_body(client, make_council, make_meeting):

@@ -74,7 +74,7 @@ def test_score_is_the_weighted_mean_of_the_current_version(client, portfolio, ca
 
 
 @pytest.mark.parametrize("query, status", [("?status=running", 200), ("?status=nope", 400), ("?page=x", 400),
-                                           ("?per_page=1000", 200)])
+                                           ("?per_page=100", 200), ("?per_page=1000", 400), ("?per_page=0", 400)])
 def test_filters_and_bad_input(client, portfolio, query, status):
     response = client.get("/api/v1/projects" + query)
     assert response.status_code == status

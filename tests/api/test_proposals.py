@@ -156,8 +156,9 @@ def test_list_api_filters(app, client, make_user, make_council, make_proposal):
     assert titles("?status=voting") == ["WLAN in der Innenstadt"]
     assert titles("?stakeholder=business") == ["Breitband für Gewerbegebiete"]
     assert titles("?q=Gewerbegebiete") == ["Breitband für Gewerbegebiete"]
-    page = client.get("/api/v1/proposals?per_page=10000").get_json()
+    page = client.get("/api/v1/proposals?per_page=100").get_json()
     assert page["per_page"] == 100 and page["total"] == 2
+    assert client.get("/api/v1/proposals?per_page=10000").status_code == 400
 
 
 @pytest.mark.parametrize("method, path, body, status", [

@@ -124,10 +124,6 @@ def test_engineio_refuses_a_foreign_origin_before_any_socket_exists(client):
 
 def test_configured_origins_replace_the_default(app_factory):
     app = app_factory(ALLOWED_ORIGINS=["https://forum.braunschweig.example"])
-    with app.app_context():
-        from forum.extensions import db as _db
-
-        _db.create_all()
     http = app.test_client()
     allowed = http.get("/socket.io/?EIO=4&transport=polling",
                        headers={"Origin": "https://forum.braunschweig.example"})

@@ -216,6 +216,27 @@ def test_posting_is_rate_limited_with_an_error_code(app, sio, make_user, make_co
     assert db.session.query(LiveMessage).count() == 3
 
 
+def test_a_retry_at_the_rate_limit_still_gets_the_first_message(app, sio, make_user, make_council):
+    """A client whose acknowledgement was lost resends with the same client_id; being at the post
+    limit must not turn the stored message into an error. A new client_id is still refused."""
+    app.config["LIVE_POST_LIMIT"] = "2/60"
+    anna = make_user()
+    council = make_council(members=[anna])
+    room = f"council:{council.slug}"
+    client, watcher = sio(anna), sio()
+    call(watcher, "join", {"room": room})
+    first = call(client, "post", {"room": room, "body": "Erste", "client_id": "lost-ack-1"})
+    call(client, "post", {"room": room, "body": "Zweite", "client_id": "lost-ack-2"})
+    retries = [call(client, "post", {"room": room, "body": "Erste", "client_id": "lost-ack-1"}) for _ in range(2)]
+    assert retries == [first, first]
+    fresh = call(client, "post", {"room": room, "body": "Dritte", "client_id": "lost-ack-3"})
+    assert fresh["ok"] is False and fresh["error"]["code"] == "rate_limited"
+    elsewhere = call(client, "post", {"room": "council:gibt-es-nicht", "body": "Erste", "client_id": "lost-ack-1"})
+    assert elsewhere["error"]["code"] == "rate_limited"
+    assert db.session.query(LiveMessage).count() == 2
+    assert len(received(watcher, "message")) == 2  # nothing broadcast again
+
+
 def test_any_event_flood_is_rate_limited(app, sio, make_council):
     app.config["LIVE_EVENT_LIMIT"] = "5/60"
     council = make_council()

@@ -62,6 +62,22 @@ def test_submitting_the_same_form_twice_stores_one_message(login, make_user, mak
     assert db.session.query(LiveMessage).count() == 1
 
 
+def test_the_same_form_sent_again_at_the_rate_limit_shows_the_stored_message(app, login, make_user, make_council):
+    app.config["LIVE_POST_LIMIT"] = "1/60"
+    anna = make_user()
+    council = make_council(members=[anna])
+    client = login(anna)
+    url = f"/live/rooms/council/{council.slug}/messages"
+    first = client.post(url, data={"body": "Einmal", "client_id": "form-limit-1"})
+    again = client.post(url, data={"body": "Einmal", "client_id": "form-limit-1"})
+    message = db.session.query(LiveMessage).one()
+    assert first.headers["Location"] == again.headers["Location"]
+    assert again.headers["Location"].endswith(f"#live-message-{message.id}")
+    other = client.post(url, data={"body": "Neu", "client_id": "form-limit-2"}, follow_redirects=True)
+    assert "Zu viele Nachrichten in kurzer Zeit" in other.get_data(as_text=True)
+    assert db.session.query(LiveMessage).count() == 1
+
+
 def test_the_form_rejects_empty_and_long_messages_with_a_message(login, make_user, make_council):
     anna = make_user()
     council = make_council(members=[anna])

@@ -10,7 +10,7 @@ import os
 import subprocess
 
 import pytest
-from flask_migrate import stamp, upgrade
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
 from forum.extensions import db
@@ -31,7 +31,6 @@ def forum_data(app, make_user, make_council, make_proposal):
     from forum.accounts.services import issue_token
     from forum.notifications.models import Notification
 
-    stamp()  # the test database was made with create_all: mark it as migrated to head
     anna = make_user(name="Anna Schmidt")
     firm = make_user(stakeholder="business", organisation="Stadtwerke", name="Frau Digital")
     leaving = make_user(name="Geht bald")

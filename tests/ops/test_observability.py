@@ -60,11 +60,7 @@ def test_metrics_are_not_public_by_default(client):
 
 
 def test_metrics_need_the_bearer_token(app_factory):
-    from forum.extensions import db
-
     app = app_factory(METRICS_TOKEN="scrape-me")
-    with app.app_context():
-        db.create_all()
     client = app.test_client()
     client.get("/")
     client.get("/gibt-es-nicht")

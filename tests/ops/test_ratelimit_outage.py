@@ -20,7 +20,6 @@ def test_reading_and_writing_fail_open(dead_limiter_app):
     from forum.extensions import db
 
     with dead_limiter_app.app_context():
-        db.create_all()
         user = create_confirmed_user(email="l@example.org", name="Lesende", password="lange-genug",
                                      stakeholder="citizen")
         db.session.commit()
@@ -38,10 +37,6 @@ def test_reading_and_writing_fail_open(dead_limiter_app):
 
 
 def test_login_fails_closed_with_a_clear_message(dead_limiter_app):
-    from forum.extensions import db
-
-    with dead_limiter_app.app_context():
-        db.create_all()
     client = dead_limiter_app.test_client()
     assert client.get("/login").status_code == 200  # the form itself is reading
     page = client.post("/login", data={"email": "a@example.org", "password": "x" * 10})
@@ -54,11 +49,8 @@ def test_login_fails_closed_with_a_clear_message(dead_limiter_app):
 
 
 def test_storage_errors_are_counted_and_logged_once(dead_limiter_app, caplog):
-    from forum.extensions import db
     from forum.ops.metrics import exposition
 
-    with dead_limiter_app.app_context():
-        db.create_all()
     client = dead_limiter_app.test_client()
     for _ in range(3):
         client.post("/login", data={"email": "a@example.org", "password": "x" * 10})

@@ -1,0 +1,133 @@
+"""The schema users get is the schema under test: `forum db upgrade` builds what the models say,
+with the full-text search objects, on SQLite and PostgreSQL; a database migrated before the
+search repair gets its search back; and the demo, migrated from empty, is searchable."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import Column, DefaultClause, Integer, MetaData, text
+
+from forum.extensions import db
+from forum.proposals import search
+
+from .conftest import _reset_postgres
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request):
+    """Runs a test on SQLite and (marked `postgres`) on PostgreSQL; the `app` fixture reads the mark."""
+    return request.param
+
+
+def schema_diff(metadata=None) -> list:
+    """What `forum db migrate` would generate for the current database: Alembic's comparison with
+    the options the app gives Flask-Migrate (types, server defaults, search objects left out)."""
+    from flask import current_app
+
+    options = current_app.extensions["migrate"].configure_args
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            key: options[key] for key in ("compare_type", "compare_server_default", "include_object")})
+        return compare_metadata(context, metadata if metadata is not None else db.metadata)
+
+
+def search_objects() -> dict[str, str]:
+    """The search's triggers / index in the current database, by name, with their SQL."""
+    if db.engine.dialect.name == "postgresql":
+        rows = db.session.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'proposals' AND indexname = 'ix_proposals_fts'"))
+    else:
+        rows = db.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE name IN"
+            " ('proposals_fts', 'proposals_fts_ai', 'proposals_fts_ad', 'proposals_fts_au')"))
+    return {name: sql for name, sql in rows}
+
+
+def _bare(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql.replace(" IF NOT EXISTS", "")).strip().lower()
+
+
+def test_migrated_database_matches_the_models(backend, app):
+    assert schema_diff() == []
+
+
+def test_the_comparison_sees_a_difference(backend, app):
+    """The check above can fail: a column the migrations lack and a changed default are reported."""
+    changed = MetaData()
+    for table in db.metadata.tables.values():
+        table.to_metadata(changed)
+    proposals = changed.tables["proposals"]
+    proposals.append_column(Column("nicht_migriert", Integer, nullable=True))
+    proposals.c.excerpt.server_default = DefaultClause("geändert")
+    kinds = {diff[0] if isinstance(diff, tuple) else diff[0][0] for diff in schema_diff(changed)}
+    assert kinds == {"add_column", "modify_default"}
+
+
+def test_search_objects_exist_after_upgrade(backend, app):
+    found = search_objects()
+    if backend == "postgres" or db.engine.dialect.name == "postgresql":
+        assert "using gin" in found["ix_proposals_fts"].lower()
+        assert "to_tsvector('german'" in found["ix_proposals_fts"]
+        return
+    # The same statements as forum/proposals/search.py (used by create_all), not an older shape.
+    expected = {_bare(s) for s in search.SQLITE_DDL if s.startswith("CREATE")}
+    assert {_bare(sql) for sql in found.values()} == expected
+
+
+def _fresh_database(app_factory, tmp_path, name: str):
+    """An app on an empty database: a new SQLite file, or this worker's PostgreSQL emptied."""
+    if db.engine.dialect.name == "postgresql":
+        _reset_postgres()
+        return None
+    return app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}")
+
+
+def test_database_migrated_before_the_repair_gets_its_search_back(backend, app, app_factory, tmp_path):
+    """A database made by the migrations up to 0007 (what every installation had) and used since:
+    upgrading it finds proposals written before the upgrade and after it."""
+    from forum.proposals.models import Proposal
+
+    target = _fresh_database(app_factory, tmp_path, "before-repair.db") or app
+    with target.app_context():
+        upgrade(revision="0007")
+        db.session.execute(text(
+            "INSERT INTO proposals (title, body, status, created_at, updated_at, votes_for, votes_against,"
+            " votes_abstain, comments_count) VALUES ('Freies WLAN am Schloss', 'Vor dem Reparatur-Update',"
+            " 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, 0, 0, 0)"))
+        db.session.commit()
+        upgrade()
+        db.session.add(Proposal(title="Sensoren am Ring", body="Nach dem Update", status="published"))
+        db.session.commit()
+        client = target.test_client()
+        for q, title in (("WLAN", "Freies WLAN am Schloss"), ("Sensoren", "Sensoren am Ring")):
+            items = client.get(f"/api/v1/proposals?q={q}").get_json()["items"]
+            assert [p["title"] for p in items] == [title]
+        assert schema_diff() == []
+        if target is not app:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_demo_migrated_from_empty_is_found_by_search(backend, app, app_factory, tmp_path):
+    """`forum db upgrade` and `forum seed-demo` on an empty database, then the search a visitor
+    makes on the page and a program through the API."""
+    target = _fresh_database(app_factory, tmp_path, "demo.db") or app
+    runner = target.test_cli_runner()
+    with target.app_context():  # the CLI would run in the test's own app context otherwise
+        for command in (["db", "upgrade"], ["seed-demo"]):
+            result = runner.invoke(args=command)
+            assert result.exit_code == 0, result.output
+    client = target.test_client()
+    page = client.get("/proposals?q=WLAN")
+    assert page.status_code == 200
+    assert "WLAN in der Innenstadt ausbauen" in page.get_data(as_text=True)
+    api = client.get("/api/v1/proposals?q=WLAN")
+    assert api.status_code == 200
+    assert "WLAN in der Innenstadt ausbauen" in [p["title"] for p in api.get_json()["items"]]
+    if target is not app:
+        with target.app_context():
+            db.engine.dispose()
