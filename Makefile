@@ -9,15 +9,16 @@ TEST_WORKERS ?= 2
 # LOCKED=1 installs the exact, hash-checked versions of requirements-test.lock instead of the newest
 # ones pyproject.toml allows (what CI may use; production installs use requirements.lock).
 LOCKED ?=
-# The lock files are made by uv in a virtual environment of their own (see `make lock`).
+# Tools for the lock files and checks (uv, check-jsonschema) live in a virtual environment of their own.
 LOCK_VENV ?= .venv-lock
 UV_VERSION ?= 0.13.9
+CHECK_JSONSCHEMA_VERSION ?= 0.39.0
 LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 # pyproject's build requirements (setuptools) are locked too, so `pip install --no-build-isolation`
 # builds the forum itself with a hash-checked setuptools.
 BUILD_REQUIRES = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
 
-.PHONY: install run test test-fast conformance translations lock lock-check bench clean
+.PHONY: install run test test-fast conformance translations lock lock-check check-publiccode bench clean
 
 install: $(VENV)/.installed
 
@@ -76,6 +77,11 @@ lock-check: $(LOCK_VENV)/bin/uv
 	  grep -v '^ *#' $$f > "$$tmp/$$f.old" && grep -v '^ *#' "$$tmp/$$f" > "$$tmp/$$f.new" && \
 	  diff -u "$$tmp/$$f.old" "$$tmp/$$f.new" || { echo "$$f is out of date: run make lock" >&2; exit 1; }; done && \
 	echo "lock files match pyproject.toml"
+
+## check-publiccode: publiccode.yml against the standard's JSON schema (docs/publiccode/README.md)
+check-publiccode: $(LOCK_VENV)/bin/uv
+	$(LOCK_VENV)/bin/pip install -q 'check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)'
+	$(LOCK_VENV)/bin/check-jsonschema --schemafile docs/publiccode/publiccode-0.4.schema.json publiccode.yml
 
 $(LOCK_VENV)/bin/uv:
 	$(PYTHON) -m venv $(LOCK_VENV)
