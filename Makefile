@@ -6,14 +6,31 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 2
 
-.PHONY: install run test test-fast conformance translations bench clean
+# LOCKED=1 installs the exact, hash-checked versions of requirements-test.lock instead of the newest
+# ones pyproject.toml allows (what CI may use; production installs use requirements.lock).
+LOCKED ?=
+# Tools for the lock files and checks (uv, check-jsonschema) live in a virtual environment of their own.
+LOCK_VENV ?= .venv-lock
+UV_VERSION ?= 0.13.9
+CHECK_JSONSCHEMA_VERSION ?= 0.39.0
+LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
+# pyproject's build requirements (setuptools) are locked too, so `pip install --no-build-isolation`
+# builds the forum itself with a hash-checked setuptools.
+BUILD_REQUIRES = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
+
+.PHONY: install run test test-fast conformance translations lock lock-check check-publiccode bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(if $(LOCKED),requirements-test.lock)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+ifdef LOCKED
+	$(BIN)/pip install -q --require-hashes -r requirements-test.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+else
 	$(BIN)/pip install -q -e '.[test]'
+endif
 	touch $@
 
 ## run: create/migrate the database, add demo data, serve on http://$(HOST):$(PORT)/
@@ -42,5 +59,33 @@ translations: install
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations -l en --no-fuzzy-matching
 	$(BIN)/pybabel compile -d forum/translations
 
+## lock: pin every dependency with its hashes for any platform and Python >= 3.11: requirements.lock
+## (production) and requirements-test.lock (with the test extras, the same versions). Keeps the
+## versions already pinned unless pyproject.toml needs others; `make lock LOCK_ARGS=--upgrade` takes
+## the newest allowed ones, `LOCK_ARGS="--upgrade-package flask"` one package.
+lock: $(LOCK_VENV)/bin/uv
+	$(BUILD_REQUIRES) | $(LOCK_VENV)/bin/uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml - -o requirements.lock
+	$(BUILD_REQUIRES) | $(LOCK_VENV)/bin/uv pip compile -q $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -c requirements.lock pyproject.toml - -o requirements-test.lock
+
+## lock-check: fail when the lock files no longer match pyproject.toml (asks the package index;
+## compares pins, markers and hashes, not the comments)
+lock-check: $(LOCK_VENV)/bin/uv
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp requirements.lock requirements-test.lock "$$tmp"/ && \
+	$(BUILD_REQUIRES) | $(LOCK_VENV)/bin/uv pip compile -q $(LOCK_FLAGS) pyproject.toml - -o "$$tmp/requirements.lock" && \
+	$(BUILD_REQUIRES) | $(LOCK_VENV)/bin/uv pip compile -q $(LOCK_FLAGS) --extra test -c "$$tmp/requirements.lock" pyproject.toml - -o "$$tmp/requirements-test.lock" && \
+	for f in requirements.lock requirements-test.lock; do \
+	  grep -v '^ *#' $$f > "$$tmp/$$f.old" && grep -v '^ *#' "$$tmp/$$f" > "$$tmp/$$f.new" && \
+	  diff -u "$$tmp/$$f.old" "$$tmp/$$f.new" || { echo "$$f is out of date: run make lock" >&2; exit 1; }; done && \
+	echo "lock files match pyproject.toml"
+
+## check-publiccode: publiccode.yml against the standard's JSON schema (docs/publiccode/README.md)
+check-publiccode: $(LOCK_VENV)/bin/uv
+	$(LOCK_VENV)/bin/pip install -q 'check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)'
+	$(LOCK_VENV)/bin/check-jsonschema --schemafile docs/publiccode/publiccode-0.4.schema.json publiccode.yml
+
+$(LOCK_VENV)/bin/uv:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q 'uv==$(UV_VERSION)'
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) instance .pytest_cache
