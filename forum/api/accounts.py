@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..accounts import services
+from ..database import iso
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, path_param, ref
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
-from .serializers import iso
 from .serializers import me as serialize_me
 
 

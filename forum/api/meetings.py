@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..councils.visibility import get_visible_council_or_404
-from ..errors import Invalid, NotAllowed, NotFound
+from ..errors import BadRequest, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..meetings import agenda, live, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
 from ..meetings.times import parse_api_datetime
+from ..pagination import paginate
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from . import bp
-from .helpers import BadRequest, field, json_body, paginate
+from .helpers import field, json_body
 from .serializers import meeting as serialize_meeting
 
 MEETING_FIELDS = {"title", "starts_at", "ends_at", "location", "online_url", "description"}

@@ -18,6 +18,7 @@ from ..councils.models import Council
 from ..councils.visibility import visible_council_filter
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..pagination import page_args, paginate
 from ..permissions import can_view_proposal
 from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
@@ -28,7 +29,7 @@ from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, STAKEHOLDERS, VOTES, nullab
 from ..apidoc import page_of as page_schema
 from ..apidoc import json_body as json_request
 from . import bp
-from .helpers import field, json_body, page_args, paginate
+from .helpers import field, json_body
 from .serializers import comment as serialize_comment
 from .serializers import revision as serialize_revision
 from .serializers import proposal as serialize_proposal

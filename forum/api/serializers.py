@@ -6,8 +6,7 @@ from sqlalchemy import select
 from ..extensions import db
 
 
-def iso(dt) -> str | None:
-    return dt.isoformat() + "Z" if dt is not None else None
+from ..database import iso
 
 
 def user_public(user) -> dict:

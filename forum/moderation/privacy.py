@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, update
 
 from .. import access
 from ..accounts.services import password_matches
-from ..api.serializers import iso
+from ..database import iso
 from ..database import utcnow
 from ..errors import NotAllowed
 from ..extensions import db

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from ..api.serializers import iso
+from ..database import iso
 from ..councils.visibility import council_column_visible
 from ..extensions import db
 from ..permissions import can_view_proposal

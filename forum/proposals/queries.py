@@ -12,10 +12,9 @@ from sqlalchemy import Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import STAKEHOLDERS, User
-from ..api.helpers import BadRequest
 from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..moderation.visibility import hidden_text_visible
 from .models import STATUSES, Proposal, ProposalTag

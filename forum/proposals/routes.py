@@ -16,12 +16,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
-from ..api.helpers import page_args
 from ..api.serializers import votes as serialize_votes
 from ..councils.models import Council
 from ..councils.visibility import visible_council_filter, visible_councils
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..pagination import page_args
 from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
                            can_vote, can_withdraw_proposal, is_signed_in, voting_open)
 from ..text import render_markdown
