@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..councils import membership as members_service
 from ..councils import queries, services
 from ..councils.models import REQUEST_STATUSES, JoinRequest
+from ..councils.schemas import council_detail, council_member, council_summary, join_request
 from ..councils.visibility import get_visible_council_or_404, visible_councils
 from ..errors import BadRequest, Invalid, NotAllowed
 from ..extensions import db
@@ -25,7 +26,6 @@ from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, errors, inline_path_paramet
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
-from .serializers import council_detail, council_member, council_summary, join_request
 
 COUNCIL_FIELDS = {"name", "description", "visibility", "mandate", "join_policy"}
 

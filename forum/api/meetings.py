@@ -12,13 +12,13 @@ from ..errors import BadRequest, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..meetings import agenda, live, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
+from ..meetings.schemas import meeting as serialize_meeting
 from ..meetings.times import parse_api_datetime
 from ..pagination import paginate
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from . import bp
 from .helpers import field, json_body
-from .serializers import meeting as serialize_meeting
 
 MEETING_FIELDS = {"title", "starts_at", "ends_at", "location", "online_url", "description"}
 ITEM_FIELDS = {"title", "description", "duration_minutes", "presenter", "proposal_ids"}
@@ -261,4 +261,4 @@ def unfollow_meeting(meeting_id: int):
     return jsonify(following=False)
 
 
-from ..meetings.openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)
+from .meetings_openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)

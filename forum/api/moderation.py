@@ -13,13 +13,15 @@ from ..errors import BadRequest, NotAllowed, NotFound
 from ..extensions import db
 from ..moderation import privacy, services, suspensions
 from ..moderation.audit import entries_query
+from ..moderation.schemas import audit_entry, moderation_queue_item
+from ..moderation.schemas import report as serialize_report
+from ..moderation.schemas import suspension as serialize_suspension
 from ..pagination import paginate
 from ..permissions import can_read_audit, can_suspend
 from ..apidoc import PAGING, errors, json_response, no_content, nonblank, obj, page_of, path_param, query, ref
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
-from .serializers import audit_entry, moderation_queue_item, report as serialize_report, suspension as serialize_suspension
 
 
 QUEUE_MAX = 100

@@ -24,15 +24,15 @@ from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
 from ..proposals.models import Proposal
 from ..proposals.queries import page_of, parse_filters
+from ..proposals.schemas import comment as serialize_comment
+from ..proposals.schemas import proposal as serialize_proposal
+from ..proposals.schemas import revision as serialize_revision
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, STAKEHOLDERS, VOTES, nullable, errors, inline_path_parameters, json_response, line,
                       no_content, obj, path_param, query, ref, text)
 from ..apidoc import page_of as page_schema
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
-from .serializers import comment as serialize_comment
-from .serializers import revision as serialize_revision
-from .serializers import proposal as serialize_proposal
 
 PATCH_FIELDS = {"title", "body", "tags", "hide_votes", "status", "response", "voting_ends_at"}
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
-from ..api.serializers import votes as serialize_votes
 from ..councils.models import Council
 from ..councils.visibility import visible_council_filter, visible_councils
 from ..errors import DomainError, NotFound
@@ -30,6 +29,7 @@ from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
 from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
 from .queries import SORTS, page_of, parse_filters
+from .schemas import votes as serialize_votes
 
 bp = Blueprint("proposals", __name__)
 # The same text always renders to the same safe HTML: remember recent results (bleach is slow).

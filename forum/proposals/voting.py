@@ -18,6 +18,7 @@ from ..extensions import db
 from ..permissions import can_view_proposal, is_verified_member, voting_open
 from .locking import lock_proposal
 from .models import CHOICES, Proposal, Vote, tally_column
+from .schemas import votes_or_hidden
 from .services import _not_verified
 
 TOTAL_COLUMNS = {"for": "votes_for", "against": "votes_against", "abstain": "votes_abstain"}
@@ -124,8 +125,6 @@ def withdraw_vote(proposal: Proposal | int, voter) -> Proposal:
 def shown_votes(proposal: Proposal) -> dict:
     """What the vote endpoints answer and announce, taken before the commit expires the counters:
     `{"votes": {...}, "votes_hidden": false}` or `{"votes": None, "votes_hidden": true}`."""
-    from ..api.serializers import votes_or_hidden
-
     return votes_or_hidden(proposal)
 
 

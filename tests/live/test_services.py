@@ -129,7 +129,7 @@ def test_hide_refuses_members_and_hides_private_rooms_from_outsiders(make_user, 
 
 def test_a_deleted_author_shows_as_deleted_account(make_user, make_council):
     from forum.accounts.models import User
-    from forum.api.serializers import live_message
+    from forum.live.schemas import live_message
 
     anna = make_user()
     council = make_council(members=[anna])
