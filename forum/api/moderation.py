@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..accounts.models import User
+from ..audit import entries_query
 from ..errors import BadRequest, NotAllowed, NotFound
 from ..extensions import db
 from ..moderation import privacy, services, suspensions
-from ..moderation.audit import entries_query
 from ..moderation.schemas import audit_entry, moderation_queue_item
 from ..moderation.schemas import report as serialize_report
 from ..moderation.schemas import suspension as serialize_suspension

@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_run_meeting
 from .models import AgendaItem, Meeting

@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from ..accounts.models import STAFF_ROLES, User
+from ..audit import audit
 from ..councils.models import Council, Membership
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
