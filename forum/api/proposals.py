@@ -217,7 +217,7 @@ def unfollow(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>/revisions")
 def list_revisions(proposal_id: int):
-    from ..moderation.visibility import text_hidden
+    from ..permissions import text_hidden
 
     proposal = _load(proposal_id)
     if text_hidden(current_user, proposal, proposal.council):  # earlier versions carry the hidden text

@@ -9,13 +9,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, update
 
-from .. import access
+from .. import access, registry
 from ..accounts.services import password_matches
-from ..database import iso
-from ..database import utcnow
+from ..database import iso, utcnow
 from ..errors import NotAllowed
 from ..extensions import db
-from . import registry
 
 DELETED_NAME = "gelöschtes Konto"
 

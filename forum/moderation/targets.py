@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from .. import registry
 from ..database import iso
 from ..councils.visibility import council_column_visible
 from ..extensions import db
 from ..permissions import can_view_proposal
 from ..text import plain_excerpt
-from . import registry
 
 _done = False
 

@@ -87,7 +87,8 @@ def with_moderation(data: dict, item, council, *, text_fields: tuple[str, ...]) 
     lists empty). Moderators of the council and the author also get `hidden_reason`."""
     from flask_login import current_user
 
-    from ..moderation.visibility import HIDDEN_PLACEHOLDER, HIDDEN_TITLE, text_hidden
+    from ..permissions import text_hidden
+    from ..registry import HIDDEN_PLACEHOLDER, HIDDEN_TITLE
 
     data["hidden"] = item.hidden_at is not None
     if not data["hidden"]:
