@@ -25,11 +25,11 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import access, database, errors, i18n, mail, ops, security, urls
+    from . import database, effects, errors, i18n, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
-    access.init_app(app)
+    effects.init_app(app)  # the one after-commit queue: mail, live emits, access announcements
     database.configure_engine(app)
     # compare_*: `forum db migrate`/`check` and tests/test_schema.py see column types and defaults.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
@@ -65,7 +65,6 @@ def create_app(config: object | None = None) -> Flask:
     )
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
-    mail.init_app(app)
     ops.init_app(app)
     errors.init_app(app)
     _init_areas(app)

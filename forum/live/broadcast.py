@@ -6,20 +6,19 @@ every process.
 
 Two ways to emit:
 - `emit_to_room(room, event, payload)` — now; call it after your commit.
-- `emit_after_commit(room, event, payload)` — from a service: queued on the database session
-  and sent only when the caller commits (dropped on rollback), so a client never hears of
-  something that is not stored.
+- `emit_after_commit(room, event, payload)` — from a service: queued on the one after-commit
+  queue (forum/effects.py) and sent only when the caller commits (dropped on rollback), so a
+  client never hears of something that is not stored.
 """
 from __future__ import annotations
 
 import logging
 
+from ..effects import after_commit
 from ..extensions import socketio
 from .rooms import NAMESPACE
 
 log = logging.getLogger(__name__)
-
-_QUEUE_KEY = "live_emits"
 
 
 def emit_to_room(room: str, event: str, payload: dict) -> None:
@@ -31,36 +30,19 @@ def emit_to_room(room: str, event: str, payload: dict) -> None:
         log.warning("live emit of %s to %s failed", event, room, exc_info=True)
 
 
-def emit_after_commit(room: str, event: str, payload: dict) -> None:
-    """Queue an emit on the current database session; it goes out after the next commit."""
-    from ..extensions import db
+def emit_after_commit(room: str, event: str, payload: dict, *, key=None) -> None:
+    """Queue an emit on the after-commit queue (forum/effects.py); it goes out after the next
+    commit, never for a rollback. With `key`, a later emit under the same key replaces this one."""
+    after_commit(_emit, room, event, payload, key=key)
 
-    db.session.info.setdefault(_QUEUE_KEY, []).append((room, event, payload))
+
+def _emit(room: str, event: str, payload: dict) -> None:
+    emit_to_room(room, event, payload)  # looked up when it runs
 
 
 def user_room(user_id: int) -> str:
     """Every signed-in socket joins its person's room (for facts meant for one person only)."""
     return f"user:{user_id}"
-
-
-def _send_queued(session) -> None:
-    for room, event, payload in session.info.pop(_QUEUE_KEY, []):
-        emit_to_room(room, event, payload)
-
-
-def _drop_queued(session, previous_transaction=None) -> None:
-    if previous_transaction is not None and getattr(previous_transaction, "nested", False):
-        return  # a savepoint rolled back; the outer transaction and its emits live on
-    session.info.pop(_QUEUE_KEY, None)
-
-
-def init_app(app) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    if not event.contains(Session, "after_commit", _send_queued):
-        event.listen(Session, "after_commit", _send_queued)
-        event.listen(Session, "after_soft_rollback", _drop_queued)
 
 
 def close_user_sockets(user_id: int, *, via: str | None = "session") -> int:
