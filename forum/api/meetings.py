@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..councils.visibility import get_visible_council_or_404
 from ..errors import BadRequest, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..meetings import agenda, live, queries, running, services
+from ..meetings import agenda, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
 from ..meetings.schemas import meeting as serialize_meeting
 from ..meetings.times import parse_api_datetime
@@ -153,7 +153,6 @@ def cancel_meeting(meeting_id: int):
     meeting = _load(meeting_id, can_run_meeting)
     services.cancel_meeting(meeting, current_user)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -163,7 +162,6 @@ def end_meeting(meeting_id: int):
     meeting = _load(meeting_id, can_run_meeting)
     running.end_meeting(meeting, current_user)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -175,7 +173,6 @@ def set_current_item(meeting_id: int):
     item = db.session.get(AgendaItem, item_id)
     running.set_current_item(meeting, current_user, item)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -233,14 +230,11 @@ def put_minutes(meeting_id: int):
         if not isinstance(entry, dict):
             raise Invalid(_("Jedes Ergebnis ist ein Objekt {item_id, outcome}."), "invalid_outcome")
         outcomes[field(entry, "item_id", int)] = field(entry, "outcome", str, max_length=20000)
-    was_live = meeting.is_live
     running.publish_minutes(
         meeting, current_user, minutes=field(data, "minutes", str, max_length=20000),
         attendance_count=field(data, "attendance_count", int, required=False),
         organisations=field(data, "organisations", list, required=False, default=[]), outcomes=outcomes)
     db.session.commit()
-    if was_live:
-        live.announce_agenda(meeting)
     return _respond(meeting)
 
 

@@ -151,7 +151,6 @@ def put_vote(proposal_id: int):
     choice = field(json_body(), "choice", max_length=10)
     shown = voting.shown_votes(voting.cast_vote(proposal_id, current_user, choice))
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     return _vote_answer(shown, choice)
 
 
@@ -160,7 +159,6 @@ def put_vote(proposal_id: int):
 def delete_vote(proposal_id: int):
     shown = voting.shown_votes(voting.withdraw_vote(proposal_id, current_user))
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     return _vote_answer(shown, None)
 
 
