@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from forum import access, effects
 from forum.extensions import db
-from forum.live import broadcast
+from forum import broadcast
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from sqlalchemy import delete, select, update
 from .. import registry
 from ..database import iso
 from ..extensions import db
+from ..rooms import resolve_room
 from ..text import plain_excerpt
 from . import services as live
 from .models import LiveMessage
-from .rooms import resolve_room
 
 
 def room_council(room_name: str):

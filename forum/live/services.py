@@ -14,14 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..broadcast import emit_after_commit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_hide_live, can_post_live, is_signed_in
+from ..rooms import Room, resolve_room, user_room
 from ..text import render_markdown
-from .broadcast import emit_after_commit, user_room
 from .models import MAX_BODY, MAX_CLIENT_ID, MAX_REASON, LiveMessage
-from .rooms import Room, resolve_room
 from .schemas import live_message
 
 HISTORY_DEFAULT = 50

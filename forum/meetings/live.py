@@ -6,11 +6,11 @@ None, so an outsider cannot tell a private meeting from one that does not exist.
 """
 from __future__ import annotations
 
+from ..broadcast import emit_to_room
 from ..effects import after_commit
 from ..extensions import db
-from ..live.broadcast import emit_to_room
-from ..live.rooms import Room, register_room_kind, room_name
 from ..permissions import can_post_in_meeting, can_view_meeting
+from ..rooms import Room, register_room_kind, room_name
 from .models import Meeting
 
 

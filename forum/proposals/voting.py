@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import STAKEHOLDERS
+from ..broadcast import emit_after_commit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..live.broadcast import emit_after_commit
 from ..permissions import can_view_proposal, is_verified_member, voting_open
 from .locking import lock_proposal
 from .models import CHOICES, Proposal, Vote, tally_column

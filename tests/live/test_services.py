@@ -7,14 +7,14 @@ from forum.errors import Conflict, Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.live import services
 from forum.live.models import LiveMessage
-from forum.live.rooms import resolve_room
+from forum.rooms import resolve_room
 
 
 @pytest.fixture
 def emitted(monkeypatch):
     """The live emits that actually went out (after a commit), as (room, event, payload)."""
     sent = []
-    monkeypatch.setattr("forum.live.broadcast.emit_to_room",
+    monkeypatch.setattr("forum.broadcast.emit_to_room",
                         lambda room, event, payload: sent.append((room, event, payload)))
     return sent
 

@@ -13,7 +13,7 @@ from forum.moderation import services
 from forum.audit import audit
 from forum.live import services as live
 from forum.live.models import LiveMessage
-from forum.live.rooms import resolve_room
+from forum.rooms import resolve_room
 from forum.proposals.models import Comment, Follow, Proposal, Vote
 from tests.conftest import PASSWORD
 

@@ -1,4 +1,5 @@
-"""Emit server → client facts to a room from anywhere (HTTP handlers, CLI, services).
+"""Emit server → client facts to a live room from anywhere (services of any area, HTTP handlers,
+CLI); the live channel (forum/live/) serves the rooms.
 
 With `FORUM_MESSAGE_QUEUE` set, Flask-SocketIO relays through Redis, so an emit from any
 process (a `forum serve` worker, an HTTP request, a CLI command) reaches clients connected to
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
-from ..effects import after_commit
-from ..extensions import socketio
+from .effects import after_commit
+from .extensions import socketio
 from .rooms import NAMESPACE
 
 log = logging.getLogger(__name__)
@@ -38,32 +39,3 @@ def emit_after_commit(room: str, event: str, payload: dict, *, key=None) -> None
 
 def _emit(room: str, event: str, payload: dict) -> None:
     emit_to_room(room, event, payload)  # looked up when it runs
-
-
-def user_room(user_id: int) -> str:
-    """Every signed-in socket joins its person's room (for facts meant for one person only)."""
-    return f"user:{user_id}"
-
-
-def close_user_sockets(user_id: int, *, via: str | None = "session") -> int:
-    """Disconnect this person's sockets on every process (e.g. at logout). `via` limits it to
-    sockets authenticated by the session cookie ("session") or by an API token ("token");
-    None closes all. Returns how many were asked to close."""
-    from .state import live_state
-
-    closed = 0
-    try:
-        sockets = live_state().user_sids(user_id)
-    except Exception:  # noqa: BLE001 - the state store may be away; logging out must still work
-        log.warning("could not list the live sockets of user %s", user_id, exc_info=True)
-        return 0
-    for sid, how in sockets:
-        if via is not None and how != via:
-            continue
-        try:
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
-        except Exception:  # noqa: BLE001 - the queue may be down; the next event re-checks anyway
-            log.warning("could not close live socket %s", sid, exc_info=True)
-            continue
-        closed += 1
-    return closed
