@@ -7,16 +7,16 @@ command that commits sets them off by committing. Nothing is called by hand afte
 - `after_commit(fn, *args, key=…, first=…, **kwargs)` runs `fn(*args, **kwargs)` once the
   session's outermost transaction commits.
 - A rollback of that transaction (or closing the session without a commit) drops everything
-  queued in it. A SAVEPOINT that rolls back
-  (`with db.session.begin_nested(): …` failing) drops only what was queued inside it; what was
-  queued before lives on with the outer transaction. Releasing a savepoint runs nothing yet.
+  queued in it. A SAVEPOINT that rolls back (`with db.session.begin_nested(): …` failing) drops
+  only what was queued inside it; what was queued before lives on with the outer transaction.
+  Releasing a savepoint runs nothing yet.
 - Effects run in the order they were queued, except that those queued with `first=True` run
   before all others of the same commit (forum/access.py: a person who just lost a room must be
   taken out of it before that commit's live events reach the room).
 - `key`: a later effect with the same key replaces the earlier one (it carries the newer state,
   e.g. the vote counts after the second of two votes in one transaction) and moves to the end
-  of the order. `collect(key, item, deliver)` gathers distinct items under a key instead, and calls
-  `deliver(items)` once.
+  of the order. `collect(key, item, deliver)` gathers distinct items under a key instead, and
+  calls `deliver(items)` once.
 - Effects run after the commit, inside the committing app context, where the committing session
   can no longer issue SQL: an effect carries the data it needs (read before the commit, when it
   was queued) or opens its own app context to read. A failing effect is logged and never raised:
@@ -73,11 +73,6 @@ def collect(key: Hashable, item: Any, deliver: Callable[[list], Any], *, first: 
     if item in items:
         return
     _add(session, Effect(deliver, (items + [item],), {}, key, first, earlier.seq if earlier else next(_order)))
-
-
-def pending(session=None) -> list[Effect]:
-    """What the session's current transaction would set off, in running order (for tests and logs)."""
-    return sorted(_queue(session or _session()), key=_running_order)
 
 
 def _add(session, effect: Effect) -> None:
