@@ -75,8 +75,8 @@ def register_room_kind(kind: str, resolver: Callable[[str, Any], Room | None]) -
 def resolve_room(name: str, user) -> Room | None:
     """The room `name` as `user` may see it now, or None (unknown, malformed or invisible).
 
-    Within one live event (forum/live/guard.py gives each its own app context and `g.live_rooms`) a room is
-    resolved once: the guard's re-check of joined rooms and the handler share the answer."""
+    Within one live event (forum/live/guard.py gives each its own app context and `g.live_rooms`)
+    a room is resolved once: the guard's re-check of joined rooms and the handler share the answer."""
     if not isinstance(name, str) or ":" not in name or len(name) > MAX_ROOM_NAME:
         return None
     memo = g.get("live_rooms")
