@@ -27,7 +27,7 @@ def main() -> None:
     from forum.accounts.services import create_confirmed_user
     from forum.councils.models import Council, Membership
     from forum.extensions import db, socketio
-    from forum.live.rooms import NAMESPACE
+    from forum.rooms import NAMESPACE
 
     folder = Path(tempfile.mkdtemp())
     cfg = TestConfig()

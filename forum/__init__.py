@@ -25,11 +25,11 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import access, database, errors, i18n, mail, ops, security, urls
+    from . import database, effects, errors, i18n, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
-    access.init_app(app)
+    effects.init_app(app)  # the one after-commit queue: mail, live emits, access announcements
     database.configure_engine(app)
     # compare_*: `forum db migrate`/`check` and tests/test_schema.py see column types and defaults.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
@@ -65,10 +65,9 @@ def create_app(config: object | None = None) -> Flask:
     )
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
-    mail.init_app(app)
     ops.init_app(app)
     errors.init_app(app)
-    _register_blueprints(app)
+    _init_areas(app)
     _register_models()
     init_live(app)
 
@@ -104,33 +103,25 @@ def _init_login(app: Flask, login_manager) -> None:
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _register_blueprints(app: Flask) -> None:
+def _init_areas(app: Flask) -> None:
+    """Each area registers its pages and plugs itself into the core registries (report targets,
+    export, erasure: forum/registry.py) from its own `init_app`."""
+    from . import controlling, councils, meetings, moderation, notifications, proposals
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
-    from .controlling.routes import bp as controlling_bp
-    from .councils.routes import bp as councils_bp
     from .main import bp as main_bp
-    from .moderation.routes import bp as moderation_bp
-    from .meetings.routes import bp as meetings_bp
-    from .notifications.routes import bp as notifications_bp
-    from .notifications.routes import unread_for_nav
-    from .proposals import init_app as init_proposals
 
     app.register_blueprint(main_bp)
-    app.register_blueprint(notifications_bp)
-    app.context_processor(unread_for_nav)
+    notifications.init_app(app)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(councils_bp)
-    app.register_blueprint(moderation_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(controlling_bp)
+    councils.init_app(app)
+    moderation.init_app(app)
+    meetings.init_app(app)
+    controlling.init_app(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    init_proposals(app)
+    proposals.init_app(app)
 
 
 def _register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     from . import models  # noqa: F401
-    from .moderation.targets import register_all
-
-    register_all()  # report targets, export and erasure of every area

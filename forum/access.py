@@ -7,19 +7,24 @@ The services that take a right away say so here, in the same transaction as the 
   suspended or deleted;
 - `rooms_changed()` — who may read what changed for many people at once (a council made private).
 
-Nothing is announced for a transaction that rolls back. Higher layers subscribe from their
-`init_app` (`subscribe(fn)`); the live channel is the one that does, and it decides there — in
-one place — what each open socket still may read (forum/live/access.py). Listeners get the
-changes of one commit as a list of dicts (`{"kind": "user", "user_id": 3}`, `{"kind": "rooms"}`)
-and run inside the committing app context, where the session can no longer issue SQL; they
-must open their own context to read the database.
+The announcements ride on the one after-commit queue (forum/effects.py), so nothing is announced
+for a transaction that rolls back. They run *first* among that commit's effects: a person who
+just lost a room is taken out of it before the live events of the same commit go out, so they
+never hear what was said there in the same commit.
+
+Higher layers subscribe from their `init_app` (`subscribe(fn)`); the live channel is the one that
+does, and it decides there — in one place — what each open socket still may read
+(forum/live/access.py). Listeners get the changes of one commit as a list of dicts
+(`{"kind": "user", "user_id": 3}`, `{"kind": "rooms"}`) and run inside the committing app
+context, where the session can no longer issue SQL; they must open their own context to read
+the database.
 """
 from __future__ import annotations
 
 import logging
 from typing import Callable
 
-from .extensions import db
+from . import effects
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +43,7 @@ def rooms_changed() -> None:
 
 
 def _queue(change: dict) -> None:
-    pending = db.session.info.setdefault(_KEY, [])
-    if change not in pending:
-        pending.append(change)
+    effects.collect(_KEY, change, _deliver, first=True)
 
 
 def subscribe(listener: Callable[[list[dict]], None]) -> None:
@@ -48,29 +51,9 @@ def subscribe(listener: Callable[[list[dict]], None]) -> None:
         _listeners.append(listener)
 
 
-def _deliver(session) -> None:
-    changes = session.info.pop(_KEY, [])
-    if not changes:
-        return
+def _deliver(changes: list[dict]) -> None:
     for listener in list(_listeners):
         try:
             listener(changes)
         except Exception:  # noqa: BLE001 - the change is committed; a failing listener must not undo the answer
             log.exception("access change listener %r failed", listener)
-
-
-def _drop(session, previous_transaction=None) -> None:
-    if previous_transaction is not None and getattr(previous_transaction, "nested", False):
-        return  # a savepoint rolled back; the outer transaction and its announcements live on
-    session.info.pop(_KEY, None)
-
-
-def init_app(app) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    if not event.contains(Session, "after_commit", _deliver):
-        # insert=True: before the live emits queued in the same transaction go out, so a person
-        # who just lost a room never hears what was said there in the same commit
-        event.listen(Session, "after_commit", _deliver, insert=True)
-        event.listen(Session, "after_soft_rollback", _drop)

@@ -1,10 +1,10 @@
 """Building blocks for the OpenAPI description (`/api/v1/openapi.json`).
 
-Each area that serves API routes describes them in a `PATHS` dict and its reusable shapes in a
-`SCHEMAS` dict (merged into `components.schemas`); these helpers keep those dicts short. They
-hold plain data only, so any area may use them. forum/api/openapi.py merges everything and adds
-what every operation shares: operationId, tag, and the error answers the common plumbing gives
-(400 malformed input, 401 without sign-in, 404 for unknown ids, 413/422 for bodies).
+Each API module describes its routes in a `PATHS` dict and its reusable shapes in a `SCHEMAS`
+dict (merged into `components.schemas`); these helpers keep those dicts short. They hold plain
+data only and import nothing of the forum, so any layer may use them. The API's openapi module
+merges everything and adds what every operation shares: operationId, tag, and the error answers
+the common plumbing gives (400 malformed input, 401 without sign-in, 404 for unknown ids, 413/422 for bodies).
 """
 from __future__ import annotations
 

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def iso(dt: datetime | None) -> str | None:
+    """A stored (naive UTC) timestamp as the JSON shapes show it: ISO 8601 with `Z`."""
+    return dt.isoformat() + "Z" if dt is not None else None
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers run beside one writer; busy_timeout makes writers wait instead of failing.
     cursor = dbapi_connection.cursor()

@@ -16,10 +16,12 @@ def seed_demo() -> int:
     from .live.demo import seed as seed_live
     from .meetings.demo import seed as seed_meetings
     from .moderation.demo import seed as seed_moderation
+    from .proposals.demo import comment_to_report
     from .proposals.demo import seed as seed_proposals
 
     added = 0
-    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live, seed_controlling,
-                 seed_moderation):
+    for seed in (seed_accounts, seed_councils, seed_proposals, seed_meetings, seed_live, seed_controlling):
         added += seed()
+    # The moderation queue shows how it works on an open report of a demo comment.
+    added += seed_moderation(reportable=("comment", comment_to_report))
     return added

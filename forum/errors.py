@@ -43,6 +43,12 @@ class Invalid(DomainError):
     code, status = "invalid", 422
 
 
+class BadRequest(DomainError):
+    """Malformed request arguments (a filter, a page number, a JSON body) rather than a rule."""
+
+    code, status = "bad_request", 400
+
+
 def N_(message: str) -> str:
     """Marks a msgid for extraction; it is translated when shown (see error_response)."""
     return message

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from .effects import after_commit
+
 log = logging.getLogger(__name__)
 
 
@@ -20,33 +22,17 @@ def outbox_dir() -> Path:
 
 
 def queue_mail(to: str, subject: str, body: str) -> None:
-    """Send after the current transaction commits (nothing is sent if it rolls back)."""
-    from .extensions import db
-
-    db.session.info.setdefault("outgoing_mail", []).append((to, subject, body))
-
-
-def _send_queued(session) -> None:
-    # This runs after the commit: an exception here would turn a saved action into an error page
-    # and drop every mail after the failing one. Each mail is on its own.
-    for to, subject, body in session.info.pop("outgoing_mail", []):
-        try:
-            send_mail(to, subject, body)
-        except Exception:  # noqa: BLE001 - one bad mail must not cost the others
-            log.exception("could not send mail %r to %s", subject, to)
+    """Send after the current transaction commits (nothing is sent if it rolls back): one
+    effect per mail on the after-commit queue (forum/effects.py)."""
+    after_commit(_send_one, to, subject, body)
 
 
-def _drop_queued(session, _previous_transaction=None) -> None:
-    session.info.pop("outgoing_mail", None)
-
-
-def init_app(app) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    if not event.contains(Session, "after_commit", _send_queued):
-        event.listen(Session, "after_commit", _send_queued)
-        event.listen(Session, "after_soft_rollback", _drop_queued)
+def _send_one(to: str, subject: str, body: str) -> None:
+    # This runs after the commit: each mail is on its own, and a failure is logged, never raised.
+    try:
+        send_mail(to, subject, body)
+    except Exception:  # noqa: BLE001 - one bad mail must not cost the others
+        log.exception("could not send mail %r to %s", subject, to)
 
 
 def header_text(value: str) -> str:

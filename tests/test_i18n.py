@@ -272,7 +272,7 @@ def test_live_socket_failures_follow_the_session_language(app, login, client, ma
     was opened with: both failures the handlers answer themselves and domain errors of the services."""
     from forum.extensions import socketio
     from forum.live.models import MAX_BODY
-    from forum.live.rooms import NAMESPACE
+    from forum.rooms import NAMESPACE
 
     member = make_user()
     council = make_council(members=[member])

@@ -25,7 +25,7 @@ def load_user(user_id: str) -> User | None:
 
     An API request that presents a bearer token is judged by that token alone: the session
     cookie beside it is ignored, so a made-up token can neither switch CSRF off for a cookie
-    (forum/api/__init__.py) nor fall back to the cookie — it is simply unauthenticated (401)."""
+    (the API blueprint's before_request) nor fall back to the cookie — it is simply unauthenticated (401)."""
     if has_request_context() and request.path.startswith("/api/") and bearer_token(request) is not None:
         return None
     try:

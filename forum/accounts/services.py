@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
@@ -121,8 +122,6 @@ def decide_verification(actor: User, user: User, approve: bool, note: str | None
     user.verification = "verified" if approve else "rejected"
     user.verification_note = note
     db.session.flush()
-    from ..moderation.audit import audit
-
     audit(actor, "user.verify" if approve else "user.reject", user, note)
 
 

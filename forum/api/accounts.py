@@ -6,14 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..accounts import services
+from ..accounts.schemas import me as serialize_me
+from ..councils.queries import roles_of
+from ..database import iso
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, path_param, ref
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
-from .serializers import iso
-from .serializers import me as serialize_me
 
 
 class BadCredentials(DomainError):
@@ -55,7 +56,7 @@ def revoke_current_token():
 @bp.get("/me")
 @login_required
 def get_me():
-    return jsonify(serialize_me(current_user))
+    return jsonify(serialize_me(current_user, roles_of(current_user)))
 
 
 @bp.get("/me/tokens")

@@ -15,16 +15,17 @@ from ..accounts.models import User
 from ..councils import membership as members_service
 from ..councils import queries, services
 from ..councils.models import REQUEST_STATUSES, JoinRequest
+from ..councils.schemas import council_detail, council_member, council_summary, join_request
 from ..councils.visibility import get_visible_council_or_404, visible_councils
-from ..errors import Invalid, NotAllowed
+from ..errors import BadRequest, Invalid, NotAllowed
 from ..extensions import db
+from ..pagination import paginate
 from ..permissions import can_manage_members
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, errors, inline_path_parameters, json_response, no_content,
                       nullable, obj, page_of, path_param, query, ref)
 from ..apidoc import json_body as json_request
 from . import bp
-from .helpers import BadRequest, field, json_body, paginate
-from .serializers import council_detail, council_member, council_summary, join_request
+from .helpers import field, json_body
 
 COUNCIL_FIELDS = {"name", "description", "visibility", "mandate", "join_policy"}
 

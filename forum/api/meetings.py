@@ -8,16 +8,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..councils.visibility import get_visible_council_or_404
-from ..errors import Invalid, NotAllowed, NotFound
+from ..errors import BadRequest, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..meetings import agenda, live, queries, running, services
+from ..meetings import agenda, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
+from ..meetings.schemas import meeting as serialize_meeting
 from ..meetings.times import parse_api_datetime
+from ..pagination import paginate
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from . import bp
-from .helpers import BadRequest, field, json_body, paginate
-from .serializers import meeting as serialize_meeting
+from .helpers import field, json_body
 
 MEETING_FIELDS = {"title", "starts_at", "ends_at", "location", "online_url", "description"}
 ITEM_FIELDS = {"title", "description", "duration_minutes", "presenter", "proposal_ids"}
@@ -152,7 +153,6 @@ def cancel_meeting(meeting_id: int):
     meeting = _load(meeting_id, can_run_meeting)
     services.cancel_meeting(meeting, current_user)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -162,7 +162,6 @@ def end_meeting(meeting_id: int):
     meeting = _load(meeting_id, can_run_meeting)
     running.end_meeting(meeting, current_user)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -174,7 +173,6 @@ def set_current_item(meeting_id: int):
     item = db.session.get(AgendaItem, item_id)
     running.set_current_item(meeting, current_user, item)
     db.session.commit()
-    live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -232,14 +230,11 @@ def put_minutes(meeting_id: int):
         if not isinstance(entry, dict):
             raise Invalid(_("Jedes Ergebnis ist ein Objekt {item_id, outcome}."), "invalid_outcome")
         outcomes[field(entry, "item_id", int)] = field(entry, "outcome", str, max_length=20000)
-    was_live = meeting.is_live
     running.publish_minutes(
         meeting, current_user, minutes=field(data, "minutes", str, max_length=20000),
         attendance_count=field(data, "attendance_count", int, required=False),
         organisations=field(data, "organisations", list, required=False, default=[]), outcomes=outcomes)
     db.session.commit()
-    if was_live:
-        live.announce_agenda(meeting)
     return _respond(meeting)
 
 
@@ -260,4 +255,4 @@ def unfollow_meeting(meeting_id: int):
     return jsonify(following=False)
 
 
-from ..meetings.openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)
+from .meetings_openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)

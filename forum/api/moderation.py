@@ -9,16 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..accounts.models import User
-from ..errors import NotAllowed, NotFound
+from ..audit import entries_query
+from ..errors import BadRequest, NotAllowed, NotFound
 from ..extensions import db
 from ..moderation import privacy, services, suspensions
-from ..moderation.audit import entries_query
+from ..moderation.schemas import audit_entry, moderation_queue_item
+from ..moderation.schemas import report as serialize_report
+from ..moderation.schemas import suspension as serialize_suspension
+from ..pagination import paginate
 from ..permissions import can_read_audit, can_suspend
 from ..apidoc import PAGING, errors, json_response, no_content, nonblank, obj, page_of, path_param, query, ref
 from ..apidoc import json_body as json_request
 from . import bp
-from .helpers import BadRequest, field, json_body, paginate
-from .serializers import audit_entry, moderation_queue_item, report as serialize_report, suspension as serialize_suspension
+from .helpers import field, json_body
 
 
 QUEUE_MAX = 100

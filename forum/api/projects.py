@@ -8,12 +8,12 @@ from flask_login import current_user
 from ..controlling import projects as svc
 from ..controlling import scoring
 from ..controlling.models import PROJECT_STATUSES, Project
-from ..errors import NotFound
+from ..controlling.schemas import project as serialize_project
+from ..errors import BadRequest, NotFound
 from ..extensions import db
+from ..pagination import paginate
 from ..apidoc import OPTIONAL_AUTH, PAGING, json_response, page_of, path_param, query, ref
 from . import bp
-from .helpers import BadRequest, paginate
-from .serializers import project as serialize_project
 
 
 @bp.get("/projects")

@@ -18,20 +18,21 @@ from ..councils.models import Council
 from ..councils.visibility import visible_council_filter
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..pagination import page_args, paginate
 from ..permissions import can_view_proposal
 from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
 from ..proposals.models import Proposal
 from ..proposals.queries import page_of, parse_filters
+from ..proposals.schemas import comment as serialize_comment
+from ..proposals.schemas import proposal as serialize_proposal
+from ..proposals.schemas import revision as serialize_revision
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, STAKEHOLDERS, VOTES, nullable, errors, inline_path_parameters, json_response, line,
                       no_content, obj, path_param, query, ref, text)
 from ..apidoc import page_of as page_schema
 from ..apidoc import json_body as json_request
 from . import bp
-from .helpers import field, json_body, page_args, paginate
-from .serializers import comment as serialize_comment
-from .serializers import revision as serialize_revision
-from .serializers import proposal as serialize_proposal
+from .helpers import field, json_body
 
 PATCH_FIELDS = {"title", "body", "tags", "hide_votes", "status", "response", "voting_ends_at"}
 
@@ -150,7 +151,6 @@ def put_vote(proposal_id: int):
     choice = field(json_body(), "choice", max_length=10)
     shown = voting.shown_votes(voting.cast_vote(proposal_id, current_user, choice))
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     return _vote_answer(shown, choice)
 
 
@@ -159,7 +159,6 @@ def put_vote(proposal_id: int):
 def delete_vote(proposal_id: int):
     shown = voting.shown_votes(voting.withdraw_vote(proposal_id, current_user))
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     return _vote_answer(shown, None)
 
 
@@ -216,7 +215,7 @@ def unfollow(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>/revisions")
 def list_revisions(proposal_id: int):
-    from ..moderation.visibility import text_hidden
+    from ..permissions import text_hidden
 
     proposal = _load(proposal_id)
     if text_hidden(current_user, proposal, proposal.council):  # earlier versions carry the hidden text

@@ -14,8 +14,7 @@ from datetime import date, datetime
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from ..errors import NotFound
-from .helpers import BadRequest
+from ..errors import BadRequest, NotFound
 from .openapi import operation, openapi_path
 
 _INTEGER = re.compile(r"-?[0-9]+")

@@ -11,9 +11,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..audit import audit
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_handle_cooperation_requests, can_request_cooperation, can_view_cooperation_request
 from ..validators import single_line

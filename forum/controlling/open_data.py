@@ -20,9 +20,9 @@ from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..database import utcnow
 from ..extensions import db
-from ..moderation.visibility import HIDDEN_TITLE
 from ..proposals.models import CHOICES, Proposal
 from ..proposals.voting import HIDDEN_WHILE, votes_visible
+from ..registry import HIDDEN_TITLE
 from ..urls import external_url, site_url
 from . import scoring
 from .models import Milestone, Project, ProjectCouncil, ProjectProposal

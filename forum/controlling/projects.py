@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, not_, or_, select, true, union
 from sqlalchemy.orm import selectinload
 
+from ..audit import audit
 from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..moderation.audit import audit
 from ..permissions import (can_manage_projects, can_view_internal_projects, can_view_project, can_view_proposal,
                            is_staff)
 from ..proposals.models import Proposal

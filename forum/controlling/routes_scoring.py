@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..audit import audit
 from ..councils.models import Council, Membership
 from ..errors import DomainError
 from ..extensions import db
-from ..moderation.audit import audit
 from ..permissions import (can_appoint_evaluators, can_maintain_criteria, can_score, can_view_proposal,
                            can_view_scores)
 from ..proposals.models import Proposal

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..audit import audit
 from ..councils.visibility import council_column_visible
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..permissions import can_maintain_criteria, can_score
 from ..proposals.models import Proposal
 from ..validators import single_line

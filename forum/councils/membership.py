@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import access
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_appoint, can_decide_requests, can_manage_members, can_remove_member,
                            is_signed_in, is_verified_member)

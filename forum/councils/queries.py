@@ -19,6 +19,14 @@ from .models import Council, JoinRequest, Membership
 PROPOSALS_SHOWN = 10
 
 
+def roles_of(user) -> list[tuple[str, str]]:
+    """(council slug, role) for every council `user` belongs to, by slug (their own account shows them)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Council.slug, Membership.role).join(Membership, Membership.council_id == Council.id)
+        .where(Membership.user_id == user.id).order_by(Council.slug)
+    )]
+
+
 def moderators(council: Council) -> list[User]:
     return list(db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)

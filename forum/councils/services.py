@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import access
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..permissions import can_archive_council, can_edit_council, can_found_council
 from ..validators import single_line
 from .models import JOIN_POLICIES, VISIBILITIES, Council

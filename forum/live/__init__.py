@@ -1,8 +1,9 @@
 """The live channel: Socket.IO namespace /live with rooms per proposal, council and meeting.
 
-`init_app(app)` registers the built-in room kind (council), the namespace, the
-after-commit emitter, the listener that re-checks sockets when access changes, the shared state (presence, sockets per person, rate limits), the HTML
-routes of the no-JS forms and the `live_history` template helper.
+`init_app(app)` registers the built-in room kind (council), live messages as report targets
+(with their export and erasure), the namespace, the listener that re-checks sockets when access
+changes, the shared state (presence, sockets per person, rate limits), the HTML routes of the
+no-JS forms and the `live_history` template helper.
 """
 from __future__ import annotations
 
@@ -18,15 +19,15 @@ def queue_channel(url: str | None) -> str:
 
 def init_app(app) -> None:
     from .. import access as access_changes
-    from . import broadcast, kinds, state
+    from . import kinds, registrations, state
     from .access import on_access_change
     from .events import register_namespace
     from .panel import live_history
     from .routes import bp
 
     kinds.register()
+    registrations.register()  # messages as report targets, their export and erasure (forum/registry.py)
     register_namespace()
-    broadcast.init_app(app)
     state.init_app(app)
     access_changes.subscribe(on_access_change)  # sockets follow access at once (access.py)
     app.register_blueprint(bp)

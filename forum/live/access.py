@@ -26,8 +26,7 @@ from flask import current_app, g
 from flask_login import AnonymousUserMixin
 
 from ..extensions import db, socketio
-from .broadcast import user_room
-from .rooms import NAMESPACE
+from ..rooms import NAMESPACE, user_room
 
 log = logging.getLogger(__name__)
 

@@ -17,15 +17,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
-from ..api.serializers import live_message
 from ..extensions import db, socketio
 from ..permissions import can_hide_live, can_join_live, can_post_live
+from ..rooms import NAMESPACE, resolve_room, user_room
 from ..urls import own_origin
 from . import services
-from .broadcast import user_room
 from .guard import failure, leave, live_event, save_socket_session, socket_session
 from .presence import announce, depart, enter
-from .rooms import NAMESPACE, resolve_room
+from .schemas import live_message
 from .state import live_state, start_refresher
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from flask_login import AnonymousUserMixin
 
 from ..errors import DomainError
 from ..extensions import db, socketio
-from .rooms import NAMESPACE, resolve_room
+from ..rooms import NAMESPACE, resolve_room
 from .state import live_state
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def drop_identity(sid: str, identity: dict) -> dict:
     """The socket goes on as anonymous: out of its person's room and the registry of their sockets."""
     from flask_socketio import leave_room
 
-    from .broadcast import user_room
+    from ..rooms import user_room
 
     user_id = identity.get("user_id")
     if user_id is not None:
@@ -162,7 +162,7 @@ def live_event(rate: str | None = None, when_limited=None):
 
 
 def _run(fn, namespace, data, rate, when_limited=None):
-    g.live_rooms = {}  # resolve_room's memo for this event (rooms.py)
+    g.live_rooms = {}  # resolve_room's memo for this event (forum/rooms.py)
     sid = request.sid
     identity = socket_session(sid)
     actor = load_actor(identity)

@@ -1,7 +1,7 @@
 """The room kind this package knows: `council:<slug>`.
 
 (`proposal:<id>` is registered by the proposals feature in forum/proposals/live.py, `meeting:<id>`
-by the meetings feature in forum/meetings/live.py; see rooms.py.)
+by the meetings feature in forum/meetings/live.py; see forum/rooms.py.)
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..permissions import can_view_council, council_role, is_staff, is_verified_member
-from .rooms import Room, register_room_kind, room_name
+from ..rooms import Room, register_room_kind, room_name
 
 
 def council_room(key: str, user) -> Room | None:

@@ -9,9 +9,9 @@ from flask import request, url_for
 from flask_login import current_user
 
 from ..permissions import can_hide_live, can_post_live
+from ..rooms import Room, resolve_room
 from . import services
 from .models import LiveMessage
-from .rooms import Room, resolve_room
 from .state import live_state
 
 

@@ -14,8 +14,8 @@ import threading
 
 from flask import current_app
 
+from ..broadcast import emit_to_room
 from ..extensions import socketio
-from .broadcast import emit_to_room
 from .state import live_state
 
 log = logging.getLogger(__name__)

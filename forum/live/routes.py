@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..rooms import resolve_room, room_name
 from ..security import is_safe_path
 from . import services
 from .forms import HideForm, MessageForm
 from .guard import allowed
-from .rooms import resolve_room, room_name
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 

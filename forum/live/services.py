@@ -14,14 +14,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..broadcast import emit_after_commit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_hide_live, can_post_live, is_signed_in
+from ..rooms import Room, resolve_room, user_room
 from ..text import render_markdown
-from .broadcast import emit_after_commit, user_room
 from .models import MAX_BODY, MAX_CLIENT_ID, MAX_REASON, LiveMessage
-from .rooms import Room, resolve_room
+from .schemas import live_message
 
 HISTORY_DEFAULT = 50
 HISTORY_MAX = 100
@@ -71,8 +72,6 @@ def post_message(room: Room, author, body, client_id=None) -> tuple[LiveMessage,
     if message is None:  # this author used this client_id before: the first message stands
         return _same_room(_by_client_id(author.id, client_id), room), False
     set_committed_value(message, "author", author)  # known already: no lazy load, nothing to flush
-    from ..api.serializers import live_message
-
     emit_after_commit(room.name, "message", live_message(message))
     return message, True
 

@@ -6,10 +6,11 @@ None, so an outsider cannot tell a private meeting from one that does not exist.
 """
 from __future__ import annotations
 
+from ..broadcast import emit_to_room
+from ..effects import after_commit
 from ..extensions import db
-from ..live.broadcast import emit_to_room
-from ..live.rooms import Room, register_room_kind, room_name
 from ..permissions import can_post_in_meeting, can_view_meeting
+from ..rooms import Room, register_room_kind, room_name
 from .models import Meeting
 
 
@@ -39,9 +40,14 @@ def resolve_meeting_room(key: str, user) -> Room | None:
 
 
 def announce_agenda(meeting: Meeting) -> None:
-    """After the commit: tell every client in the meeting's room which TOP is current (None when over)."""
-    emit_to_room(room_name("meeting", meeting.id), "agenda",
-                 {"meeting_id": meeting.id, "current_item_id": meeting.current_item_id})
+    """Queue for after the commit: every client in the meeting's room hears which TOP is current
+    now (None when over). A later announcement in the same transaction replaces this one."""
+    after_commit(_send_agenda, room_name("meeting", meeting.id),
+                 {"meeting_id": meeting.id, "current_item_id": meeting.current_item_id}, key=("agenda", meeting.id))
+
+
+def _send_agenda(room: str, payload: dict) -> None:
+    emit_to_room(room, "agenda", payload)
 
 
 register_room_kind("meeting", resolve_meeting_room)

@@ -204,9 +204,8 @@ def cancel(meeting_id: int):
     meeting = load(meeting_id)
     if not can_run_meeting(current_user, meeting):
         abort(403)
-    if ActionForm().validate_on_submit() and attempt(lambda: services.cancel_meeting(meeting, current_user),
-                                                     _("Die Sitzung ist abgesagt.")):
-        live.announce_agenda(meeting)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.cancel_meeting(meeting, current_user), _("Die Sitzung ist abgesagt."))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 

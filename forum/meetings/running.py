@@ -1,19 +1,20 @@
 """Running a meeting: go live by moving the current agenda item, end it, publish the minutes.
 
-The caller commits and then calls `forum.meetings.live.announce_agenda(meeting)` so every client in
-`meeting:<id>` sees the current item change.
+Each of these queues the `agenda` event (forum/meetings/live.py), so once the caller commits every
+client in `meeting:<id>` sees the current item change.
 """
 from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import can_run_meeting
+from .live import announce_agenda
 from .models import AgendaItem, Meeting
 from .services import MAX_TEXT, _clean, followers, meeting_path, record_revision
 
@@ -28,6 +29,7 @@ def _require_runner(meeting: Meeting, actor) -> None:
 
 def set_current_item(meeting: Meeting, actor, item: AgendaItem | None) -> AgendaItem:
     """Make `item` the current TOP; a published meeting goes live with it (followers get an in-app notice).
+    The room `meeting:<id>` hears it after the commit (`agenda`).
     Conflict for drafts and meetings that are over or cancelled; Invalid for an item of another meeting."""
     _require_runner(meeting, actor)
     if meeting.status not in ("published", "live"):
@@ -52,6 +54,7 @@ def set_current_item(meeting: Meeting, actor, item: AgendaItem | None) -> Agenda
             subject = _("Die Sitzung hat begonnen: %(title)s", title=meeting.title)
             body = _("Jetzt: TOP %(n)s – %(title)s", n=item.position, title=item.title)
         notify(followers(meeting), subject, body, meeting_path(meeting), email=False, exclude=actor)
+    announce_agenda(meeting)
     return item
 
 
@@ -67,13 +70,14 @@ def advance(meeting: Meeting, actor) -> AgendaItem:
 
 
 def end_meeting(meeting: Meeting, actor) -> None:
-    """Published or live → ended; no item is current any more."""
+    """Published or live → ended; no item is current any more (announced after the commit)."""
     _require_runner(meeting, actor)
     if meeting.status not in ("published", "live"):
         raise Conflict(_("Diese Sitzung läuft nicht."), "not_running")
     _end(meeting)
     db.session.flush()
     audit(actor, "meeting.end", meeting, council=meeting.council_id)
+    announce_agenda(meeting)
 
 
 def _end(meeting: Meeting) -> None:
@@ -86,7 +90,8 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
                     organisations: list[str] | None = None, outcomes: dict[int, str] | None = None) -> bool:
     """Publish (or correct) the minutes: Markdown text, attendance count and organisations, and the outcome
     per TOP (`outcomes` maps item id → Markdown; items not named keep theirs). A meeting that was still
-    published or live ends now. Kept as a revision; followers are told. Returns True when it ended now."""
+    published or live ends now (a live one announces it after the commit). Kept as a revision;
+    followers are told. Returns True when it ended now."""
     _require_runner(meeting, actor)
     if meeting.status not in ("published", "live", "ended"):
         raise Conflict(_("Für diese Sitzung kann kein Protokoll veröffentlicht werden."), "no_minutes")
@@ -108,6 +113,7 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
         if item_id not in items:
             raise Invalid(_("Diesen TOP gibt es in dieser Sitzung nicht."), "unknown_item")
         items[item_id].outcome = _clean(outcome, _("Ergebnis"), MAX_TEXT) or None
+    was_live = meeting.status == "live"
     ended_now = meeting.status != "ended"
     if ended_now:
         _end(meeting)
@@ -119,4 +125,6 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
         summary = _("Protokoll veröffentlicht") if first else _("Protokoll geändert")
     record_revision(meeting, actor, [summary])
     audit(actor, "meeting.minutes", meeting, council=meeting.council_id, first=first)
+    if was_live:
+        announce_agenda(meeting)  # the meeting ended with its minutes: no TOP is current any more
     return ended_now

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..permissions import can_run_meeting
-from . import live, running
+from . import running
 from .forms import ActionForm, ItemChoiceForm, minutes_form_for, outcome_field_name
 from .models import AgendaItem, Meeting
 from .routes import attempt, bp, load
@@ -33,8 +33,7 @@ def set_current_item(meeting_id: int):
     form = ItemChoiceForm()
     if form.validate_on_submit():
         item = db.session.get(AgendaItem, int(form.item_id.data)) if form.item_id.data.isdigit() else None
-        if attempt(lambda: running.set_current_item(meeting, current_user, item)):
-            live.announce_agenda(meeting)
+        attempt(lambda: running.set_current_item(meeting, current_user, item))
     return _back(meeting)
 
 
@@ -42,8 +41,8 @@ def set_current_item(meeting_id: int):
 @login_required
 def next_item(meeting_id: int):
     meeting = _runnable(meeting_id)
-    if ActionForm().validate_on_submit() and attempt(lambda: running.advance(meeting, current_user)):
-        live.announce_agenda(meeting)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: running.advance(meeting, current_user))
     return _back(meeting)
 
 
@@ -51,9 +50,8 @@ def next_item(meeting_id: int):
 @login_required
 def end(meeting_id: int):
     meeting = _runnable(meeting_id)
-    if ActionForm().validate_on_submit() and attempt(lambda: running.end_meeting(meeting, current_user),
-                                                     _("Die Sitzung ist beendet.")):
-        live.announce_agenda(meeting)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: running.end_meeting(meeting, current_user), _("Die Sitzung ist beendet."))
     return _back(meeting)
 
 
@@ -72,7 +70,6 @@ def minutes(meeting_id: int):
     if form.validate_on_submit():
         outcomes = {item.id: getattr(form, outcome_field_name(item.id)).data or "" for item in meeting.items}
         organisations = (form.organisations.data or "").splitlines()
-        was_live = meeting.is_live
         try:
             running.publish_minutes(meeting, current_user, minutes=form.minutes.data,
                                     attendance_count=form.attendance_count.data, organisations=organisations,
@@ -84,8 +81,6 @@ def minutes(meeting_id: int):
             form.form_errors.append(err.message)
         else:
             db.session.commit()
-            if was_live:
-                live.announce_agenda(meeting)
             flash(_("Das Protokoll ist veröffentlicht."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#minutes")
     outcome_fields = [getattr(form, outcome_field_name(item.id)) for item in meeting.items]

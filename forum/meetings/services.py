@@ -14,15 +14,16 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from ..accounts.models import STAFF_ROLES, User
+from ..audit import audit
 from ..councils.models import Council, Membership
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..moderation.audit import audit
 from ..notifications.services import notify
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from ..validators import single_line
+from .live import announce_agenda
 from .models import AGENDA_OPEN, Meeting, MeetingFollow, MeetingRevision
 
 MAX_TITLE = 200
@@ -206,7 +207,8 @@ def publish_meeting(meeting: Meeting, actor) -> int:
 
 
 def cancel_meeting(meeting: Meeting, actor) -> None:
-    """Published or live → cancelled; kept as a revision; the members concerned and followers hear of it."""
+    """Published or live → cancelled; kept as a revision; the members concerned and followers hear of it,
+    and the meeting's live room (`agenda`, no TOP current) after the commit."""
     if not can_run_meeting(actor, meeting):
         raise NotAllowed(_("Nur die Geschäftsführung kann Sitzungen absagen."))
     if meeting.status not in ("published", "live"):
@@ -220,6 +222,7 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
         body = _("Die Sitzung am %(when)s findet nicht statt.", when=when(meeting.starts_at))
     record_revision(meeting, actor, [summary], notify_followers=False)
     notify(members_concerned(meeting) + followers(meeting), subject, body, meeting_path(meeting), exclude=actor)
+    announce_agenda(meeting)
 
 
 def delete_draft(meeting: Meeting, actor) -> None:

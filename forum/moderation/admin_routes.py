@@ -9,17 +9,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
+from ..audit import ACTIONS, entries_query
 from ..errors import DomainError
 from ..extensions import db
 from ..permissions import can_read_audit, can_suspend
 from . import suspensions
-from .audit import ACTIONS, actor_names, entries_query
 from .forms import AuditFilterForm, LiftForm, SuspendForm
 from .routes import bp
 
 PER_PAGE = 50
 TARGET_TYPES = ("user", "council", "proposal", "comment", "message", "meeting", "site_page", "project",
                 "criteria_catalogue", "cooperation_request")
+
+
+def actor_names(entries) -> dict[int, str]:
+    """{actor id: current name} for the actors of `entries` (an erased account has none)."""
+    ids = {e.actor_id for e in entries if e.actor_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 def _page() -> int:

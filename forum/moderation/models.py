@@ -1,13 +1,14 @@
-"""Moderation models: the audit log, reports and decisions, suspensions and editable site pages."""
+"""Moderation models: reports and decisions, suspensions and editable site pages (the audit log is
+forum/audit.py)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User, _in
+from ..audit import REASON_MAX
 from ..database import utcnow
 from ..extensions import db
 
@@ -15,35 +16,6 @@ TARGET_KINDS = ("proposal", "comment", "message")
 DECISIONS = ("auto_hide", "hide", "restore", "dismiss")
 REPORT_STATUSES = ("open", "upheld", "dismissed")
 SITE_PAGES = ("privacy", "imprint")
-REASON_MAX = 1000
-
-
-class AuditEntry(db.Model):
-    """One privileged action: who (`actor_id`), what (`action`, e.g. "user.suspend"), on which
-    object (`target_type`, `target_id`), in which council, when and why.
-
-    Append-only: a trigger on both SQLite and PostgreSQL rejects UPDATE and DELETE (see audit.py).
-    `actor_id` is a plain integer, not a foreign key, so erasing an account leaves the log
-    unchanged; the log never stores names or e-mail addresses."""
-
-    __tablename__ = "audit_entries"
-    __table_args__ = (
-        Index("ix_audit_entries_created", "created_at", "id"),
-        Index("ix_audit_entries_action_created", "action", "created_at"),
-        Index("ix_audit_entries_actor_created", "actor_id", "created_at"),
-        Index("ix_audit_entries_target", "target_type", "target_id"),
-        Index("ix_audit_entries_council", "council_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None]
-    action: Mapped[str] = mapped_column(String(60))
-    target_type: Mapped[str] = mapped_column(String(30))
-    target_id: Mapped[int | None]
-    council_id: Mapped[int | None]
-    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Report(db.Model):
@@ -131,5 +103,3 @@ class SitePage(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-
-from . import audit  # noqa: E402,F401  (the append-only triggers attach to the audit table)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_edit_site_pages
-from .audit import audit
 from .models import SITE_PAGES, SitePage
 
 BODY_MAX = 50_000

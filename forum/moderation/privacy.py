@@ -1,21 +1,20 @@
 """Data rights: each person exports all data they provided, and erases their account.
 
 Each area contributes through `registry.register_export` and `registry.register_erasure`
-(registered in `forum.moderation.targets`). Exports only ever read rows of the person
-themselves and never anything of a private council they cannot see.
+(forum/registry.py, registered from each area's `init_app`); this module knows no area, only the
+registry and the account. Exports only ever read rows of the person themselves and never
+anything of a private council they cannot see.
 """
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 
-from .. import access
+from .. import access, registry
 from ..accounts.services import password_matches
-from ..api.serializers import iso
-from ..database import utcnow
+from ..database import iso, utcnow
 from ..errors import NotAllowed
 from ..extensions import db
-from . import registry
 
 DELETED_NAME = "gelöschtes Konto"
 
@@ -75,11 +74,3 @@ def _scrub_name_in_notices(user_id: int, name: str) -> None:
             .values({column.key: func.replace(column, name, DELETED_NAME)})
             .execution_options(synchronize_session=False))
     db.session.flush()
-
-
-def erase_reports(user, _delete_contributions: bool) -> None:
-    """The person's own reports go (they are personal data); decisions stay, without a name."""
-    from .models import Report
-
-    db.session.execute(delete(Report).where(Report.reporter_id == user.id))
-

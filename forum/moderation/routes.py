@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from ..errors import N_, DomainError
 from ..extensions import db
-from ..permissions import can_report, can_view_queue
+from ..permissions import can_report, can_view_queue, text_hidden
+from ..registry import HIDDEN_TITLE
 from ..security import is_safe_path
 from . import services
 from .forms import DecisionForm, ReportForm
@@ -20,15 +21,11 @@ def _text_hidden(item, council=None) -> bool:
     """In templates: is `item`'s text hidden from the person viewing the page?"""
     from flask_login import current_user
 
-    from .visibility import text_hidden
-
     return text_hidden(current_user, item, council)
 
 
 def _proposal_title(proposal) -> str:
     """A proposal's title, or the placeholder when it is hidden from the person viewing the page."""
-    from .visibility import HIDDEN_TITLE
-
     return _(HIDDEN_TITLE) if _text_hidden(proposal, proposal.council) else proposal.title
 
 

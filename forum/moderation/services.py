@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import registry
 from ..accounts.models import ORGANISATION_STAKEHOLDERS, User
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import can_moderate_content, can_report, can_view_queue, council_roles, is_signed_in
 from ..validators import single_line
-from . import registry
-from .audit import audit
 from .models import REASON_MAX, ModerationDecision, Report
 
 REPORTER_MIN_AGE = timedelta(days=1)

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import access
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import can_suspend, is_suspended
-from .audit import audit
 from .models import Suspension
 from .services import clean_reason
 

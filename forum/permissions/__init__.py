@@ -4,7 +4,8 @@ Every predicate takes the acting user (possibly anonymous) and fresh model objec
 answers True or False. Checks never trust state cached in a session or a socket.
 
 The predicates live in one module per area (people and councils, proposals and live rooms,
-meetings, moderation, controlling); import them from here, the one import point.
+meetings, moderation, controlling), plus what readers see of hidden items (hidden.py); import
+them from here, the one import point.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .controlling import (can_appoint_evaluators, can_handle_cooperation_request
     can_manage_projects, can_request_cooperation, can_score, can_view_cooperation_request,
     can_view_dashboard, can_view_internal_projects, can_view_project, can_view_scores, is_board_member,
     is_controller, is_evaluator)  # noqa: F401
+from .hidden import hidden_text_visible, text_hidden  # noqa: F401
 
 
 def template_helpers() -> dict:

@@ -93,7 +93,7 @@ def can_delete_comment(user, comment) -> bool:
     return (is_signed_in(user) and comment is not None and comment.author_id == user.id
             and comment.deleted_at is None)
 def can_read_live(user, room) -> bool:
-    """A live room (forum.live.rooms.Room) resolved for `user`; None means missing or invisible."""
+    """A live room (forum.rooms.Room) resolved for `user`; None means missing or invisible."""
     return room is not None and room.can_read(user)
 
 

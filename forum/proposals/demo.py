@@ -12,7 +12,7 @@ from ..accounts.demo import demo_user
 from ..councils.models import Council
 from ..extensions import db
 from . import comments, lifecycle, services, voting
-from .models import Proposal
+from .models import Comment, Proposal
 
 PROPOSALS = [
     {
@@ -124,3 +124,11 @@ def seed() -> int:
             added += 1
     db.session.flush()
     return added
+
+
+def comment_to_report(reporter) -> Comment | None:
+    """The first published demo comment someone other than `reporter` wrote (the moderation demo reports it)."""
+    return db.session.scalar(
+        select(Comment).join(Proposal, Proposal.id == Comment.proposal_id)
+        .where(Comment.author_id != reporter.id, Comment.deleted_at.is_(None), Proposal.status != "draft")
+        .order_by(Comment.id).limit(1))

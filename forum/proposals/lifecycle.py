@@ -16,11 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from ..moderation.audit import audit
 from ..permissions import can_change_status, can_respond, can_view_proposal, is_proposal_author
 from ..text import plain_excerpt
 from .locking import lock_proposal

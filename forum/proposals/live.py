@@ -3,8 +3,8 @@ by whoever may comment on it."""
 from __future__ import annotations
 
 from ..extensions import db
-from ..live.rooms import Room, register_room_kind, room_name
 from ..permissions import can_comment, can_view_proposal
+from ..rooms import Room, register_room_kind, room_name
 from .models import Proposal
 
 

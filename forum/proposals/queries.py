@@ -12,12 +12,11 @@ from sqlalchemy import Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import STAKEHOLDERS, User
-from ..api.helpers import BadRequest
 from ..councils.models import Council
 from ..councils.visibility import council_column_visible, visible_council_filter
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
 from ..extensions import db
-from ..moderation.visibility import hidden_text_visible
+from ..permissions import hidden_text_visible
 from .models import STATUSES, Proposal, ProposalTag
 from .search import normalise_query, search_clause
 from .services import TAG_MAX

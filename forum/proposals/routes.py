@@ -16,12 +16,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
-from ..api.helpers import page_args
-from ..api.serializers import votes as serialize_votes
 from ..councils.models import Council
 from ..councils.visibility import visible_council_filter, visible_councils
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..pagination import page_args
 from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
                            can_vote, can_withdraw_proposal, is_signed_in, voting_open)
 from ..text import render_markdown
@@ -30,6 +29,7 @@ from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
 from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
 from .queries import SORTS, page_of, parse_filters
+from .schemas import votes as serialize_votes
 
 bp = Blueprint("proposals", __name__)
 # The same text always renders to the same safe HTML: remember recent results (bleach is slow).

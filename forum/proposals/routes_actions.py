@@ -25,9 +25,8 @@ def vote(proposal_id: int):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)
-    shown = voting.shown_votes(voting.cast_vote(proposal, current_user, form.choice.data))
+    voting.cast_vote(proposal, current_user, form.choice.data)
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     flash(_("Deine Stimme ist gezählt."), "success")
     return _back(proposal_id, "abstimmung")
 
@@ -38,9 +37,8 @@ def withdraw_vote(proposal_id: int):
     proposal = load_visible(proposal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    shown = voting.shown_votes(voting.withdraw_vote(proposal, current_user))
+    voting.withdraw_vote(proposal, current_user)
     db.session.commit()
-    voting.announce_votes(proposal_id, shown)
     flash(_("Deine Stimme ist zurückgezogen."), "success")
     return _back(proposal_id, "abstimmung")
 

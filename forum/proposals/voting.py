@@ -12,12 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import STAKEHOLDERS
+from ..broadcast import emit_after_commit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..permissions import can_view_proposal, is_verified_member, voting_open
 from .locking import lock_proposal
 from .models import CHOICES, Proposal, Vote, tally_column
+from .schemas import votes_or_hidden
 from .services import _not_verified
 
 TOTAL_COLUMNS = {"for": "votes_for", "against": "votes_against", "abstain": "votes_abstain"}
@@ -83,7 +85,8 @@ def _load_for_vote(proposal: Proposal | int, voter) -> tuple[Proposal, Vote | No
 
 
 def cast_vote(proposal: Proposal | int, voter, choice) -> Proposal:
-    """Cast or change `voter`'s vote; returns the proposal with fresh counters.
+    """Cast or change `voter`'s vote; returns the proposal with fresh counters. After the commit
+    the room `proposal:<id>` hears the counts (`votes`, unless they are hidden).
 
     Raises Invalid (choice not for/against/abstain), NotFound (may not see it), NotAllowed
     (not a verified member; the message says why) or Conflict (`voting_closed`)."""
@@ -100,40 +103,43 @@ def cast_vote(proposal: Proposal | int, voter, choice) -> Proposal:
         _count(deltas, choice, stakeholder, +1)
         existing.choice, existing.stakeholder, existing.updated_at = choice, stakeholder, utcnow()
     else:
+        announce_votes(proposal)
         return proposal
     db.session.flush()
     _apply(proposal, deltas)
+    announce_votes(proposal)
     return proposal
 
 
 def withdraw_vote(proposal: Proposal | int, voter) -> Proposal:
-    """Withdraw `voter`'s vote while voting is open (no vote: nothing changes).
+    """Withdraw `voter`'s vote while voting is open (no vote: nothing changes); announced like cast_vote.
 
     Raises NotFound, NotAllowed or Conflict (`voting_closed`) like cast_vote."""
     proposal, existing = _load_for_vote(proposal, voter)
     if existing is None:
+        announce_votes(proposal)
         return proposal
     deltas: dict[str, int] = {}
     _count(deltas, existing.choice, existing.stakeholder, -1)
     db.session.delete(existing)
     db.session.flush()
     _apply(proposal, deltas)
+    announce_votes(proposal)
     return proposal
 
 
 def shown_votes(proposal: Proposal) -> dict:
     """What the vote endpoints answer and announce, taken before the commit expires the counters:
     `{"votes": {...}, "votes_hidden": false}` or `{"votes": None, "votes_hidden": true}`."""
-    from ..api.serializers import votes_or_hidden
-
     return votes_or_hidden(proposal)
 
 
-def announce_votes(proposal_id: int, shown: dict) -> None:
-    """After commit: send the counts (`shown_votes`, read before the commit) to the live room
-    `proposal:<id>`; nothing while they are hidden."""
+def announce_votes(proposal: Proposal) -> None:
+    """Queue the counts as they are now for the live room `proposal:<id>` (the `votes` event,
+    after the commit; nothing while they are hidden). A later announcement in the same
+    transaction replaces this one."""
+    shown = shown_votes(proposal)
     if shown["votes_hidden"]:
         return
-    from ..live.broadcast import emit_to_room
-
-    emit_to_room(f"proposal:{proposal_id}", "votes", {"proposal_id": proposal_id, "votes": shown["votes"]})
+    emit_after_commit(f"proposal:{proposal.id}", "votes", {"proposal_id": proposal.id, "votes": shown["votes"]},
+                      key=("votes", proposal.id))

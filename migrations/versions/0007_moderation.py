@@ -17,8 +17,8 @@ branch_labels = None
 depends_on = None
 
 
-# The audit log is append-only in the database itself (the same statements as
-# forum/moderation/audit.py attaches to create_all, copied so this revision never changes).
+# The audit log is append-only in the database itself (the same statements as forum/audit.py,
+# then forum/moderation/audit.py, attaches to create_all, copied so this revision never changes).
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
     "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END",

@@ -104,7 +104,7 @@ def test_hidden_counts_shape(app, client, api_token, make_user, make_proposal):
 
 def test_live_votes_event_after_commit(app, client, api_token, make_user, make_proposal, monkeypatch):
     sent = []
-    monkeypatch.setattr("forum.live.broadcast.socketio.emit",
+    monkeypatch.setattr("forum.broadcast.socketio.emit",
                         lambda event, payload, to=None, namespace=None: sent.append((event, payload, to)))
     proposal = make_proposal(status="voting")
     h = api_token(make_user("culture"))

@@ -254,7 +254,7 @@ def test_appointing_and_removing_an_evaluator_is_audited(client, login, make_use
     from sqlalchemy import select
 
     from forum.controlling.scoring_models import Evaluator
-    from forum.moderation.models import AuditEntry
+    from forum.audit import AuditEntry
 
     director = make_user(role="managing_director")
     expert = make_user(email="gutachterin@example.org", name="Gutachterin")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forum.extensions import socketio
-from forum.live.rooms import NAMESPACE
+from forum.rooms import NAMESPACE
 from tests.conftest import PASSWORD
 
 

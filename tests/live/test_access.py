@@ -7,7 +7,7 @@ synchronously, so "nothing" here means nothing at all, not "nothing yet"."""
 from __future__ import annotations
 
 from forum.extensions import db
-from forum.live.rooms import NAMESPACE
+from forum.rooms import NAMESPACE
 from tests.conftest import PASSWORD
 from tests.live.conftest import call, received
 

@@ -263,7 +263,7 @@ def test_presence_counts_who_is_in_the_room(sio, make_council):
 
 
 def test_votes_emitted_by_another_feature_reach_the_proposal_room(app, sio, make_proposal):
-    from forum.live.broadcast import emit_to_room
+    from forum.broadcast import emit_to_room
 
     proposal = make_proposal(status="voting")
     watcher = sio()

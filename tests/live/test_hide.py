@@ -79,7 +79,7 @@ def test_a_private_rooms_message_cannot_be_hidden_or_probed_by_outsiders(sio, ma
 
 
 def test_forum_wide_rooms_are_moderated_by_the_managing_director_only(sio, make_user):
-    from forum.live.rooms import Room, _resolvers, register_room_kind
+    from forum.rooms import Room, _resolvers, register_room_kind
     from forum.permissions import is_verified_member
 
     register_room_kind("demo", lambda key, user: Room(

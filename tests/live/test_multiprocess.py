@@ -110,7 +110,7 @@ def test_a_process_that_serves_no_sockets_emits_through_the_queue(cluster):
     a, b = cluster
     reader = Listener(b.url)
     script = ("from forum import create_app\n"
-              "from forum.live.broadcast import emit_to_room\n"
+              "from forum.broadcast import emit_to_room\n"
               "app = create_app()\n"
               "with app.app_context():\n"
               "    emit_to_room('council:mobilitaet', 'votes', {'proposal_id': 7, 'votes': {'total': 3}})\n")

@@ -169,7 +169,7 @@ def test_a_page_of_another_feature_can_show_the_panel(app, client, make_user):
     """The lead puts {{ live_panel(...) }} on council, proposal and meeting pages; a registered kind is all it needs."""
     from flask import render_template_string
 
-    from forum.live.rooms import Room, _resolvers, register_room_kind
+    from forum.rooms import Room, _resolvers, register_room_kind
     from forum.permissions import is_verified_member
 
     register_room_kind("demo", lambda key, user: Room(

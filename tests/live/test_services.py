@@ -7,14 +7,14 @@ from forum.errors import Conflict, Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.live import services
 from forum.live.models import LiveMessage
-from forum.live.rooms import resolve_room
+from forum.rooms import resolve_room
 
 
 @pytest.fixture
 def emitted(monkeypatch):
     """The live emits that actually went out (after a commit), as (room, event, payload)."""
     sent = []
-    monkeypatch.setattr("forum.live.broadcast.emit_to_room",
+    monkeypatch.setattr("forum.broadcast.emit_to_room",
                         lambda room, event, payload: sent.append((room, event, payload)))
     return sent
 
@@ -129,7 +129,7 @@ def test_hide_refuses_members_and_hides_private_rooms_from_outsiders(make_user, 
 
 def test_a_deleted_author_shows_as_deleted_account(make_user, make_council):
     from forum.accounts.models import User
-    from forum.api.serializers import live_message
+    from forum.live.schemas import live_message
 
     anna = make_user()
     council = make_council(members=[anna])

@@ -10,10 +10,10 @@ from forum.accounts.models import User
 from forum.councils import membership
 from forum.extensions import db
 from forum.moderation import services
-from forum.moderation.audit import audit
+from forum.audit import audit
 from forum.live import services as live
 from forum.live.models import LiveMessage
-from forum.live.rooms import resolve_room
+from forum.rooms import resolve_room
 from forum.proposals.models import Comment, Follow, Proposal, Vote
 from tests.conftest import PASSWORD
 

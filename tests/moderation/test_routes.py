@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.moderation.models import AuditEntry, Report
+from forum.audit import AuditEntry
+from forum.moderation.models import Report
 from forum.proposals.models import Proposal
 from tests.conftest import ACTORS, PASSWORD
 

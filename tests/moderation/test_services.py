@@ -13,8 +13,9 @@ from forum.database import utcnow
 from forum.errors import Conflict, Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation import services, stats, suspensions
-from forum.moderation.audit import audit, entries_query
-from forum.moderation.models import AuditEntry, ModerationDecision, Report
+from forum.audit import audit, entries_query
+from forum.audit import AuditEntry
+from forum.moderation.models import ModerationDecision, Report
 from forum.notifications.models import Notification
 from forum.permissions import (can_join_council, can_report, can_suspend, can_view_queue, is_suspended,
                                is_verified_member)

@@ -6,7 +6,7 @@ import pytest
 
 from forum.extensions import db
 from forum.live import services as live
-from forum.live.rooms import NAMESPACE, resolve_room
+from forum.rooms import NAMESPACE, resolve_room
 from forum.proposals.models import Comment
 from tests.live.conftest import call, received, sio  # noqa: F401  (the socket fixture)
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from forum.errors import NotAllowed
 from forum.extensions import db
-from forum.moderation.models import AuditEntry
+from forum.audit import AuditEntry
 from forum.proposals import lifecycle
 from forum.proposals.models import Proposal
 

@@ -1,4 +1,4 @@
-"""OpenAPI description of /api/v1/meetings… (merged into /api/v1/openapi.json via forum.api.meetings.PATHS)."""
+"""OpenAPI description of /api/v1/meetings… (merged into /api/v1/openapi.json via meetings.PATHS beside it)."""
 from __future__ import annotations
 
 from ..apidoc import OPTIONAL_AUTH, PAGING, errors, json_response, no_content, nonblank, obj, path_param, query, ref

@@ -1,4 +1,5 @@
-"""Room kinds and how to resolve them.
+"""The registry of live room kinds and how to resolve them (core: any area may register a kind;
+the live channel in forum/live/ serves the rooms).
 
 A room name is `<kind>:<key>` (`proposal:12`, `council:mobilitaet`, `meeting:3`). Each feature
 registers a resolver for its kind; the resolver loads the object from the database *now* and
@@ -7,7 +8,7 @@ so an outsider cannot tell a private room from a missing one.
 
 Registering a kind (the meetings feature does this in forum/meetings/live.py)::
 
-    from forum.live.rooms import Room, register_room_kind, room_name
+    from forum.rooms import Room, register_room_kind, room_name
     from forum.permissions import is_verified_member
 
     def _meeting_room(key: str, user) -> Room | None:
@@ -74,8 +75,8 @@ def register_room_kind(kind: str, resolver: Callable[[str, Any], Room | None]) -
 def resolve_room(name: str, user) -> Room | None:
     """The room `name` as `user` may see it now, or None (unknown, malformed or invisible).
 
-    Within one live event (guard.py gives each its own app context and `g.live_rooms`) a room is
-    resolved once: the guard's re-check of joined rooms and the handler share the answer."""
+    Within one live event (forum/live/guard.py gives each its own app context and `g.live_rooms`)
+    a room is resolved once: the guard's re-check of joined rooms and the handler share the answer."""
     if not isinstance(name, str) or ":" not in name or len(name) > MAX_ROOM_NAME:
         return None
     memo = g.get("live_rooms")
@@ -100,6 +101,11 @@ def _resolve(name: str, user) -> Room | None:
 
 def room_name(kind: str, key: Any) -> str:
     return f"{kind}:{key}"
+
+
+def user_room(user_id: int) -> str:
+    """Every signed-in socket joins its person's room (for facts meant for one person only)."""
+    return f"user:{user_id}"
 
 
 def registered_kinds() -> tuple[str, ...]:

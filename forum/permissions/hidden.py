@@ -1,15 +1,14 @@
-"""What ordinary readers see of hidden items: every page, API serialiser, live history, search
-and export asks here, so the hidden text is gone everywhere for them while the moderators of the
-item's council (and its author) still see it, marked as hidden."""
+"""What ordinary readers see of hidden items: every page, API shape, live history, search and
+export asks here, so the hidden text is gone everywhere for them while the moderators of the
+item's council (and its author) still see it, marked as hidden.
+
+The placeholders themselves (`HIDDEN_TITLE`, `HIDDEN_PLACEHOLDER`) are plain data in forum/registry.py."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from ..errors import N_
-from ..permissions import can_see_hidden, is_signed_in
-from .registry import HIDDEN_PLACEHOLDER
-
-HIDDEN_TITLE = N_("Ausgeblendeter Beitrag")  # the API and open data keep it German; pages show _(HIDDEN_TITLE)
+from .moderation import can_see_hidden
+from .people import is_signed_in
 
 
 def text_hidden(user, item, council) -> bool:
@@ -33,6 +32,3 @@ def hidden_text_visible(model, user, council_column=None) -> ColumnElement[bool]
         moderated = select(Membership.council_id).where(Membership.user_id == user.id, Membership.role == "moderator")
         clauses.append(council_column.in_(moderated))
     return or_(*clauses) if clauses else false()
-
-
-__all__ = ["HIDDEN_PLACEHOLDER", "HIDDEN_TITLE", "hidden_text_visible", "text_hidden"]

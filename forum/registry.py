@@ -1,21 +1,26 @@
-"""Where each content area plugs into moderation and data protection.
+"""The registry of hideable things and of each area's personal data: where each content area
+plugs into moderation and data protection without those knowing the area.
 
 - `register_target(kind, …)`: a reportable, hideable kind of item (proposal, comment, message).
 - `register_export(name, fn)`: `fn(user)` answers that person's data of one area for the export.
 - `register_erasure(name, fn)`: `fn(user, delete_contributions)` erases or detaches that
   person's data of one area before the account row is deleted.
 
-Registrations happen when `forum.moderation.targets` is imported (at app start).
+Each area registers its own from its `init_app` (e.g. forum/proposals/registrations.py); the
+moderation queue and the data-rights services only ever ask here. Registering a name again
+replaces the earlier entry, so building several apps in one process is harmless.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..database import utcnow
-from ..extensions import db
+from .database import utcnow
+from .errors import N_
+from .extensions import db
 
 HIDDEN_PLACEHOLDER = "Dieser Beitrag wurde von der Moderation ausgeblendet."
+HIDDEN_TITLE = N_("Ausgeblendeter Beitrag")  # the API and open data keep it German; pages show _(HIDDEN_TITLE)
 
 
 @dataclass(frozen=True)

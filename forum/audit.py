@@ -1,19 +1,52 @@
 """The audit log: `audit(actor, action, target, …)` records a privileged action; nothing edits it.
 
-Every privileged service calls `audit` in the same transaction as the change it records, so
-the entry exists exactly when the change does. The table is append-only in the database
-itself: triggers (created here for `create_all` and in the migration) reject UPDATE and
-DELETE on SQLite and PostgreSQL alike.
+Every privileged service, in whichever area, calls `audit` in the same transaction as the change
+it records, so the entry exists exactly when the change does. The table is append-only in the
+database itself: triggers (created here for `create_all` and in the migration) reject UPDATE and
+DELETE on SQLite and PostgreSQL alike. The moderators' pages and the API read it
+(`entries_query`); this module knows no area above it.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import DDL, Select, event, select
+from sqlalchemy import DDL, JSON, Index, Select, String, event, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import utcnow
-from ..extensions import db
-from .models import AuditEntry
+from .database import utcnow
+from .extensions import db
+
+REASON_MAX = 1000
+
+
+class AuditEntry(db.Model):
+    """One privileged action: who (`actor_id`), what (`action`, e.g. "user.suspend"), on which
+    object (`target_type`, `target_id`), in which council, when and why.
+
+    Append-only: a trigger on both SQLite and PostgreSQL rejects UPDATE and DELETE (below).
+    `actor_id` is a plain integer, not a foreign key, so erasing an account leaves the log
+    unchanged; the log never stores names or e-mail addresses."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_created", "created_at", "id"),
+        Index("ix_audit_entries_action_created", "action", "created_at"),
+        Index("ix_audit_entries_actor_created", "actor_id", "created_at"),
+        Index("ix_audit_entries_target", "target_type", "target_id"),
+        Index("ix_audit_entries_council", "council_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(30))
+    target_id: Mapped[int | None]
+    council_id: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
 
 ACTIONS = (
     "user.verify", "user.reject", "user.suspend", "user.unsuspend",
@@ -94,13 +127,3 @@ def entries_query(*, action: str | None = None, actor_id: int | None = None, tar
     if date_to is not None:
         stmt = stmt.where(AuditEntry.created_at < date_to + timedelta(days=1))
     return stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-
-
-def actor_names(entries) -> dict[int, str]:
-    """{actor id: current name} for the actors of `entries` (an erased account has none)."""
-    from ..accounts.models import User
-
-    ids = {e.actor_id for e in entries if e.actor_id is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
