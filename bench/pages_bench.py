@@ -1,0 +1,278 @@
+"""Benchmark (not a test) of issue 18: the forum's pages against the stack's ceiling, in one run.
+
+    .venv/bin/pip install -e '.[test,bench]'        # gunicorn (the ceiling) and pyinstrument
+    .venv/bin/python bench/pages_bench.py --rounds 3  # ~10 min with one worker count
+    .venv/bin/python bench/pages_bench.py --workers 1 2   # once `forum serve --workers N` exists
+
+Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved over the rounds
+(round 1: every case, round 2: every case, …), medians of the rounds:
+
+- ceiling — Flask's hello-world under gunicorn with 2 sync workers (bench/ceiling_app.py);
+- list — `GET /proposals`, anonymous, the list cache on (default, 2 s);
+- list-nocache — the same with `PROPOSAL_LIST_CACHE_SECONDS = 0` (bench/forum_serve.py);
+- proposal-50 — `GET /proposals/<id>`, anonymous, 20 proposals with 50 comments each;
+- list-signed-in — `GET /proposals` with the session cookie of a citizen who logged in first.
+
+Each forum case runs against `forum serve` on PostgreSQL (bench/pages_db.py seeds
+`forum_bench_pages` once), for each worker count of `--workers`; `--workers N` is passed on to
+`forum serve` only when its `--help` lists the option (today it does not: one process).
+
+Before the load, bench/pages_inprocess.py counts SQL queries per page and times in-process
+renders (`--skip-inprocess` leaves that out). Prints a Markdown table with issue 18's targets;
+raw figures go to bench/results/pages-<time>.json (not committed).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pages_db  # noqa: E402
+import pages_report  # noqa: E402
+
+RESULTS = pages_db.BENCH / "results"
+
+
+def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
+        headers: tuple[str, ...] = ()) -> dict:
+    """One wrk run: req/s, p50/p99 (ms) from `--latency`, non-2xx/3xx answers, socket errors."""
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    for header in headers:
+        args += ["-H", header]
+    script_file = None
+    if script:
+        script_file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script_file.write(script)
+        script_file.close()
+        args += ["-s", script_file.name]
+    load_before = os.getloadavg()[0]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    if script_file:
+        os.unlink(script_file.name)
+
+    def ms(label: str) -> float | None:
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            return None
+        return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms("50"), "p75_ms": ms("75"), "p90_ms": ms("90"), "p99_ms": ms("99"),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups())))
+            if errors else {}, "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
+
+
+def wait_for(port: int, path: str = "/", seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing answers on port {port}")
+
+
+def get(port: int, path: str, cookie: str | None = None) -> tuple[int, str, list[str]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    return response.status, response.read().decode(), response.headers.get_all("Set-Cookie") or []
+
+
+def _session_cookie(set_cookies: list[str]) -> str | None:
+    for value in set_cookies:
+        if value.startswith("session="):
+            return value.split(";", 1)[0]
+    return None
+
+
+def log_in(port: int, email: str) -> str:
+    """The `session=…` cookie of a person who logged in through the form (CSRF token included)."""
+    status, html, set_cookies = get(port, "/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    if status != 200 or token is None:
+        raise SystemExit(f"GET /login: {status}, no CSRF token")
+    cookie = _session_cookie(set_cookies)
+    body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email,
+                                   "password": pages_db.PASSWORD, "next": ""})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie or "",
+        "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}/login"})
+    response = conn.getresponse()
+    response.read()
+    signed_in = _session_cookie(response.headers.get_all("Set-Cookie") or [])
+    if response.status != 302 or not signed_in:
+        raise SystemExit(f"POST /login: {response.status}, no session cookie")
+    return signed_in
+
+
+class Servers:
+    """The ceiling and the forum processes; all stay up (idle) for the whole run."""
+
+    def __init__(self, args, instance: Path):
+        self.args, self.instance, self.procs, self.logs = args, instance, [], []
+        self.next_port = args.port
+
+    def _port(self) -> int:
+        port, self.next_port = self.next_port, self.next_port + 1
+        return port
+
+    def _start(self, name: str, argv: list[str], env: dict) -> None:
+        log = open(RESULTS / f"server-{name}.log", "w")
+        self.logs.append(log)
+        self.procs.append(subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log))
+
+    def ceiling(self) -> int:
+        port = self._port()
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        if not Path(gunicorn).exists():
+            raise SystemExit("gunicorn is missing: .venv/bin/pip install -e '.[test,bench]'")
+        self._start("ceiling", [gunicorn, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--chdir",
+                                str(pages_db.BENCH), "--log-level", "warning", "ceiling_app:app"], dict(os.environ))
+        wait_for(port)
+        return port
+
+    def forum(self, name: str, workers: int, cache: bool) -> int:
+        port = self._port()
+        extra = {"FORUM_BENCH_CONFIG": json.dumps({} if cache else {"PROPOSAL_LIST_CACHE_SECONDS": 0})}
+        if not cache:
+            extra["FORUM_PROPOSAL_LIST_CACHE_SECONDS"] = "0"  # for when the forum reads it itself
+        if workers > 1:
+            extra["FORUM_MESSAGE_QUEUE"] = self.args.redis  # several workers need the queue (issue 18)
+        env = pages_db.bench_env(self.args.database, port, self.instance / name, **extra)
+        serve = ["serve", "--port", str(port)] + (["--workers", str(workers)] if self.args.has_workers else [])
+        # With the cache on this is the real `forum` command; the wrapper only sets what it cannot.
+        argv = [pages_db.forum_bin(), *serve] if cache else [sys.executable, str(pages_db.BENCH / "forum_serve.py"),
+                                                              *serve]
+        self._start(name, argv, env)
+        wait_for(port, "/healthz")
+        return port
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in self.logs:
+            log.close()
+
+
+def detail_script(ids: list[int]) -> str:
+    return ("local ids = {" + ", ".join(map(str, ids)) + "}\n"
+            "request = function()\n  return wrk.format(\"GET\", \"/proposals/\" .. ids[math.random(#ids)])\nend\n")
+
+
+def machine_state() -> dict:
+    top = subprocess.run(["ps", "-eo", "pcpu,etimes,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    return {"loadavg": os.getloadavg(), "top": [line[:160] for line in top.splitlines()[1:9]]}
+
+
+def run_inprocess(args) -> dict | None:
+    if args.skip_inprocess:
+        return None
+    out = RESULTS / "inprocess-latest.json"
+    subprocess.run([sys.executable, str(pages_db.BENCH / "pages_inprocess.py"), "--database", args.database,
+                    "--json", str(out)], check=True)
+    return json.loads(out.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk per case before round 1")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="worker counts of `forum serve`")
+    parser.add_argument("--port", type=int, default=8500, help="first of the ports used (one per server)")
+    parser.add_argument("--database", default=pages_db.DEFAULT_DATABASE)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="message queue when workers > 1")
+    parser.add_argument("--reseed", action="store_true", help="seed the database anew")
+    parser.add_argument("--skip-inprocess", action="store_true", help="no query counts and render times")
+    parser.add_argument("--cases", nargs="+", default=["list", "list-nocache", "proposal-50", "list-signed-in"])
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    RESULTS.mkdir(exist_ok=True)
+    pages_db.ensure(args.database, args.reseed)
+    ids = pages_db.ids(args.database)
+    help_text = subprocess.run([pages_db.forum_bin(), "serve", "--help"], capture_output=True, text=True,
+                               env=pages_db.bench_env(args.database, args.port, Path(tempfile.gettempdir()))).stdout
+    args.has_workers = "--workers" in help_text
+    if not args.has_workers and any(w != 1 for w in args.workers):
+        print("forum serve has no --workers option yet: measuring one process only", file=sys.stderr)
+        args.workers = [1]
+
+    inprocess = run_inprocess(args)
+    started = time.time()
+    state_before = machine_state()
+    instance = Path(tempfile.mkdtemp(prefix="pages-bench-"))
+    servers = Servers(args, instance)
+    results: dict[str, list[dict]] = {}
+    try:
+        targets = {"ceiling": (f"http://127.0.0.1:{servers.ceiling()}/", None, ())}
+        for workers in args.workers:
+            cached = servers.forum(f"w{workers}", workers, cache=True)
+            uncached = servers.forum(f"w{workers}-nocache", workers, cache=False) if "list-nocache" in args.cases \
+                else None
+            cookie = log_in(cached, ids["signed_in_email"])
+            status, html, _ = get(cached, "/proposals", cookie)
+            if status != 200 or "/logout" not in html:
+                raise SystemExit("the session cookie does not sign in on /proposals")
+            cases = {
+                "list": (f"http://127.0.0.1:{cached}/proposals", None, ()),
+                "list-nocache": (f"http://127.0.0.1:{uncached}/proposals", None, ()),
+                "proposal-50": (f"http://127.0.0.1:{cached}/", detail_script(ids["fifty_ids"]), ()),
+                "list-signed-in": (f"http://127.0.0.1:{cached}/proposals", None, (f"Cookie: {cookie}",)),
+            }
+            targets.update({f"{name}@w{workers}": cases[name] for name in args.cases})
+        for name, (url, script, headers) in targets.items():
+            wrk(url, duration=args.warmup, connections=args.connections, script=script, headers=headers)
+        for round_no in range(1, args.rounds + 1):
+            for name, (url, script, headers) in targets.items():
+                run = wrk(url, duration=args.duration, connections=args.connections, script=script, headers=headers)
+                results.setdefault(name, []).append(run)
+                print(f"round {round_no} {name:22s} {run['rps']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  "
+                      f"p99 {run['p99_ms']:7.1f} ms  load {run['load_after']:.2f}"
+                      + (f"  NON-2xx {run['non_2xx']}" if run["non_2xx"] else "")
+                      + (f"  socket errors {run['socket_errors']}" if any(run["socket_errors"].values()) else ""),
+                      file=sys.stderr, flush=True)
+    finally:
+        servers.stop()
+        shutil.rmtree(instance, ignore_errors=True)
+    medians = {name: {key: statistics.median(r[key] for r in runs if r[key] is not None)
+                      for key in ("rps", "p50_ms", "p99_ms")} for name, runs in results.items()}
+    report = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
+              "seconds": round(time.time() - started), "rounds": args.rounds, "duration_s": args.duration,
+              "connections": args.connections, "workers": args.workers, "forum_serve_has_workers": args.has_workers,
+              "machine_before": state_before, "machine_after": machine_state(), "runs": results, "medians": medians,
+              "inprocess": inprocess}
+    out = RESULTS / f"pages-{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}.json"
+    out.write_text(json.dumps(report, indent=2))
+    print(pages_report.markdown(report))
+    print(f"\nraw figures: {out.relative_to(pages_db.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The Markdown report of bench/pages_bench.py: figures beside issue 18's targets.
+
+    .venv/bin/python bench/pages_report.py bench/results/pages-<time>.json   # print an earlier run again
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+# case: (ratio to the ceiling at least, p99 in ms at most)
+TARGETS = {
+    "list": (0.25, 100.0),
+    "list-nocache": (0.12, None),
+    "proposal-50": (0.10, None),
+    "list-signed-in": (0.10, None),
+}
+WORKERS_TARGET = 1.6  # list with --workers 2 / with --workers 1
+RENDER_TARGETS_MS = {"list-uncached": 8.0, "proposal-50": 10.0}
+QUERY_TARGET = 6
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else ("met" if ok else "**missed**")
+
+
+def _load(report: dict) -> str:
+    loads = [r[key] for runs in report["runs"].values() for r in runs for key in ("load_before", "load_after")]
+    return f"{min(loads):.2f}–{max(loads):.2f}" if loads else "?"
+
+
+def load_table(report: dict) -> list[str]:
+    medians, ceiling = report["medians"], report["medians"].get("ceiling", {}).get("rps")
+    lines = ["| case | workers | req/s | × ceiling | target | p50 ms | p99 ms | p99 target | |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, m in medians.items():
+        case, _, workers = name.partition("@w")
+        ratio = m["rps"] / ceiling if ceiling else None
+        want_ratio, want_p99 = TARGETS.get(case, (None, None))
+        verdicts = []
+        if want_ratio is not None and ratio is not None:
+            verdicts.append(ratio >= want_ratio)
+        if want_p99 is not None:
+            verdicts.append(m["p99_ms"] <= want_p99)
+        lines.append(
+            f"| {case} | {workers or '2 (gunicorn sync)'} | {m['rps']:,.1f} | "
+            f"{'' if case == 'ceiling' or ratio is None else f'{ratio:.3f}'} | "
+            f"{'' if want_ratio is None else f'≥ {want_ratio}'} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | "
+            f"{'' if want_p99 is None else f'≤ {want_p99:.0f}'} | {_mark(all(verdicts) if verdicts else None)} |")
+    return lines
+
+
+def workers_line(report: dict) -> str:
+    medians = report["medians"]
+    one, two = medians.get("list@w1"), medians.get("list@w2")
+    if not (one and two):
+        why = "" if report.get("forum_serve_has_workers") else " (`forum serve` has no `--workers` yet)"
+        return f"list, --workers 2 / --workers 1: not measured{why}; target ≥ {WORKERS_TARGET}"
+    ratio = two["rps"] / one["rps"]
+    return (f"list, --workers 2 / --workers 1: {ratio:.2f} (target ≥ {WORKERS_TARGET}: "
+            f"{_mark(ratio >= WORKERS_TARGET)})")
+
+
+def inprocess_tables(data: dict) -> list[str]:
+    lines = ["", "In-process (Flask test client, PostgreSQL bench database, list cache off; "
+             f"median of {data['repeat']} requests after {data['warmup']} warm-up):", "",
+             "| page | as | ms median | ms p90 | of it in SQL ms | queries | target ms | |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for row in data["render"]:
+        want = RENDER_TARGETS_MS.get(row["case"])
+        lines.append(f"| {row['case']} | {row['as']} | {row['ms_median']:.1f} | {row['ms_p90']:.1f} | "
+                     f"{row['sql_ms_median']:.1f} | {row['queries']} | {'' if want is None else f'≤ {want:.0f}'} | "
+                     f"{_mark(None if want is None else row['ms_median'] <= want)} |")
+    lines += ["", f"SQL queries per page (target ≤ {QUERY_TARGET} for every page):", "",
+              "| page | as | status | queries | ms | |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    for row in data["queries"]:
+        lines.append(f"| `{row['path']}` | {row['as']} | {row['status']} | {row['queries']} | {row['ms']:.1f} | "
+                     f"{_mark(row['queries'] <= QUERY_TARGET) if row['status'] == 200 else ''} |")
+    if data.get("heavy"):
+        lines += ["", "Long requests (each one blocks its gevent process for this long; one run each):", "",
+                  "| request | as | status | ms | bytes |", "| --- | --- | ---: | ---: | ---: |"]
+        for row in data["heavy"]:
+            lines.append(f"| `{row['path']}` | {row['as']} | {row['status']} | {row['ms']:.0f} | {row['bytes']:,} |")
+    return lines
+
+
+def markdown(report: dict) -> str:
+    lines = [f"Run of {report['started']} ({report['seconds']} s): wrk -t2 -c{report['connections']}, "
+             f"{report['rounds']} interleaved rounds of {report['duration_s']} s per case, medians; "
+             f"load average during the runs {_load(report)} "
+             f"(before: {' '.join(f'{v:.2f}' for v in report['machine_before']['loadavg'])}).", ""]
+    lines += load_table(report)
+    lines += ["", workers_line(report)]
+    if report.get("inprocess"):
+        lines += inprocess_tables(report["inprocess"])
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown(json.loads(open(sys.argv[1]).read())))
