@@ -8,6 +8,12 @@ sets the values of FORUM_BENCH_CONFIG (JSON) on every Config built from the envi
 runs the same entry point as the `forum` command, so arguments like `--workers N` pass through.
 A value the configuration already has from the environment is left alone: once the forum reads
 e.g. FORUM_PROPOSAL_LIST_CACHE_SECONDS itself, set that variable and this wrapper changes nothing.
+
+FORUM_BENCH_GC_STATS=FILE additionally times every garbage collection of the process (gc.callbacks)
+and writes the pauses per generation as JSON to FILE when the server stops: collections stop every
+connection of a gevent worker, so they show in the tail latency. FORUM_BENCH_GC_FREEZE=1 is the
+what-if for that: gc.collect() and gc.freeze() just before serving (the app's own objects leave
+the collector's generations), optionally FORUM_BENCH_GC_THRESHOLD=N raising gen0's threshold.
 """
 from __future__ import annotations
 
@@ -37,6 +43,49 @@ def _patch_config() -> None:
     print(f"bench/forum_serve.py: config overrides {overrides}", file=sys.stderr, flush=True)
 
 
+def _time_gc(path: str) -> None:
+    import atexit
+    import gc
+    import time
+
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started = [0.0]
+
+    def callback(phase, info):
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append((time.perf_counter() - started[0]) * 1000)
+
+    def write():
+        summary = {f"gen{g}": {"count": len(v), "total_ms": round(sum(v), 1), "max_ms": round(max(v, default=0), 2)}
+                   for g, v in pauses.items()}
+        summary["objects_tracked"] = len(gc.get_objects())
+        Path(path).write_text(json.dumps(summary, indent=2))
+
+    gc.callbacks.append(callback)
+    atexit.register(write)
+
+
+def _freeze_before_serving(threshold: int) -> None:
+    import gc
+
+    import forum.server
+
+    serve = forum.server.serve
+
+    def frozen_serve(app, host, port):
+        gc.collect()
+        gc.freeze()
+        if threshold:
+            gc.set_threshold(threshold, *gc.get_threshold()[1:])
+        print(f"bench/forum_serve.py: gc frozen ({gc.get_freeze_count()} objects), thresholds {gc.get_threshold()}",
+              file=sys.stderr, flush=True)
+        return serve(app, host, port)
+
+    forum.server.serve = frozen_serve
+
+
 if __name__ == "__main__":
     sys.argv[0] = "forum"
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
@@ -44,6 +93,10 @@ if __name__ == "__main__":
 
         monkey.patch_all()
     _patch_config()
+    if os.environ.get("FORUM_BENCH_GC_STATS"):
+        _time_gc(os.environ["FORUM_BENCH_GC_STATS"])
+    if os.environ.get("FORUM_BENCH_GC_FREEZE") == "1":
+        _freeze_before_serving(int(os.environ.get("FORUM_BENCH_GC_THRESHOLD") or 0))
     from forum.cli import main
 
     main()

@@ -11,7 +11,10 @@ Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved
 - list — `GET /proposals`, anonymous, the list cache on (default, 2 s);
 - list-nocache — the same with `PROPOSAL_LIST_CACHE_SECONDS = 0` (bench/forum_serve.py);
 - proposal-50 — `GET /proposals/<id>`, anonymous, 20 proposals with 50 comments each;
-- list-signed-in — `GET /proposals` with the session cookie of a citizen who logged in first.
+- list-signed-in — `GET /proposals` with the session cookie of a citizen who logged in first;
+- list+open-data — the cached list again while one more client downloads /open-data/votes.csv
+  over and over (issue 18 item 3, "no stall for everyone": its p99 shows what one long request
+  does to everyone else on the same worker).
 
 Each forum case runs against `forum serve` on PostgreSQL (bench/pages_db.py seeds
 `forum_bench_pages` once), for each worker count of `--workers`; `--workers N` is passed on to
@@ -28,6 +31,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,9 +48,40 @@ import pages_report  # noqa: E402
 RESULTS = pages_db.BENCH / "results"
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its living descendants (e.g. gunicorn's workers)."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        me = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(me)
+        times[me] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += children.get(current, [])
+    return total
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
 def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
-        headers: tuple[str, ...] = ()) -> dict:
-    """One wrk run: req/s, p50/p99 (ms) from `--latency`, non-2xx/3xx answers, socket errors."""
+        headers: tuple[str, ...] = (), server_pid: int | None = None) -> dict:
+    """One wrk run: req/s, p50/p99 (ms) from `--latency`, non-2xx/3xx answers, socket errors, and
+    the CPU the server (all its processes), wrk and the whole machine spent meanwhile."""
     args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     for header in headers:
         args += ["-H", header]
@@ -57,7 +92,14 @@ def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
         script_file.close()
         args += ["-s", script_file.name]
     load_before = os.getloadavg()[0]
+    server_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_before, total_before = machine_cpu()
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    busy_after, total_after = machine_cpu()
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = tree_cpu_seconds(server_pid) - server_before if server_pid else None
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     if script_file:
         os.unlink(script_file.name)
 
@@ -69,9 +111,15 @@ def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
 
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 3) if server_cpu and requests else None,
+            "wrk_cpu_ms_per_request": round(wrk_cpu * 1000 / requests, 3) if requests else None,
+            "machine_busy": round((busy_after - busy_before) / (total_after - total_before), 3),
+            "cores_busy_server": round(server_cpu / duration, 2) if server_cpu is not None else None,
+            "cores_busy_wrk": round(wrk_cpu / duration, 2),
             "p50_ms": ms("50"), "p75_ms": ms("75"), "p90_ms": ms("90"), "p99_ms": ms("99"),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "requests": requests,
             "non_2xx": int(bad.group(1)) if bad else 0,
             "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups())))
             if errors else {}, "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
@@ -91,7 +139,7 @@ def wait_for(port: int, path: str = "/", seconds: float = 30) -> None:
 
 
 def get(port: int, path: str, cookie: str | None = None) -> tuple[int, str, list[str]]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     response = conn.getresponse()
     return response.status, response.read().decode(), response.headers.get_all("Set-Cookie") or []
@@ -130,23 +178,25 @@ class Servers:
 
     def __init__(self, args, instance: Path):
         self.args, self.instance, self.procs, self.logs = args, instance, [], []
+        self.pid_of: dict[int, int] = {}
         self.next_port = args.port
 
     def _port(self) -> int:
         port, self.next_port = self.next_port, self.next_port + 1
         return port
 
-    def _start(self, name: str, argv: list[str], env: dict) -> None:
+    def _start(self, name: str, port: int, argv: list[str], env: dict) -> None:
         log = open(RESULTS / f"server-{name}.log", "w")
         self.logs.append(log)
         self.procs.append(subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log))
+        self.pid_of[port] = self.procs[-1].pid
 
     def ceiling(self) -> int:
         port = self._port()
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         if not Path(gunicorn).exists():
             raise SystemExit("gunicorn is missing: .venv/bin/pip install -e '.[test,bench]'")
-        self._start("ceiling", [gunicorn, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--chdir",
+        self._start("ceiling", port, [gunicorn, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--chdir",
                                 str(pages_db.BENCH), "--log-level", "warning", "ceiling_app:app"], dict(os.environ))
         wait_for(port)
         return port
@@ -163,7 +213,7 @@ class Servers:
         # With the cache on this is the real `forum` command; the wrapper only sets what it cannot.
         argv = [pages_db.forum_bin(), *serve] if cache else [sys.executable, str(pages_db.BENCH / "forum_serve.py"),
                                                               *serve]
-        self._start(name, argv, env)
+        self._start(name, port, argv, env)
         wait_for(port, "/healthz")
         return port
 
@@ -177,6 +227,34 @@ class Servers:
                 proc.kill()
         for log in self.logs:
             log.close()
+
+
+BACKGROUND_PATH = "/open-data/votes.csv"  # ~1 MB, ~1 s of CPU in the worker (bench/pages_inprocess.py)
+
+
+class Downloads:
+    """One client fetching `path` from the server of `url` again and again until stop()."""
+
+    def __init__(self, url: str, path: str):
+        import threading
+
+        self.port, self.path, self.seconds = urllib.parse.urlsplit(url).port, path, []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.done.is_set():
+            started = time.monotonic()
+            status, _, _ = get(self.port, self.path)
+            if status == 200:
+                self.seconds.append(time.monotonic() - started)
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.thread.join(timeout=30)
+        return {"path": self.path, "downloads": len(self.seconds),
+                "median_s": round(statistics.median(self.seconds), 3) if self.seconds else None}
 
 
 def detail_script(ids: list[int]) -> str:
@@ -210,7 +288,8 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="message queue when workers > 1")
     parser.add_argument("--reseed", action="store_true", help="seed the database anew")
     parser.add_argument("--skip-inprocess", action="store_true", help="no query counts and render times")
-    parser.add_argument("--cases", nargs="+", default=["list", "list-nocache", "proposal-50", "list-signed-in"])
+    parser.add_argument("--cases", nargs="+",
+                        default=["list", "list-nocache", "proposal-50", "list-signed-in", "list+open-data"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -231,7 +310,8 @@ def main() -> None:
     servers = Servers(args, instance)
     results: dict[str, list[dict]] = {}
     try:
-        targets = {"ceiling": (f"http://127.0.0.1:{servers.ceiling()}/", None, ())}
+        ceiling = servers.ceiling()
+        targets = {"ceiling": (f"http://127.0.0.1:{ceiling}/", None, ())}
         for workers in args.workers:
             cached = servers.forum(f"w{workers}", workers, cache=True)
             uncached = servers.forum(f"w{workers}-nocache", workers, cache=False) if "list-nocache" in args.cases \
@@ -245,16 +325,26 @@ def main() -> None:
                 "list-nocache": (f"http://127.0.0.1:{uncached}/proposals", None, ()),
                 "proposal-50": (f"http://127.0.0.1:{cached}/", detail_script(ids["fifty_ids"]), ()),
                 "list-signed-in": (f"http://127.0.0.1:{cached}/proposals", None, (f"Cookie: {cookie}",)),
+                # issue 18 item 3: the cached list while one client downloads an open-data file after another
+                "list+open-data": (f"http://127.0.0.1:{cached}/proposals", None, ()),
             }
             targets.update({f"{name}@w{workers}": cases[name] for name in args.cases})
         for name, (url, script, headers) in targets.items():
-            wrk(url, duration=args.warmup, connections=args.connections, script=script, headers=headers)
+            if not name.startswith("list+open-data"):
+                wrk(url, duration=args.warmup, connections=args.connections, script=script, headers=headers)
+        pid_of = {name: servers.pid_of[urllib.parse.urlsplit(url).port] for name, (url, _, _) in targets.items()}
         for round_no in range(1, args.rounds + 1):
             for name, (url, script, headers) in targets.items():
-                run = wrk(url, duration=args.duration, connections=args.connections, script=script, headers=headers)
+                background = Downloads(url, BACKGROUND_PATH) if name.startswith("list+open-data") else None
+                run = wrk(url, duration=args.duration, connections=args.connections, script=script, headers=headers,
+                          server_pid=pid_of[name])
+                if background:
+                    run["background"] = background.stop()
                 results.setdefault(name, []).append(run)
                 print(f"round {round_no} {name:22s} {run['rps']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  "
-                      f"p99 {run['p99_ms']:7.1f} ms  load {run['load_after']:.2f}"
+                      f"p99 {run['p99_ms']:7.1f} ms  server CPU {run['server_cpu_ms_per_request']:.2f} ms/req  "
+                      f"wrk CPU {run['wrk_cpu_ms_per_request']:.2f} ms/req  machine busy {run['machine_busy']:.0%}  "
+                      f"load {run['load_after']:.2f}"
                       + (f"  NON-2xx {run['non_2xx']}" if run["non_2xx"] else "")
                       + (f"  socket errors {run['socket_errors']}" if any(run["socket_errors"].values()) else ""),
                       file=sys.stderr, flush=True)
@@ -262,7 +352,10 @@ def main() -> None:
         servers.stop()
         shutil.rmtree(instance, ignore_errors=True)
     medians = {name: {key: statistics.median(r[key] for r in runs if r[key] is not None)
-                      for key in ("rps", "p50_ms", "p99_ms")} for name, runs in results.items()}
+                      for key in ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request", "wrk_cpu_ms_per_request",
+                                  "machine_busy", "cores_busy_server")}
+               | {"timeouts": sum(r["socket_errors"].get("timeout", 0) for r in runs),
+                  "non_2xx": sum(r["non_2xx"] for r in runs)} for name, runs in results.items()}
     report = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
               "seconds": round(time.time() - started), "rounds": args.rounds, "duration_s": args.duration,
               "connections": args.connections, "workers": args.workers, "forum_serve_has_workers": args.has_workers,

@@ -13,6 +13,7 @@ TARGETS = {
     "list-nocache": (0.12, None),
     "proposal-50": (0.10, None),
     "list-signed-in": (0.10, None),
+    "list+open-data": (None, 100.0),  # issue 18 item 3: one long request must not stall the others
 }
 WORKERS_TARGET = 1.6  # list with --workers 2 / with --workers 1
 RENDER_TARGETS_MS = {"list-uncached": 8.0, "proposal-50": 10.0}
@@ -23,6 +24,14 @@ def _mark(ok: bool | None) -> str:
     return "" if ok is None else ("met" if ok else "**missed**")
 
 
+def _num(value, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
 def _load(report: dict) -> str:
     loads = [r[key] for runs in report["runs"].values() for r in runs for key in ("load_before", "load_after")]
     return f"{min(loads):.2f}–{max(loads):.2f}" if loads else "?"
@@ -30,8 +39,9 @@ def _load(report: dict) -> str:
 
 def load_table(report: dict) -> list[str]:
     medians, ceiling = report["medians"], report["medians"].get("ceiling", {}).get("rps")
-    lines = ["| case | workers | req/s | × ceiling | target | p50 ms | p99 ms | p99 target | |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| case | workers | req/s | × ceiling | target | p50 ms | p99 ms | p99 target | | timeouts + non-2xx | "
+             "server CPU ms/req | server cores | wrk CPU ms/req | machine busy |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, m in medians.items():
         case, _, workers = name.partition("@w")
         ratio = m["rps"] / ceiling if ceiling else None
@@ -45,7 +55,17 @@ def load_table(report: dict) -> list[str]:
             f"| {case} | {workers or '2 (gunicorn sync)'} | {m['rps']:,.1f} | "
             f"{'' if case == 'ceiling' or ratio is None else f'{ratio:.3f}'} | "
             f"{'' if want_ratio is None else f'≥ {want_ratio}'} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | "
-            f"{'' if want_p99 is None else f'≤ {want_p99:.0f}'} | {_mark(all(verdicts) if verdicts else None)} |")
+            f"{'' if want_p99 is None else f'≤ {want_p99:.0f}'} | {_mark(all(verdicts) if verdicts else None)} | "
+            f"{m.get('timeouts', 0) + m.get('non_2xx', 0) or ''} | {_num(m.get('server_cpu_ms_per_request'), 2)} | "
+            f"{_num(m.get('cores_busy_server'), 2)} | {_num(m.get('wrk_cpu_ms_per_request'), 2)} | "
+            f"{_pct(m.get('machine_busy'))} |")
+    for name, runs in report["runs"].items():
+        downloads = [r["background"] for r in runs if r.get("background")]
+        if downloads:
+            lines.append("")
+            lines.append(f"{name}: meanwhile {sum(d['downloads'] for d in downloads)} downloads of "
+                         f"`{downloads[0]['path']}`, median " + ", ".join(
+                             f"{d['median_s']:.2f} s" for d in downloads if d["median_s"] is not None) + " per round")
     return lines
 
 

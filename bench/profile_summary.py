@@ -12,10 +12,10 @@ import re
 
 # (label, regex on "file_path:function"); first match wins for nothing: each part is summed on its own.
 PARTS = [
-    ("whole request (test client → response)", r"werkzeug/test\.py:FlaskClient\.get$|werkzeug/test\.py:get$"),
+    ("whole request (test client → response)", r"werkzeug/test\.py:(FlaskClient\.)?get$"),
     ("SQL: SQLAlchemy + psycopg, incl. waiting for PostgreSQL", r"/(sqlalchemy|psycopg)/"),
     ("… of it in psycopg (libpq calls, waiting for answers)", r"/psycopg/"),
-    ("Jinja template rendering (all, incl. what templates call)", r"jinja2/environment\.py:Template\.render$"),
+    ("Jinja template rendering (all, incl. what templates call)", r"jinja2/environment\.py:(Template\.)?render$"),
     ("Babel date and time formatting", r"flask_babel/__init__\.py:format_"),
     ("translations: gettext calls and lazy labels", r"forum/i18n\.py:request_translations|flask_babel/(speaklater|__init__)\.py:"
      r"(LazyString|get_translations|gettext|ngettext|lazy)"),
