@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/pages_inprocess.py [--database forum_bench_pages] [--json out.json]
 
-- render: wall time of whole requests through Flask's test client (routing, session, queries,
-  templates), the list cache off: the uncached list (target ≤ 8 ms) and a proposal page with 50
+- render: wall time (and this process's CPU time) of whole requests through Flask's test client
+  (routing, session, queries, templates), the list cache off: the uncached list (target ≤ 8 ms) and a proposal page with 50
   comments (target ≤ 10 ms), anonymous and signed in; with the time spent in SQL (cursor execute).
 - queries: SQL statements per page, the second request of each (a first request of a fresh app
   may load what a process keeps), anonymous, as a signed-in citizen and as the managing director.
@@ -93,18 +93,20 @@ def csrf_of(client, path: str) -> str:
 def time_requests(client, meter: SqlMeter, paths: list[str], repeat: int, warmup: int) -> dict:
     for n in range(warmup):
         client.get(paths[n % len(paths)], base_url=BASE)
-    walls, sqls, counts = [], [], []
+    walls, cpus, sqls, counts = [], [], [], []
     for n in range(repeat):
         with meter.measure():
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(paths[n % len(paths)], base_url=BASE)
             walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu_started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{paths[n % len(paths)]}: {response.status_code}")
         sqls.append(meter.seconds * 1000)
         counts.append(meter.count)
     walls.sort()
     return {"ms_median": statistics.median(walls), "ms_p90": walls[int(len(walls) * 0.9) - 1],
+            "cpu_ms_median": statistics.median(cpus),
             "sql_ms_median": statistics.median(sqls), "queries": max(counts)}
 
 

@@ -83,11 +83,12 @@ def workers_line(report: dict) -> str:
 def inprocess_tables(data: dict) -> list[str]:
     lines = ["", "In-process (Flask test client, PostgreSQL bench database, list cache off; "
              f"median of {data['repeat']} requests after {data['warmup']} warm-up):", "",
-             "| page | as | ms median | ms p90 | of it in SQL ms | queries | target ms | |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| page | as | ms median | ms p90 | CPU ms median | of it in SQL ms | queries | target ms | |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in data["render"]:
         want = RENDER_TARGETS_MS.get(row["case"])
         lines.append(f"| {row['case']} | {row['as']} | {row['ms_median']:.1f} | {row['ms_p90']:.1f} | "
+                     f"{_num(row.get('cpu_ms_median'), 1)} | "
                      f"{row['sql_ms_median']:.1f} | {row['queries']} | {'' if want is None else f'≤ {want:.0f}'} | "
                      f"{_mark(None if want is None else row['ms_median'] <= want)} |")
     lines += ["", f"SQL queries per page (target ≤ {QUERY_TARGET} for every page):", "",
