@@ -142,7 +142,7 @@ def get(port: int, path: str, cookie: str | None = None) -> tuple[int, str, list
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     response = conn.getresponse()
-    return response.status, response.read().decode(), response.headers.get_all("Set-Cookie") or []
+    return response.status, response.read().decode(errors="replace"), response.headers.get_all("Set-Cookie") or []
 
 
 def _session_cookie(set_cookies: list[str]) -> str | None:
@@ -257,6 +257,42 @@ class Downloads:
                 "median_s": round(statistics.median(self.seconds), 3) if self.seconds else None}
 
 
+STALL_PATHS = ("/open-data/votes.csv", "/open-data/proposals.json")
+
+
+def stall_probe(port: int, paths=STALL_PATHS, downloads: int = 3) -> list[dict]:
+    """Item 3, "no stall for everyone", without other load: a probe fetches /favicon.ico every
+    10 ms while `path` is downloaded `downloads` times; the probe's longest wait is how long the
+    worker was unavailable to everyone else. First a second of probing alone, as the baseline."""
+    import threading
+
+    def probe(stop, waits):
+        while not stop.is_set():
+            started = time.monotonic()
+            get(port, "/favicon.ico")
+            waits.append((time.monotonic() - started) * 1000)
+            time.sleep(0.01)
+
+    rows = []
+    for path in (None, *paths):
+        stop, waits, took = threading.Event(), [], []
+        thread = threading.Thread(target=probe, args=(stop, waits), daemon=True)
+        thread.start()
+        if path is None:
+            time.sleep(1)
+        for _ in range(downloads if path else 0):
+            started = time.monotonic()
+            get(port, path)
+            took.append((time.monotonic() - started) * 1000)
+        stop.set()
+        thread.join(timeout=30)
+        waits.sort()
+        rows.append({"path": path or "(nothing)", "download_ms": statistics.median(took) if took else None,
+                     "probes": len(waits), "probe_median_ms": statistics.median(waits),
+                     "probe_max_ms": waits[-1]})
+    return rows
+
+
 def detail_script(ids: list[int]) -> str:
     return ("local ids = {" + ", ".join(map(str, ids)) + "}\n"
             "request = function()\n  return wrk.format(\"GET\", \"/proposals/\" .. ids[math.random(#ids)])\nend\n")
@@ -272,7 +308,7 @@ def run_inprocess(args) -> dict | None:
         return None
     out = RESULTS / "inprocess-latest.json"
     subprocess.run([sys.executable, str(pages_db.BENCH / "pages_inprocess.py"), "--database", args.database,
-                    "--json", str(out)], check=True)
+                    "--json", str(out)], check=True, stdout=sys.stderr)
     return json.loads(out.read_text())
 
 
@@ -309,13 +345,16 @@ def main() -> None:
     instance = Path(tempfile.mkdtemp(prefix="pages-bench-"))
     servers = Servers(args, instance)
     results: dict[str, list[dict]] = {}
+    stalls: dict = {}
     try:
         ceiling = servers.ceiling()
         targets = {"ceiling": (f"http://127.0.0.1:{ceiling}/", None, ())}
+        stall_ports = {}
         for workers in args.workers:
             cached = servers.forum(f"w{workers}", workers, cache=True)
             uncached = servers.forum(f"w{workers}-nocache", workers, cache=False) if "list-nocache" in args.cases \
                 else None
+            stall_ports[workers] = cached
             cookie = log_in(cached, ids["signed_in_email"])
             status, html, _ = get(cached, "/proposals", cookie)
             if status != 200 or "/logout" not in html:
@@ -329,6 +368,7 @@ def main() -> None:
                 "list+open-data": (f"http://127.0.0.1:{cached}/proposals", None, ()),
             }
             targets.update({f"{name}@w{workers}": cases[name] for name in args.cases})
+        stalls = {f"w{w}": stall_probe(port) for w, port in stall_ports.items()}
         for name, (url, script, headers) in targets.items():
             if not name.startswith("list+open-data"):
                 wrk(url, duration=args.warmup, connections=args.connections, script=script, headers=headers)
@@ -360,6 +400,7 @@ def main() -> None:
               "seconds": round(time.time() - started), "rounds": args.rounds, "duration_s": args.duration,
               "connections": args.connections, "workers": args.workers, "forum_serve_has_workers": args.has_workers,
               "machine_before": state_before, "machine_after": machine_state(), "runs": results, "medians": medians,
+              "stalls": stalls,
               "inprocess": inprocess}
     out = RESULTS / f"pages-{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}.json"
     out.write_text(json.dumps(report, indent=2))

@@ -111,6 +111,14 @@ def markdown(report: dict) -> str:
              f"(before: {' '.join(f'{v:.2f}' for v in report['machine_before']['loadavg'])}).", ""]
     lines += load_table(report)
     lines += ["", workers_line(report)]
+    for workers, rows in (report.get("stalls") or {}).items():
+        lines += ["", f"Stall probe ({workers}, no other load): /favicon.ico every 10 ms while a long request runs "
+                  "(median of 3 downloads); the probe's longest wait is how long everyone else waited:", "",
+                  "| long request | its duration ms | probes | probe median ms | probe max ms |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        for row in rows:
+            lines.append(f"| `{row['path']}` | {_num(row['download_ms'], 0)} | {row['probes']} | "
+                         f"{row['probe_median_ms']:.1f} | {row['probe_max_ms']:.0f} |")
     if report.get("inprocess"):
         lines += inprocess_tables(report["inprocess"])
     return "\n".join(lines)
