@@ -14,6 +14,9 @@ and writes the pauses per generation as JSON to FILE when the server stops: coll
 connection of a gevent worker, so they show in the tail latency. FORUM_BENCH_GC_FREEZE=1 is the
 what-if for that: gc.collect() and gc.freeze() just before serving (the app's own objects leave
 the collector's generations), optionally FORUM_BENCH_GC_THRESHOLD=N raising gen0's threshold.
+FORUM_BENCH_FAIR=1 is the what-if for keep-alive fairness: gevent's pywsgi handler yields to the
+hub (gevent.sleep(0)) before reading each next request of a connection, so a client that always has
+its next request ready cannot keep the worker to itself.
 """
 from __future__ import annotations
 
@@ -67,6 +70,20 @@ def _time_gc(path: str) -> None:
     atexit.register(write)
 
 
+def _fair_keep_alive() -> None:
+    import gevent
+    from gevent import pywsgi
+
+    original = pywsgi.WSGIHandler.handle_one_request
+
+    def handle_one_request(self):
+        gevent.sleep(0)  # let the other connections' greenlets run first
+        return original(self)
+
+    pywsgi.WSGIHandler.handle_one_request = handle_one_request
+    print("bench/forum_serve.py: keep-alive requests yield first", file=sys.stderr, flush=True)
+
+
 def _freeze_before_serving(threshold: int) -> None:
     import gc
 
@@ -95,6 +112,8 @@ if __name__ == "__main__":
     _patch_config()
     if os.environ.get("FORUM_BENCH_GC_STATS"):
         _time_gc(os.environ["FORUM_BENCH_GC_STATS"])
+    if os.environ.get("FORUM_BENCH_FAIR") == "1":
+        _fair_keep_alive()
     if os.environ.get("FORUM_BENCH_GC_FREEZE") == "1":
         _freeze_before_serving(int(os.environ.get("FORUM_BENCH_GC_THRESHOLD") or 0))
     from forum.cli import main

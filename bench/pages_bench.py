@@ -14,7 +14,9 @@ Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved
 - list-signed-in — `GET /proposals` with the session cookie of a citizen who logged in first;
 - list+open-data — the cached list again while one more client downloads /open-data/votes.csv
   over and over (issue 18 item 3, "no stall for everyone": its p99 shows what one long request
-  does to everyone else on the same worker).
+  does to everyone else on the same worker);
+- list-fair (with `--what-if-fair`) — the cached list on a server patched by bench/forum_serve.py so
+  that keep-alive connections take turns (a what-if, not the forum's code).
 
 Each forum case runs against `forum serve` on PostgreSQL (bench/pages_db.py seeds
 `forum_bench_pages` once), for each worker count of `--workers`; `--workers N` is passed on to
@@ -201,9 +203,12 @@ class Servers:
         wait_for(port)
         return port
 
-    def forum(self, name: str, workers: int, cache: bool) -> int:
+    def forum(self, name: str, workers: int, cache: bool, what_if: dict | None = None) -> int:
+        """`forum serve`; `what_if` (environment of bench/forum_serve.py, e.g. FORUM_BENCH_FAIR=1)
+        starts it through that wrapper with the experiment switched on."""
         port = self._port()
-        extra = {"FORUM_BENCH_CONFIG": json.dumps({} if cache else {"PROPOSAL_LIST_CACHE_SECONDS": 0})}
+        extra = {"FORUM_BENCH_CONFIG": json.dumps({} if cache else {"PROPOSAL_LIST_CACHE_SECONDS": 0}),
+                 **(what_if or {})}
         if not cache:
             extra["FORUM_PROPOSAL_LIST_CACHE_SECONDS"] = "0"  # for when the forum reads it itself
         if workers > 1:
@@ -211,8 +216,9 @@ class Servers:
         env = pages_db.bench_env(self.args.database, port, self.instance / name, **extra)
         serve = ["serve", "--port", str(port)] + (["--workers", str(workers)] if self.args.has_workers else [])
         # With the cache on this is the real `forum` command; the wrapper only sets what it cannot.
-        argv = [pages_db.forum_bin(), *serve] if cache else [sys.executable, str(pages_db.BENCH / "forum_serve.py"),
-                                                              *serve]
+        wrapped = not cache or what_if
+        argv = [sys.executable, str(pages_db.BENCH / "forum_serve.py"), *serve] if wrapped \
+            else [pages_db.forum_bin(), *serve]
         self._start(name, port, argv, env)
         wait_for(port, "/healthz")
         return port
@@ -324,6 +330,9 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2", help="message queue when workers > 1")
     parser.add_argument("--reseed", action="store_true", help="seed the database anew")
     parser.add_argument("--skip-inprocess", action="store_true", help="no query counts and render times")
+    parser.add_argument("--what-if-fair", action="store_true",
+                        help="add list-fair: the cached list on a server whose keep-alive connections take turns "
+                             "(bench/forum_serve.py FORUM_BENCH_FAIR=1; not the forum's code)")
     parser.add_argument("--cases", nargs="+",
                         default=["list", "list-nocache", "proposal-50", "list-signed-in", "list+open-data"])
     args = parser.parse_args()
@@ -367,6 +376,10 @@ def main() -> None:
                 # issue 18 item 3: the cached list while one client downloads an open-data file after another
                 "list+open-data": (f"http://127.0.0.1:{cached}/proposals", None, ()),
             }
+            if args.what_if_fair:
+                fair = servers.forum(f"w{workers}-fair", workers, cache=True, what_if={"FORUM_BENCH_FAIR": "1"})
+                cases["list-fair"] = (f"http://127.0.0.1:{fair}/proposals", None, ())
+                args.cases = [*args.cases, "list-fair"] if "list-fair" not in args.cases else args.cases
             targets.update({f"{name}@w{workers}": cases[name] for name in args.cases})
         stalls = {f"w{w}": stall_probe(port) for w, port in stall_ports.items()}
         for name, (url, script, headers) in targets.items():

@@ -13,7 +13,8 @@ TARGETS = {
     "list-nocache": (0.12, None),
     "proposal-50": (0.10, None),
     "list-signed-in": (0.10, None),
-    "list+open-data": (None, 100.0),  # issue 18 item 3: one long request must not stall the others
+    "list+open-data": (None, 100.0),
+    "list-fair": (0.25, 100.0),  # what-if (bench/forum_serve.py FORUM_BENCH_FAIR=1), same targets as list  # issue 18 item 3: one long request must not stall the others
 }
 WORKERS_TARGET = 1.6  # list with --workers 2 / with --workers 1
 RENDER_TARGETS_MS = {"list-uncached": 8.0, "proposal-50": 10.0}
