@@ -16,7 +16,9 @@ Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved
   over and over (issue 18 item 3, "no stall for everyone": its p99 shows what one long request
   does to everyone else on the same worker);
 - list-fair (with `--what-if-fair`) — the cached list on a server patched by bench/forum_serve.py so
-  that keep-alive connections take turns (a what-if, not the forum's code).
+  that keep-alive connections take turns (a what-if, not the forum's code);
+- list-2proc (with `--what-if-two-processes`) — two one-process servers, 16 connections each: what
+  `--workers 2` should at least give, measurable before it exists.
 
 Each forum case runs against `forum serve` on PostgreSQL (bench/pages_db.py seeds
 `forum_bench_pages` once), for each worker count of `--workers`; `--workers N` is passed on to
@@ -73,6 +75,22 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def postgres_backends(database: str) -> dict[int, float]:
+    """{pid: CPU seconds} of the PostgreSQL backends connected to `database` (the servers' pools)."""
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
+                          f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"],
+                         capture_output=True, text=True).stdout
+    return {int(pid): _process_cpu(int(pid)) for pid in out.split()}
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -80,11 +98,35 @@ def machine_cpu() -> tuple[float, float]:
     return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
 
 
-def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
-        headers: tuple[str, ...] = (), server_pid: int | None = None) -> dict:
+def _parse_wrk(out: str) -> dict:
+    def ms(label: str) -> float | None:
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            return None
+        return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms("50"), "p75_ms": ms("75"), "p90_ms": ms("90"), "p99_ms": ms("99"),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups())))
+            if errors else {}}
+
+
+def wrk(url: str | list[str], *, duration: int, connections: int, script: str | None = None,
+        headers: tuple[str, ...] = (), server_pid: int | list[int] | None = None,
+        database: str | None = None) -> dict:
     """One wrk run: req/s, p50/p99 (ms) from `--latency`, non-2xx/3xx answers, socket errors, and
-    the CPU the server (all its processes), wrk and the whole machine spent meanwhile."""
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    the CPU the server (all its processes), wrk and the whole machine spent meanwhile.
+
+    Several urls: one wrk per url at the same time, the connections split between them (two
+    separate servers standing in for two workers); req/s add up, p99 is the worst of them."""
+    urls = url if isinstance(url, list) else [url]
+    pids = server_pid if isinstance(server_pid, list) else ([server_pid] if server_pid else [])
+    args = ["wrk", f"-t{2 if len(urls) == 1 else 1}", f"-c{connections // len(urls)}", f"-d{duration}s",
+            "--latency", "--timeout", "5s"]
     for header in headers:
         args += ["-H", header]
     script_file = None
@@ -94,37 +136,42 @@ def wrk(url: str, *, duration: int, connections: int, script: str | None = None,
         script_file.close()
         args += ["-s", script_file.name]
     load_before = os.getloadavg()[0]
-    server_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
+    pg_before = postgres_backends(database) if database else {}
+    server_before = sum(tree_cpu_seconds(pid) for pid in pids)
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before, total_before = machine_cpu()
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    procs = [subprocess.Popen(args + [each], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for each in urls]
+    outs = [proc.communicate()[0] for proc in procs]
     busy_after, total_after = machine_cpu()
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu = tree_cpu_seconds(server_pid) - server_before if server_pid else None
+    server_cpu = sum(tree_cpu_seconds(pid) for pid in pids) - server_before if pids else None
+    # backends that appeared during the run count whole (they started during it)
+    pg_cpu = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in postgres_backends(database).items()) \
+        if database else None
     wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     if script_file:
         os.unlink(script_file.name)
-
-    def ms(label: str) -> float | None:
-        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        if not found:
-            return None
-        return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
-
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+    parsed = [_parse_wrk(out) for out in outs]
+    result = parsed[0]
+    if len(parsed) > 1:
+        result = {"rps": sum(p["rps"] for p in parsed), "requests": sum(p["requests"] for p in parsed),
+                  "p50_ms": statistics.median(p["p50_ms"] for p in parsed),
+                  **{key: max(p[key] for p in parsed) for key in ("p75_ms", "p90_ms", "p99_ms")},
+                  "non_2xx": sum(p["non_2xx"] for p in parsed),
+                  "socket_errors": {k: sum(p["socket_errors"].get(k, 0) for p in parsed)
+                                    for k in ("connect", "read", "write", "timeout")},
+                  "parts": parsed}
+    requests = result["requests"]
+    return {**result,
             "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 3) if server_cpu and requests else None,
             "wrk_cpu_ms_per_request": round(wrk_cpu * 1000 / requests, 3) if requests else None,
+            "postgres_cpu_ms_per_request": round(pg_cpu * 1000 / requests, 3) if pg_cpu is not None and requests
+            else None,
             "machine_busy": round((busy_after - busy_before) / (total_after - total_before), 3),
             "cores_busy_server": round(server_cpu / duration, 2) if server_cpu is not None else None,
             "cores_busy_wrk": round(wrk_cpu / duration, 2),
-            "p50_ms": ms("50"), "p75_ms": ms("75"), "p90_ms": ms("90"), "p99_ms": ms("99"),
-            "requests": requests,
-            "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups())))
-            if errors else {}, "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
+            "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
 
 
 def wait_for(port: int, path: str = "/", seconds: float = 30) -> None:
@@ -333,6 +380,10 @@ def main() -> None:
     parser.add_argument("--what-if-fair", action="store_true",
                         help="add list-fair: the cached list on a server whose keep-alive connections take turns "
                              "(bench/forum_serve.py FORUM_BENCH_FAIR=1; not the forum's code)")
+    parser.add_argument("--what-if-two-processes", action="store_true",
+                        help="add list-2proc: the cached list on two separate one-process servers, wrk's connections "
+                             "split between them: the stand-in for --workers 2 until it exists (fair ones with "
+                             "--what-if-fair)")
     parser.add_argument("--cases", nargs="+",
                         default=["list", "list-nocache", "proposal-50", "list-signed-in", "list+open-data"])
     args = parser.parse_args()
@@ -380,22 +431,31 @@ def main() -> None:
                 fair = servers.forum(f"w{workers}-fair", workers, cache=True, what_if={"FORUM_BENCH_FAIR": "1"})
                 cases["list-fair"] = (f"http://127.0.0.1:{fair}/proposals", None, ())
                 args.cases = [*args.cases, "list-fair"] if "list-fair" not in args.cases else args.cases
+            if args.what_if_two_processes and workers == 1:
+                second = servers.forum("w1-second", 1, cache=True, what_if=({"FORUM_BENCH_FAIR": "1"}
+                                                                            if args.what_if_fair else None))
+                first = fair if args.what_if_fair else cached
+                cases["list-2proc"] = ([f"http://127.0.0.1:{first}/proposals", f"http://127.0.0.1:{second}/proposals"],
+                                       None, ())
+                args.cases = [*args.cases, "list-2proc"] if "list-2proc" not in args.cases else args.cases
             targets.update({f"{name}@w{workers}": cases[name] for name in args.cases})
         stalls = {f"w{w}": stall_probe(port) for w, port in stall_ports.items()}
         for name, (url, script, headers) in targets.items():
             if not name.startswith("list+open-data"):
                 wrk(url, duration=args.warmup, connections=args.connections, script=script, headers=headers)
-        pid_of = {name: servers.pid_of[urllib.parse.urlsplit(url).port] for name, (url, _, _) in targets.items()}
+        pid_of = {name: [servers.pid_of[urllib.parse.urlsplit(u).port] for u in url] if isinstance(url, list)
+                  else servers.pid_of[urllib.parse.urlsplit(url).port] for name, (url, _, _) in targets.items()}
         for round_no in range(1, args.rounds + 1):
             for name, (url, script, headers) in targets.items():
                 background = Downloads(url, BACKGROUND_PATH) if name.startswith("list+open-data") else None
                 run = wrk(url, duration=args.duration, connections=args.connections, script=script, headers=headers,
-                          server_pid=pid_of[name])
+                          server_pid=pid_of[name], database=None if name == "ceiling" else args.database)
                 if background:
                     run["background"] = background.stop()
                 results.setdefault(name, []).append(run)
                 print(f"round {round_no} {name:22s} {run['rps']:8.1f} req/s  p50 {run['p50_ms']:7.1f} ms  "
                       f"p99 {run['p99_ms']:7.1f} ms  server CPU {run['server_cpu_ms_per_request']:.2f} ms/req  "
+                      f"PostgreSQL CPU {run['postgres_cpu_ms_per_request'] or 0:.2f} ms/req  "
                       f"wrk CPU {run['wrk_cpu_ms_per_request']:.2f} ms/req  machine busy {run['machine_busy']:.0%}  "
                       f"load {run['load_after']:.2f}"
                       + (f"  NON-2xx {run['non_2xx']}" if run["non_2xx"] else "")
@@ -406,7 +466,8 @@ def main() -> None:
         shutil.rmtree(instance, ignore_errors=True)
     medians = {name: {key: statistics.median(r[key] for r in runs if r[key] is not None)
                       for key in ("rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request", "wrk_cpu_ms_per_request",
-                                  "machine_busy", "cores_busy_server")}
+                                  "postgres_cpu_ms_per_request", "machine_busy", "cores_busy_server")
+                      if any(r.get(key) is not None for r in runs)}
                | {"timeouts": sum(r["socket_errors"].get("timeout", 0) for r in runs),
                   "non_2xx": sum(r["non_2xx"] for r in runs)} for name, runs in results.items()}
     report = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
