@@ -33,7 +33,7 @@ PORT = 8500  # only for FORUM_BASE_URL (the trusted host); nothing listens in-pr
 BASE = f"http://127.0.0.1:{PORT}"
 
 
-def make_app(database: str, cache: bool = False):
+def make_app(database: str, cache: bool = False, **config):
     instance = Path(tempfile.mkdtemp(prefix="pages-inprocess-"))
     os.environ.update({k: v for k, v in pages_db.bench_env(database, PORT, instance).items()
                        if k.startswith("FORUM_")})
@@ -44,7 +44,7 @@ def make_app(database: str, cache: bool = False):
     overrides = {"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}  # the test client is http
     if not cache:
         overrides["PROPOSAL_LIST_CACHE_SECONDS"] = 0
-    return create_app(Config.from_env(**overrides))
+    return create_app(Config.from_env(**overrides, **config))
 
 
 class SqlMeter:

@@ -192,6 +192,26 @@ def main() -> None:
         print(f"round {_round + 1} of {args.rounds}", file=sys.stderr, flush=True)
     rows = [(levels[lv], [(statistics.median(wall[lv, n]), statistics.median(cpu[lv, n]), query_counts[lv, n])
                           for n in range(len(pages))]) for lv in range(len(levels))]
+    # --- round trips: no pre-ping, no BEGIN/ROLLBACK (autocommit reads); a second app ---------------
+    lean_app = pages_inprocess.make_app(args.database, SQLALCHEMY_ENGINE_OPTIONS={
+        "pool_pre_ping": False, "isolation_level": "AUTOCOMMIT"})
+    for k, (_, switch) in enumerate(changes):
+        switch(False)
+    lean_meter = pages_inprocess.SqlMeter(lean_app)
+    lean_pages = [(label, lean_app.test_client() if client is anonymous else
+                   pages_inprocess.log_in(lean_app, ids["signed_in_email"]), paths) for label, client, paths in pages]
+    trips = {(which, n): [] for which in (0, 1) for n in range(len(pages))}
+    for _round in range(args.rounds):
+        for which, (each_pages, each_meter) in enumerate(((pages, meter), (lean_pages, lean_meter))):
+            for n, (_, client, paths) in enumerate(each_pages):
+                trips[which, n].append(pages_inprocess.time_requests(client, each_meter, paths, args.repeat,
+                                                                     warmup=2))
+    rows.append(("as it is, again (for the next row)", [
+        (statistics.median(r["ms_median"] for r in trips[0, n]), statistics.median(r["cpu_ms_median"] for r in trips[0, n]),
+         trips[0, n][-1]["queries"]) for n in range(len(pages))]))
+    rows.append(("no pool pre-ping, autocommit reads (no BEGIN/ROLLBACK): −3 round trips", [
+        (statistics.median(r["ms_median"] for r in trips[1, n]), statistics.median(r["cpu_ms_median"] for r in trips[1, n]),
+         trips[1, n][-1]["queries"]) for n in range(len(pages))]))
     rows_out = ["| variant | " + " | ".join(name for name, _, _ in pages) + " |",
                 "| --- |" + " ---: |" * len(pages)]
     for label, figures in rows:
