@@ -52,6 +52,11 @@ test-fast: install
 conformance: install
 	$(BIN)/python tests/conformance/run_schemathesis.py $(CONFORMANCE_ARGS)
 
+## bench: issue 18's pages benchmark (wrk, gunicorn ceiling; see bench/README.md), e.g. BENCH_ARGS="--workers 1 2"
+bench: install
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python bench/pages_bench.py $(BENCH_ARGS)
+
 ## translations: refresh the English catalogue from the German msgids and compile it
 translations: install
 	# --ignore-dirs: Babel's default also skips directories starting with "_" (templates/_macros/)
