@@ -11,7 +11,7 @@ The statements are frozen here (as in 0003), not imported from forum/proposals/s
 this revision means the same thing later.
 
 Revision ID: 0010_search_repair
-Revises: 0007
+Revises: 0010_trust_tokens
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -42,7 +42,7 @@ PG_REPAIR = (
 
 # revision identifiers, used by Alembic.
 revision = '0010_search_repair'
-down_revision = '0007'
+down_revision = '0010_trust_tokens'
 branch_labels = None
 depends_on = None
 
