@@ -5,7 +5,7 @@ import pytest
 
 from forum.extensions import socketio
 from forum.live.rooms import NAMESPACE
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -19,15 +19,14 @@ def _presence_at_once(request):
 def sio(app):
     """sio(user=None, *, token=None, headers=None, auth=None) → a test client connected to /live.
 
-    With `user`, it signs in through the real login form (session cookie); with `token=True` it
+    With `user`, it signs in with a session cookie; with `token=True` it
     authenticates with a fresh API token instead. The client's Flask test client is `client.http`."""
     clients = []
 
     def connect(user=None, *, token=None, headers=None, auth=None, password=PASSWORD):
         http = app.test_client()
         if user is not None and token is None:
-            response = http.post("/login", data={"email": user.email, "password": password})
-            assert response.status_code == 302
+            sign_in(http, user)
         if user is not None and token is True:
             response = http.post("/api/v1/tokens", json={"email": user.email, "password": password})
             token = response.get_json()["token"]

@@ -282,7 +282,8 @@ def test_list_page_needs_at_most_six_queries(app, client, login, make_user, make
     statements = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(statement)  # the test's rolled-back transaction adds savepoints
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
