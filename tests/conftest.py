@@ -575,7 +575,7 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = 1
 
 
-# Everyone a permission table is checked for (see make_actor).
+# The one cast of actors every permission table is checked for (see make_actor).
 ACTORS = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
           "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
 
@@ -609,38 +609,6 @@ def make_actor(make_user, make_council):
 
     return make
 # --- Meetings ---------------------------------------------------------------------------------------
-
-# Everyone a meeting permission table is checked for (see `role_user`).
-ROLE_NAMES = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
-              "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
-
-
-@pytest.fixture
-def role_user(app, make_user, make_council):
-    """`role_user(role, council)` → a user in that role with respect to `council` (None for anonymous).
-    'moderator' moderates `council`, 'other_moderator' moderates a different council."""
-    from forum.councils.models import Membership
-
-    def make(role: str, council=None):
-        if role == "anonymous":
-            return None
-        if role in ("citizen", "business", "research", "culture", "association"):
-            return make_user(stakeholder=role)
-        if role == "unverified_organisation":
-            return make_user(stakeholder="business", verified=False)
-        if role in ("managing_director", "chair", "admin"):
-            return make_user(role=role)
-        user = make_user()
-        if role == "other_moderator":
-            make_council(moderators=[user])
-            return user
-        _db.session.add(Membership(council_id=council.id, user_id=user.id,
-                                   role="moderator" if role == "moderator" else "member"))
-        _db.session.commit()
-        return user
-
-    return make
-
 
 @pytest.fixture
 def make_meeting(app, make_user):

@@ -200,8 +200,8 @@ def test_bad_input_is_a_clear_4xx(app, client, api_token, make_user, make_propos
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_permission_table(app, client, api_token, make_user, make_council, make_proposal, role):
-    person, council, author = cast(make_user, make_council, role)
+def test_api_permission_table(app, client, api_token, make_actor, make_user, make_council, make_proposal, role):
+    person, council, author = cast(make_actor, make_user, make_council, role)
     published = make_proposal(author=author, council=council)
     in_voting = make_proposal(author=author, council=council, status="voting")
     h = headers_for(api_token, person)

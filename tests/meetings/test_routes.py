@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingFollow
 from forum.meetings.times import local_to_utc
-from tests.conftest import ROLE_NAMES
+from tests.conftest import ACTORS
 
 MANAGERS = {"managing_director", "admin"}
 EDITORS = MANAGERS | {"moderator"}
@@ -85,12 +85,12 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("role", ACTORS)
 @pytest.mark.parametrize("case", list(CASES))
-def test_permission_table(case, role, client, login, role_user, make_council, make_meeting):
+def test_permission_table(case, role, client, login, make_actor, make_council, make_meeting):
     spec = CASES[case]
     council = make_council(visibility=spec.visibility)
-    user = role_user(role, council)
+    user = make_actor(role, council)
     meeting = make_meeting("Tagung XY", council=council if spec.council_meeting else None, status=spec.status)
     if user is not None:
         login(user)

@@ -28,9 +28,9 @@ def reload(proposal):
 # --- the permission table -----------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_table(app, client, login, make_user, make_council, make_proposal, role):
+def test_permission_table(app, client, login, make_actor, make_user, make_council, make_proposal, role):
     """Every action on a public council's proposal, for every role (the author is not among them)."""
-    person, council, author = cast(make_user, make_council, role)
+    person, council, author = cast(make_actor, make_user, make_council, role)
     published = make_proposal(author=author, council=council)
     in_voting = make_proposal(author=author, council=council, status="voting")
     draft = make_proposal(author=author, council=council, status="draft")
@@ -67,9 +67,9 @@ def test_permission_table(app, client, login, make_user, make_council, make_prop
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_private_council_proposals_are_invisible_to_outsiders(app, client, login, make_user, make_council,
+def test_private_council_proposals_are_invisible_to_outsiders(app, client, login, make_actor, make_user, make_council,
                                                                make_proposal, role):
-    person, council, author = cast(make_user, make_council, role, visibility="private")
+    person, council, author = cast(make_actor, make_user, make_council, role, visibility="private")
     proposal = make_proposal("Geheimprojekt Board", author=author, council=council, status="voting")
     client_ = signed_in(login, client, person)
     insider = role in ("council_member", "moderator", "managing_director", "chair", "admin")
