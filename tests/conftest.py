@@ -539,12 +539,24 @@ DB_SPECIFIC = (
 )
 
 
+# Tests that wait on real processes (servers, browsers, the CLI) go first, so that the last tests of
+# a run are short ones both workers share; modules that start a server for all their tests
+# (module-scoped fixtures) stay on one worker (`--dist loadgroup`, the Makefile passes it).
+SLOW_FIRST = ("tests/browser/", "tests/ops/", "tests/live/test_multiprocess.py", "tests/live/test_server.py",
+              "tests/proposals/test_races.py", "tests/test_cli.py", "tests/test_schema.py")
+ONE_WORKER_PER_MODULE = ("tests/browser/", "tests/ops/test_redis_outage.py", "tests/ops/test_database_outage.py",
+                         "tests/live/test_multiprocess.py", "tests/live/test_server.py", "tests/test_i18n.py")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith(COMMITTED):
             item.add_marker(pytest.mark.committed)
         if item.nodeid.startswith(DB_SPECIFIC):
             item.add_marker(pytest.mark.db_specific)
+        if item.nodeid.startswith(ONE_WORKER_PER_MODULE):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
     if os.environ.get("FORUM_TEST_BACKEND") != "postgres":
         return
     keep, drop = [], []

@@ -53,8 +53,11 @@ class LiveServer:
             raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-2000:]}")
         return result.stdout
 
-    def start(self) -> None:
-        self.cli("db", "upgrade")
+    def start(self, migrated: Path | None = None) -> None:
+        if migrated is not None:  # the worker's database migrated to head (tests/conftest.py): no CLI start-up
+            shutil.copyfile(migrated, self.root / "forum.db")
+        else:
+            self.cli("db", "upgrade")
         log = open(self.root / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self._log = log
         self.process = subprocess.Popen([FORUM, "serve", "--port", str(self.port)], env=self.env,
@@ -87,11 +90,11 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, _sqlite_template):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
     server = LiveServer(tmp_path_factory.mktemp("live"))
-    server.start()
+    server.start(_sqlite_template)
     yield server
     server.stop()
 
