@@ -592,6 +592,19 @@ ACTORS = ("anonymous", "citizen", "business", "research", "culture", "associatio
           "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
 
 
+def representatives(expected_of, actors) -> list[str]:
+    """For HTTP tables whose every cell the predicate tables check already: the first and the last
+    actor (in `actors` order) of every distinct expected outcome, and anonymous (sent to log in)."""
+    actors = list(actors)
+    by_outcome: dict = {}
+    for kind in actors:
+        by_outcome.setdefault(expected_of(kind), []).append(kind)
+    chosen = {kind for kinds in by_outcome.values() for kind in (kinds[0], kinds[-1])}
+    if "anonymous" in actors:
+        chosen.add("anonymous")
+    return sorted(chosen, key=actors.index)
+
+
 @pytest.fixture
 def make_actor(make_user, make_council):
     """`make_actor(kind, council)`: a person of one of ACTORS relative to `council` (None for anonymous).

@@ -6,8 +6,7 @@ import pytest
 
 from forum.extensions import db
 from forum.meetings.models import Meeting
-from tests.conftest import ACTORS
-from tests.councils.table import representatives
+from tests.conftest import ACTORS, representatives
 
 MANAGERS = {"managing_director", "admin"}
 EDITORS = MANAGERS | {"moderator"}

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from forum.councils.models import Council, JoinRequest, Membership
 from forum.extensions import db
+from tests.conftest import representatives
 
 STAFF = {"managing_director", "chair", "admin"}
 MODERATORS = STAFF | {"moderator"}
@@ -97,14 +98,6 @@ ACTIONS = [
 ]
 ACTION_NAMES = [a.name for a in ACTIONS]
 BY_NAME = {a.name: a for a in ACTIONS}
-
-
-def representatives(expected_of, actors) -> list[str]:
-    """The first and the last actor (in `actors` order) of every distinct expected outcome."""
-    by_outcome: dict = {}
-    for kind in actors:
-        by_outcome.setdefault(expected_of(kind), []).append(kind)
-    return sorted({kind for kinds in by_outcome.values() for kind in (kinds[0], kinds[-1])}, key=actors.index)
 
 
 def http_cases(actors) -> list[tuple[str, str]]:

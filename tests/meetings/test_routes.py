@@ -9,8 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.meetings.models import Meeting, MeetingFollow
 from forum.meetings.times import local_to_utc
-from tests.conftest import ACTORS
-from tests.councils.table import representatives
+from tests.conftest import ACTORS, representatives
 
 MANAGERS = {"managing_director", "admin"}
 EDITORS = MANAGERS | {"moderator"}
