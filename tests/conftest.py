@@ -608,7 +608,8 @@ def representatives(expected_of, actors) -> list[str]:
 @pytest.fixture
 def make_actor(make_user, make_council):
     """`make_actor(kind, council)`: a person of one of ACTORS relative to `council` (None for anonymous).
-    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council."""
+    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council.
+    One more kind for the live rooms: `unverified_member`, an unverified organisation in `council`."""
     from forum.councils.models import Membership
 
     def make(kind: str, council):
@@ -620,10 +621,10 @@ def make_actor(make_user, make_council):
             return make_user(stakeholder="business", verified=False)
         if kind in ("managing_director", "chair", "admin"):
             return make_user(role=kind)
-        user = make_user()
+        user = make_user(stakeholder="business", verified=False) if kind == "unverified_member" else make_user()
         if kind == "other_moderator":
             make_council(moderators=[user])
-        elif kind in ("council_member", "moderator"):
+        elif kind in ("council_member", "moderator", "unverified_member"):
             _db.session.add(Membership(council_id=council.id, user_id=user.id,
                                        role="moderator" if kind == "moderator" else "member"))
             council.members_count += 1

@@ -63,35 +63,13 @@ def _payload(event: dict):
     return event["args"][0] if event["args"] else None
 
 
-ROLES = ["anonymous", "citizen", "unverified_organisation", "member", "moderator", "other_moderator",
+# The shared cast (tests.conftest.ACTORS / make_actor) as far as the live rooms tell people apart;
+# `unverified_member` is an unverified organisation that belongs to the council (reads, never posts).
+ROLES = ["anonymous", "citizen", "unverified_member", "council_member", "moderator", "other_moderator",
          "managing_director", "chair", "admin"]
 
 
 @pytest.fixture
-def person(make_user, make_council):
+def person(make_actor):
     """person(role, council) → a user in that relation to `council` (None for anonymous)."""
-    from forum.councils.models import Membership
-    from forum.extensions import db
-
-    def make(role: str, council):
-        if role == "anonymous":
-            return None
-        if role in ("managing_director", "chair", "admin"):
-            return make_user(role=role)
-        if role == "citizen":
-            return make_user()
-        if role == "unverified_organisation":
-            user = make_user(stakeholder="business", verified=False)
-            db.session.add(Membership(council_id=council.id, user_id=user.id, role="member"))
-            db.session.commit()
-            return user
-        if role == "other_moderator":
-            user = make_user(stakeholder="research")
-            make_council(moderators=[user])
-            return user
-        user = make_user(stakeholder="association")
-        db.session.add(Membership(council_id=council.id, user_id=user.id, role=role))
-        db.session.commit()
-        return user
-
-    return make
+    return make_actor
