@@ -598,10 +598,8 @@ def representatives(expected_of, actors) -> list[str]:
     actors = list(actors)
     by_outcome: dict = {}
     for kind in actors:
-        by_outcome.setdefault(expected_of(kind), []).append(kind)
+        by_outcome.setdefault((kind == "anonymous", expected_of(kind)), []).append(kind)
     chosen = {kind for kinds in by_outcome.values() for kind in (kinds[0], kinds[-1])}
-    if "anonymous" in actors:
-        chosen.add("anonymous")
     return sorted(chosen, key=actors.index)
 
 
