@@ -121,6 +121,35 @@ def app_factory(tmp_path, request):
     return factory
 
 
+_side_apps: dict = {}
+
+
+def create_user_in(database_url: str, email: str, *, name: str, password: str, stakeholder: str = "citizen",
+                   role: str = "member", organisation: str | None = None, verified: bool = True) -> int:
+    """What `forum create-user` does (tests/test_cli.py runs the command itself), from the test process:
+    a confirmed person in the database of a server the test started, committed at once; returns the id.
+    Saves a Python start-up per person."""
+    import tempfile
+    from pathlib import Path
+
+    from forum.accounts.services import create_confirmed_user
+
+    application = _side_apps.get(database_url)
+    if application is None:
+        application = _make_app(Path(tempfile.mkdtemp(prefix="forum-side-")), database_url)
+        _remember_extensions(application)
+        _side_apps[database_url] = application
+    with application.app_context():
+        try:
+            user = create_confirmed_user(email=email, name=name, password=password, stakeholder=stakeholder,
+                                         organisation=organisation, role=role, verified=verified)
+            _db.session.commit()
+            return user.id
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()  # no idle connection outlives the call (a server may drop the database)
+
+
 def migrate_to_head() -> None:
     """The schema users get: every migration run on the current app's database (`forum db upgrade`)."""
     from flask_migrate import upgrade
