@@ -41,11 +41,11 @@ run: install
 
 ## test: the whole suite (PostgreSQL/Redis tests run when FORUM_TEST_DATABASE_URL/FORUM_TEST_REDIS_URL are set)
 test: install
-	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## test-fast: everything but the browser tests
 test-fast: install
-	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
 ## conformance: the API against its OpenAPI document: openapi-spec-validator, then Schemathesis against a
 ## running `forum serve` (fresh SQLite database with the demo) as a citizen and as the managing director

@@ -12,13 +12,16 @@ import shutil
 
 import jinja2
 import pytest
+from flask import current_app
 from flask.globals import _cv_app
+from flask_sqlalchemy.session import Session as _FlaskSession
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestConfig
 from forum import create_app
 from forum.extensions import db as _db
+from forum.extensions import limiter, socketio
 
 _counter = itertools.count(1)
 
@@ -101,14 +104,50 @@ def _make_app(tmp_path, database_url: str | None = None, **overrides):
 
 @pytest.fixture
 def app_factory(tmp_path, request):
-    """Build further apps (other config) sharing this test's tmp folder and its SQLite database,
-    which is migrated (a copy of the template) unless the test names another database."""
+    """Build further apps (other config) in this test's tmp folder, on a migrated SQLite database of
+    their own (a copy of the template) unless the test names another database. In a `committed`
+    test they share the test's database file, so they see what the test committed."""
     def factory(**overrides):
         database = tmp_path / "test.db"
         if "SQLALCHEMY_DATABASE_URI" not in overrides and not database.exists():
             shutil.copyfile(request.getfixturevalue("_sqlite_template"), database)
-        return _make_app(tmp_path, **overrides)
+        application = _make_app(tmp_path, **overrides)
+        _remember_extensions(application)
+        # An app on the test's own database joins the test's connection: it sees what the test wrote.
+        for worker_app, connection in list(_joined.items()):
+            if overrides.get("SQLALCHEMY_DATABASE_URI") == worker_app.config["SQLALCHEMY_DATABASE_URI"]:
+                _joined[application] = connection
+        return application
     return factory
+
+
+_side_apps: dict = {}
+
+
+def create_user_in(database_url: str, email: str, *, name: str, password: str, stakeholder: str = "citizen",
+                   role: str = "member", organisation: str | None = None, verified: bool = True) -> int:
+    """What `forum create-user` does (tests/test_cli.py runs the command itself), from the test process:
+    a confirmed person in the database of a server the test started, committed at once; returns the id.
+    Saves a Python start-up per person."""
+    import tempfile
+    from pathlib import Path
+
+    from forum.accounts.services import create_confirmed_user
+
+    application = _side_apps.get(database_url)
+    if application is None:
+        application = _make_app(Path(tempfile.mkdtemp(prefix="forum-side-")), database_url)
+        _remember_extensions(application)
+        _side_apps[database_url] = application
+    with application.app_context():
+        try:
+            user = create_confirmed_user(email=email, name=name, password=password, stakeholder=stakeholder,
+                                         organisation=organisation, role=role, verified=verified)
+            _db.session.commit()
+            return user.id
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()  # no idle connection outlives the call (a server may drop the database)
 
 
 def migrate_to_head() -> None:
@@ -120,34 +159,8 @@ def migrate_to_head() -> None:
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory):
-    """An SQLite file migrated to head, made once per worker; each test gets a copy."""
-    folder = tmp_path_factory.mktemp("schema")
-    application = _make_app(folder)
-    with application.app_context():
-        migrate_to_head()
-        with _db.engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        _db.session.remove()
-        _db.engine.dispose()
-    return folder / "test.db"
-
-
-@pytest.fixture
-def app(tmp_path, request):
-    database_url = None
-    if request.node.get_closest_marker("postgres") or os.environ.get("FORUM_TEST_BACKEND") == "postgres":
-        database_url = os.environ.get("FORUM_TEST_DATABASE_URL")
-        if not database_url:
-            pytest.skip("FORUM_TEST_DATABASE_URL is not set")
-    else:
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.db")
-    application = _make_app(tmp_path, database_url)
-    with application.app_context():
-        if database_url:
-            _fresh_postgres()
-        yield application
-        _db.session.remove()
-        _db.engine.dispose()
+    """An SQLite file migrated to head, made once per worker; committed tests get a copy."""
+    return _sqlite_template_path(tmp_path_factory)
 
 
 # The schema the migrations made in this worker's PostgreSQL database, as (relations, triggers):
@@ -192,6 +205,195 @@ def _fresh_postgres():
     migrate_to_head()
     with _db.engine.connect() as conn:
         _pg_schema[:] = [tuple(conn.execute(_PG_SCHEMA).one())]
+
+
+# --- One app per worker, each test in a transaction rolled back at its end ----------------------------
+#
+# The worker's app runs on a database migrated once. Each test opens one connection and begins a
+# transaction on it; every session the test makes (its own, and the fresh one of each request the
+# IsolatedClient runs, each socket event, each listener's own app context) joins that connection
+# with join_transaction_mode="create_savepoint", so a commit in the code under test releases a
+# SAVEPOINT and a rollback returns to one, while the outer transaction is rolled back when the test
+# ends. Tests that need data really committed — visible to another connection, thread or process —
+# are marked `committed` and get an app of their own on a fresh database, as before.
+
+_joined: dict = {}  # app -> the Connection its sessions join during a test
+
+
+class _JoiningSession(_FlaskSession):
+    """Flask-SQLAlchemy's session, bound to the test's connection while one is open for its app."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and _joined:
+            connection = _joined.get(current_app._get_current_object())
+            if connection is not None:
+                return connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+_db.session.session_factory.class_ = _JoiningSession
+_db.session.session_factory.kw["join_transaction_mode"] = "create_savepoint"
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite opens transactions lazily and knows nothing of SAVEPOINT; SQLAlchemy's recipe: let
+    the driver emit no BEGIN of its own and emit it when SQLAlchemy begins
+    ("Serializable isolation / Savepoints / Transactional DDL" in the SQLite dialect docs)."""
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+# Extensions that keep the state of the app they were last bound to on themselves (the Socket.IO
+# server, the limiter's storage): remembered per app, put back when a test uses that app again.
+_EXTENSIONS = (socketio, limiter)
+_extension_state: dict = {}
+
+
+def _remember_extensions(application) -> None:
+    _extension_state[application] = [dict(ext.__dict__) for ext in _EXTENSIONS]
+
+
+def _use_extensions_of(application) -> None:
+    for ext, state in zip(_EXTENSIONS, _extension_state[application]):
+        if ext.__dict__ != state:
+            ext.__dict__.clear()
+            ext.__dict__.update(state)
+
+
+def _backend(request) -> str:
+    if request.node.get_closest_marker("postgres") or os.environ.get("FORUM_TEST_BACKEND") == "postgres":
+        if not os.environ.get("FORUM_TEST_DATABASE_URL"):
+            pytest.skip("FORUM_TEST_DATABASE_URL is not set")
+        return "postgres"
+    return "sqlite"
+
+
+_worker_apps: dict = {}
+
+
+def _worker_app(backend: str, tmp_path_factory):
+    """This worker's app for `backend`, made (and its database migrated) on first use."""
+    application = _worker_apps.get(backend)
+    if application is not None:
+        return application
+    folder = tmp_path_factory.mktemp(f"worker-{backend}")
+    if backend == "postgres":
+        application = _make_app(folder, os.environ["FORUM_TEST_DATABASE_URL"])
+        with application.app_context():
+            _pg_schema.clear()
+            _fresh_postgres()
+            _db.session.remove()
+            _db.engine.dispose()
+    else:
+        shutil.copyfile(_sqlite_template_path(tmp_path_factory), folder / "test.db")
+        application = _make_app(folder, f"sqlite:///{folder / 'test.db'}")
+        with application.app_context():
+            _db.engine.dispose()
+            _sqlite_savepoints(_db.engine)
+    _remember_extensions(application)
+    _worker_apps[backend] = application
+    return application
+
+
+_template: list = []
+
+
+def _sqlite_template_path(tmp_path_factory):
+    if not _template:
+        folder = tmp_path_factory.mktemp("template")
+        application = _make_app(folder)
+        with application.app_context():
+            migrate_to_head()
+            with _db.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            _db.session.remove()
+            _db.engine.dispose()
+        _template.append(folder / "test.db")
+    return _template[0]
+
+
+def _reset_process_state() -> None:
+    """What lives outside the database and outlives a request: caches and in-process counters."""
+    from forum.proposals import pagecache
+
+    pagecache.clear()
+    try:
+        limiter.reset()
+    except Exception:  # noqa: BLE001 - a test may have pointed the limiter at a storage that is gone
+        pass
+
+
+@pytest.fixture
+def app(tmp_path, request, tmp_path_factory):
+    backend = _backend(request)
+    if request.node.get_closest_marker("committed"):
+        yield from _committed_app(backend, tmp_path, request)
+        return
+    application = _worker_app(backend, tmp_path_factory)
+    _use_extensions_of(application)
+    config = dict(application.config)
+    instance_path = application.instance_path
+    application.instance_path = str(tmp_path / "instance")  # the outbox and other files: per test
+    extensions = dict(application.extensions)
+    _reset_process_state()
+    with application.app_context():
+        live_state = extensions.get("forum_live_state")
+        if type(live_state).__name__ == "MemoryState":
+            application.extensions["forum_live_state"] = type(live_state)()
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        _joined[application] = connection
+        try:
+            yield application
+        finally:
+            try:
+                _db.session.remove()
+            finally:
+                for joined_app in [a for a, c in _joined.items() if c is connection]:
+                    del _joined[joined_app]
+                try:
+                    outer.rollback()
+                except Exception:  # noqa: BLE001 - a broken connection must not outlive the test
+                    connection.invalidate()
+                connection.close()
+                # caches the test filled (token touches, live presence, a fresh live state) go
+                application.extensions.clear()
+                application.extensions.update(extensions)
+                application.config.clear()
+                application.config.update(config)
+                application.instance_path = instance_path
+                _reset_process_state()
+
+
+def _committed_app(backend, tmp_path, request):
+    """A fresh app on a fresh database for this test alone, whose commits are real."""
+    database_url = None
+    if backend == "postgres":
+        database_url = os.environ["FORUM_TEST_DATABASE_URL"]
+    else:
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.db")
+    application = _make_app(tmp_path, database_url)
+    _remember_extensions(application)
+    _reset_process_state()
+    with application.app_context():
+        if database_url:
+            _fresh_postgres()
+        yield application
+        _db.session.remove()
+        if database_url:
+            _fresh_postgres()  # what it committed must not show in the next test's transaction
+        _db.engine.dispose()
+    _extension_state.pop(application, None)
+    worker_app = _worker_apps.get(backend)
+    if worker_app is not None and backend == "postgres":
+        # the test may have dropped and migrated the schema anew: no pooled connection keeps old plans
+        with worker_app.app_context():
+            _db.engine.dispose()
 
 
 @pytest.fixture
@@ -269,13 +471,21 @@ def make_proposal(app, make_user):
     return make
 
 
+def sign_in(client, user) -> None:
+    """Put `user`'s login into the client's session cookie, as Flask-Login's login_user() does
+    (the id carries the session version, forum/accounts/auth.py), without a request."""
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
 @pytest.fixture
 def login(client):
-    """Sign `user` in through the real login form; returns the client."""
+    """Sign `user` in (session cookie set directly; tests/accounts tests the login form itself);
+    returns the client."""
     def do_login(user, password: str = PASSWORD):
-        client.post("/logout")
-        response = client.post("/login", data={"email": user.email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        sign_in(client, user)
         return client
     return do_login
 
@@ -312,6 +522,82 @@ def extract_link(mail_text: str, path_prefix: str) -> str:
     return match.group(1)
 
 
+# Tests that need data really committed — read by another connection, thread or process (servers
+# in subprocesses, backups through their own connection, parallel writers), or that change the app
+# itself (a route added). They get a fresh app on a fresh database (`committed` marker); every other
+# test runs in the worker's app inside a transaction rolled back at its end. Browser tests and the
+# process tests in tests/ops and tests/live start servers on databases of their own.
+COMMITTED = (
+    "tests/ops/test_backup.py",
+    "tests/ops/test_backup_safety.py",
+    "tests/proposals/test_races.py",
+    "tests/test_schema.py",  # migrations from empty, schema comparisons, the CLI's own transactions
+    "tests/test_app.py::test_unexpected_error_is_a_clean_500",
+    "tests/live/test_routes.py::test_a_page_of_another_feature_can_show_the_panel",
+)
+
+
+# What behaves differently on PostgreSQL than on SQLite: the SQL of every area (services, queries,
+# visibility filters, counters, exports), search, locking and parallel writers, backups, and the
+# HTTP smoke of every route. With FORUM_TEST_BACKEND=postgres only these run (`db_specific`); the
+# permission tables and page tests ran on SQLite and ask the same predicates of the same rows.
+# Tests marked `postgres` ran on PostgreSQL in the first pass already and are not repeated.
+DB_SPECIFIC = (
+    "tests/accounts/test_recovery.py",
+    "tests/api/test_accounts_api.py::test_last_used_at",
+    "tests/api/test_proposals.py::test_list_api_filters",
+    "tests/controlling/test_open_data.py",
+    "tests/controlling/test_scoring.py",
+    "tests/controlling/test_services.py",
+    "tests/councils/test_candidate_search.py",
+    "tests/councils/test_services.py",
+    "tests/councils/test_visibility.py",
+    "tests/live/test_services.py",
+    "tests/meetings/test_calendar.py",
+    "tests/meetings/test_services.py",
+    "tests/moderation/test_privacy.py",
+    "tests/moderation/test_report_threshold.py",
+    "tests/moderation/test_services.py",
+    "tests/notifications/",
+    "tests/ops/test_backup.py",
+    "tests/ops/test_backup_safety.py",
+    "tests/proposals/test_races.py",
+    "tests/proposals/test_routes.py::test_list_",
+    "tests/proposals/test_services.py",
+    "tests/test_isolation.py",
+    "tests/test_route_smoke.py",
+)
+
+
+# Tests that wait on real processes (servers, browsers, the CLI) go first, so that the last tests of
+# a run are short ones both workers share; modules that start a server for all their tests
+# (module-scoped fixtures) stay on one worker (`--dist loadgroup`, the Makefile passes it).
+SLOW_FIRST = ("tests/browser/", "tests/ops/", "tests/live/test_multiprocess.py", "tests/live/test_server.py",
+              "tests/proposals/test_races.py", "tests/test_cli.py", "tests/test_schema.py")
+ONE_WORKER_PER_MODULE = ("tests/browser/", "tests/ops/test_redis_outage.py", "tests/ops/test_database_outage.py",
+                         "tests/live/test_multiprocess.py", "tests/live/test_server.py", "tests/test_i18n.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(COMMITTED):
+            item.add_marker(pytest.mark.committed)
+        if item.nodeid.startswith(DB_SPECIFIC):
+            item.add_marker(pytest.mark.db_specific)
+        if item.nodeid.startswith(ONE_WORKER_PER_MODULE):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+    if os.environ.get("FORUM_TEST_BACKEND") != "postgres":
+        return
+    keep, drop = [], []
+    for item in items:
+        wanted = item.get_closest_marker("db_specific") and not item.get_closest_marker("postgres")
+        (keep if wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI (FORUM_TEST_NO_SKIP=1) a skipped PostgreSQL, Redis or browser test fails the run,
     and the counts of those tests are printed so the log shows they ran."""
@@ -331,15 +617,27 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = 1
 
 
-# Everyone a permission table is checked for (see make_actor).
+# The one cast of actors every permission table is checked for (see make_actor).
 ACTORS = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
           "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
+
+
+def representatives(expected_of, actors) -> list[str]:
+    """For HTTP tables whose every cell the predicate tables check already: the first and the last
+    actor (in `actors` order) of every distinct expected outcome, and anonymous (sent to log in)."""
+    actors = list(actors)
+    by_outcome: dict = {}
+    for kind in actors:
+        by_outcome.setdefault((kind == "anonymous", expected_of(kind)), []).append(kind)
+    chosen = {kind for kinds in by_outcome.values() for kind in (kinds[0], kinds[-1])}
+    return sorted(chosen, key=actors.index)
 
 
 @pytest.fixture
 def make_actor(make_user, make_council):
     """`make_actor(kind, council)`: a person of one of ACTORS relative to `council` (None for anonymous).
-    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council."""
+    `council_member` / `moderator` belong to `council`; `other_moderator` moderates a new council.
+    One more kind for the live rooms: `unverified_member`, an unverified organisation in `council`."""
     from forum.councils.models import Membership
 
     def make(kind: str, council):
@@ -351,10 +649,10 @@ def make_actor(make_user, make_council):
             return make_user(stakeholder="business", verified=False)
         if kind in ("managing_director", "chair", "admin"):
             return make_user(role=kind)
-        user = make_user()
+        user = make_user(stakeholder="business", verified=False) if kind == "unverified_member" else make_user()
         if kind == "other_moderator":
             make_council(moderators=[user])
-        elif kind in ("council_member", "moderator"):
+        elif kind in ("council_member", "moderator", "unverified_member"):
             _db.session.add(Membership(council_id=council.id, user_id=user.id,
                                        role="moderator" if kind == "moderator" else "member"))
             council.members_count += 1
@@ -365,38 +663,6 @@ def make_actor(make_user, make_council):
 
     return make
 # --- Meetings ---------------------------------------------------------------------------------------
-
-# Everyone a meeting permission table is checked for (see `role_user`).
-ROLE_NAMES = ("anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation",
-              "council_member", "moderator", "other_moderator", "managing_director", "chair", "admin")
-
-
-@pytest.fixture
-def role_user(app, make_user, make_council):
-    """`role_user(role, council)` → a user in that role with respect to `council` (None for anonymous).
-    'moderator' moderates `council`, 'other_moderator' moderates a different council."""
-    from forum.councils.models import Membership
-
-    def make(role: str, council=None):
-        if role == "anonymous":
-            return None
-        if role in ("citizen", "business", "research", "culture", "association"):
-            return make_user(stakeholder=role)
-        if role == "unverified_organisation":
-            return make_user(stakeholder="business", verified=False)
-        if role in ("managing_director", "chair", "admin"):
-            return make_user(role=role)
-        user = make_user()
-        if role == "other_moderator":
-            make_council(moderators=[user])
-            return user
-        _db.session.add(Membership(council_id=council.id, user_id=user.id,
-                                   role="moderator" if role == "moderator" else "member"))
-        _db.session.commit()
-        return user
-
-    return make
-
 
 @pytest.fixture
 def make_meeting(app, make_user):

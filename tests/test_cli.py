@@ -1,5 +1,6 @@
 """The `forum` command: create-user, seed-demo and serve, run as an operator would."""
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -12,11 +13,13 @@ FORUM = str(Path(sys.executable).with_name("forum"))
 
 
 @pytest.fixture
-def forum_env(tmp_path):
+def forum_env(tmp_path, _sqlite_template):
+    """The environment of an operator's forum on an SQLite database migrated to head (a copy of the
+    worker's, made by `flask db upgrade`; tests/test_schema.py runs the migrations themselves)."""
     env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"),
            "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "FORUM_SECRET_KEY": "cli-test"}
     env.pop("FORUM_ENV", None)
-    subprocess.run([FORUM, "db", "upgrade"], env=env, check=True, capture_output=True)
+    shutil.copyfile(_sqlite_template, tmp_path / "cli.db")
     return env
 
 

@@ -6,7 +6,8 @@ from forum.controlling.scoring_models import Evaluator
 from forum.extensions import db
 from tests.controlling.conftest import catalogue  # noqa: F401  (fixture)
 
-ROLES = ["anonymous", "citizen", "business", "unverified_org", "board_member", "managing_director", "chair", "admin"]
+# the shared cast (tests.conftest.make_actor) and a member of the Smart-City-Board
+ROLES = ["anonymous", "citizen", "business", "unverified_organisation", "board_member", "managing_director", "chair", "admin"]
 
 
 @pytest.fixture
@@ -21,24 +22,18 @@ def portfolio(make_user, make_council, make_proposal, make_project):
     return {"public": public, "internal": internal, "proposal": proposal, "council": council, "secret": secret}
 
 
-def _headers(role, make_user, make_council, api_token):
-    if role == "anonymous":
-        return {}
+def _headers(role, make_actor, make_user, make_council, api_token):
     if role == "board_member":
         user = make_user()
         make_council("Smart-City-Board", slug="smart-city-board", visibility="private", members=[user])
-    elif role == "unverified_org":
-        user = make_user(stakeholder="business", verified=False)
-    elif role in ("managing_director", "chair", "admin"):
-        user = make_user(role=role)
     else:
-        user = make_user(stakeholder=role)
-    return api_token(user)
+        user = make_actor(role, None)
+    return api_token(user) if user is not None else {}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_everyone_sees_public_projects_only(client, portfolio, make_user, make_council, api_token, role):
-    headers = _headers(role, make_user, make_council, api_token)
+def test_everyone_sees_public_projects_only(client, portfolio, make_actor, make_user, make_council, api_token, role):
+    headers = _headers(role, make_actor, make_user, make_council, api_token)
     listing = client.get("/api/v1/projects", headers=headers)
     assert listing.status_code == 200
     body = listing.get_json()

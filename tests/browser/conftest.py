@@ -2,7 +2,7 @@
 Chromium, with axe-core checking WCAG 2.1 A/AA on the pages a test reaches.
 
 Fixtures: `live_server` (base URL; module-scoped), `browser`, `new_page()`, `sign_in(page, email, pw)`,
-`create_user(...)` (through `forum create-user`), `axe_check(page)`, `outbox_mails()`.
+`create_user(...)` (as `forum create-user` makes them), `axe_check(page)`, `outbox_mails()`.
 """
 from __future__ import annotations
 
@@ -53,8 +53,11 @@ class LiveServer:
             raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-2000:]}")
         return result.stdout
 
-    def start(self) -> None:
-        self.cli("db", "upgrade")
+    def start(self, migrated: Path | None = None) -> None:
+        if migrated is not None:  # the worker's database migrated to head (tests/conftest.py): no CLI start-up
+            shutil.copyfile(migrated, self.root / "forum.db")
+        else:
+            self.cli("db", "upgrade")
         log = open(self.root / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self._log = log
         self.process = subprocess.Popen([FORUM, "serve", "--port", str(self.port)], env=self.env,
@@ -87,11 +90,11 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, _sqlite_template):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
     server = LiveServer(tmp_path_factory.mktemp("live"))
-    server.start()
+    server.start(_sqlite_template)
     yield server
     server.stop()
 
@@ -127,19 +130,20 @@ _users = iter(range(1, 10_000))
 
 @pytest.fixture
 def create_user(live_server):
-    """create_user(stakeholder=..., role=..., verified=True) → (id, email, password) via `forum create-user`."""
+    """create_user(stakeholder=..., role=..., verified=True) → (id, email, password), as `forum create-user`
+    makes them (tests.conftest.create_user_in, without a CLI start-up per person)."""
+    from tests.conftest import create_user_in
+
     def create(stakeholder: str = "citizen", role: str = "member", verified: bool = True, name: str | None = None,
                organisation: str | None = None, email: str | None = None):
         n = next(_users)
         email = email or f"browser{n}-{time.monotonic_ns()}@example.org"
         password = "browser-passwort"
-        args = ["create-user", email, "--name", name or f"Testperson {n}", "--password", password,
-                "--stakeholder", stakeholder, "--role", role]
         if stakeholder != "citizen":
-            args += ["--organisation", organisation or f"Organisation {n}"]
-        if verified:
-            args.append("--verified")
-        user_id = int(live_server.cli(*args).strip().splitlines()[-1])
+            organisation = organisation or f"Organisation {n}"
+        user_id = create_user_in(live_server.env["FORUM_DATABASE_URL"], email, name=name or f"Testperson {n}",
+                                 password=password, stakeholder=stakeholder, role=role,
+                                 organisation=organisation if stakeholder != "citizen" else None, verified=verified)
         return user_id, email, password
     return create
 

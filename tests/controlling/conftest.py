@@ -7,7 +7,9 @@ import pytest
 
 from forum.extensions import db
 
-ROLES = ["anonymous", "citizen", "business", "research", "culture", "association", "unverified_org", "member",
+# The shared cast (tests.conftest.ACTORS) plus the controlling roles: a Smart-City-Board member and
+# an appointed evaluator.
+ROLES = ["anonymous", "citizen", "business", "research", "culture", "association", "unverified_organisation", "council_member",
          "moderator", "other_moderator", "board_member", "evaluator", "managing_director", "chair", "admin"]
 # Who is an evaluator: appointed, moderators of any council, Smart-City-Board members.
 EVALUATORS = {"moderator", "other_moderator", "board_member", "evaluator"}
@@ -42,12 +44,12 @@ def world(app, make_user, make_council, make_project):
     people = {role: None for role in ROLES}
     for stakeholder in ("citizen", "business", "research", "culture", "association"):
         people[stakeholder] = make_user(stakeholder=stakeholder, name=f"Person {stakeholder}")
-    people["unverified_org"] = make_user(stakeholder="business", verified=False, name="Unverifiziert GmbH")
-    for role in ("member", "moderator", "other_moderator", "board_member", "evaluator"):
+    people["unverified_organisation"] = make_user(stakeholder="business", verified=False, name="Unverifiziert GmbH")
+    for role in ("council_member", "moderator", "other_moderator", "board_member", "evaluator"):
         people[role] = make_user(name=f"Person {role}")
     for role in STAFF:
         people[role] = make_user(role=role, name=f"Person {role}")
-    council = make_council("Fachbeirat Mobilität", members=[people["member"]], moderators=[people["moderator"]])
+    council = make_council("Fachbeirat Mobilität", members=[people["council_member"]], moderators=[people["moderator"]])
     other = make_council("Fachbeirat Kultur", moderators=[people["other_moderator"]])
     board = make_council("Smart-City-Board", slug="smart-city-board", visibility="private", join_policy="appointed",
                          members=[people["board_member"]])

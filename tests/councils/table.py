@@ -2,9 +2,14 @@
 
 Each action names who may do it; everyone else gets the refusal the action defines (403, or
 409 where the person may act but the state says no, e.g. joining twice). Anonymous people are
-sent to the login page (HTML) or get 401 (API) on writes. The same table drives the HTML test
-(tests/councils/test_routes.py) and the API test (tests/api/test_councils.py); both also check
-that the change really happened exactly when it was allowed.
+sent to the login page (HTML) or get 401 (API) on writes.
+
+The whole table (every action × every actor) is checked against the predicates of
+forum/permissions (tests/councils/test_permissions.py, no HTTP). Over HTTP, the HTML test
+(tests/councils/test_routes.py) and the API test (tests/api/test_councils.py) take from each
+action the representatives of every distinct answer (`http_cases()`: the first and the last actor
+of each outcome: allowed, login, 403, 404, 409) and check the answer and that the change really
+happened exactly when it was allowed.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from sqlalchemy import select
 
 from forum.councils.models import Council, JoinRequest, Membership
 from forum.extensions import db
+from tests.conftest import representatives
 
 STAFF = {"managing_director", "chair", "admin"}
 MODERATORS = STAFF | {"moderator"}
@@ -92,6 +98,11 @@ ACTIONS = [
 ]
 ACTION_NAMES = [a.name for a in ACTIONS]
 BY_NAME = {a.name: a for a in ACTIONS}
+
+
+def http_cases(actors) -> list[tuple[str, str]]:
+    """(action, actor) pairs the HTTP tables check: every distinct answer of every action."""
+    return [(action.name, kind) for action in ACTIONS for kind in representatives(action.expected, list(actors))]
 
 
 def build_world(action: Action, make_user, make_council) -> World:

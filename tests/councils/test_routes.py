@@ -5,7 +5,7 @@ from sqlalchemy import select
 from forum.councils.models import Council, JoinRequest, Membership
 from forum.extensions import db
 from tests.conftest import ACTORS
-from tests.councils.table import ACTION_NAMES, BY_NAME, build_world, check_effect, remember_members
+from tests.councils.table import BY_NAME, build_world, check_effect, http_cases, remember_members
 
 
 def html_call(name, client, w):
@@ -53,8 +53,7 @@ def outcome(response):
     return response.status_code
 
 
-@pytest.mark.parametrize("kind", ACTORS)
-@pytest.mark.parametrize("action_name", ACTION_NAMES)
+@pytest.mark.parametrize("action_name, kind", http_cases(ACTORS))
 def test_permission_table(action_name, kind, client, login, make_user, make_council, make_actor):
     action = BY_NAME[action_name]
     world = build_world(action, make_user, make_council)

@@ -5,7 +5,7 @@ import pytest
 
 from forum.extensions import socketio
 from forum.rooms import NAMESPACE
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -19,15 +19,14 @@ def _presence_at_once(request):
 def sio(app):
     """sio(user=None, *, token=None, headers=None, auth=None) → a test client connected to /live.
 
-    With `user`, it signs in through the real login form (session cookie); with `token=True` it
+    With `user`, it signs in with a session cookie; with `token=True` it
     authenticates with a fresh API token instead. The client's Flask test client is `client.http`."""
     clients = []
 
     def connect(user=None, *, token=None, headers=None, auth=None, password=PASSWORD):
         http = app.test_client()
         if user is not None and token is None:
-            response = http.post("/login", data={"email": user.email, "password": password})
-            assert response.status_code == 302
+            sign_in(http, user)
         if user is not None and token is True:
             response = http.post("/api/v1/tokens", json={"email": user.email, "password": password})
             token = response.get_json()["token"]
@@ -64,35 +63,13 @@ def _payload(event: dict):
     return event["args"][0] if event["args"] else None
 
 
-ROLES = ["anonymous", "citizen", "unverified_organisation", "member", "moderator", "other_moderator",
+# The shared cast (tests.conftest.ACTORS / make_actor) as far as the live rooms tell people apart;
+# `unverified_member` is an unverified organisation that belongs to the council (reads, never posts).
+ROLES = ["anonymous", "citizen", "unverified_member", "council_member", "moderator", "other_moderator",
          "managing_director", "chair", "admin"]
 
 
 @pytest.fixture
-def person(make_user, make_council):
+def person(make_actor):
     """person(role, council) → a user in that relation to `council` (None for anonymous)."""
-    from forum.councils.models import Membership
-    from forum.extensions import db
-
-    def make(role: str, council):
-        if role == "anonymous":
-            return None
-        if role in ("managing_director", "chair", "admin"):
-            return make_user(role=role)
-        if role == "citizen":
-            return make_user()
-        if role == "unverified_organisation":
-            user = make_user(stakeholder="business", verified=False)
-            db.session.add(Membership(council_id=council.id, user_id=user.id, role="member"))
-            db.session.commit()
-            return user
-        if role == "other_moderator":
-            user = make_user(stakeholder="research")
-            make_council(moderators=[user])
-            return user
-        user = make_user(stakeholder="association")
-        db.session.add(Membership(council_id=council.id, user_id=user.id, role=role))
-        db.session.commit()
-        return user
-
-    return make
+    return make_actor

@@ -66,12 +66,12 @@ class ForumProcess:
 
 
 def create_user(server: ForumProcess, email: str, **options) -> int:
-    args = ["create-user", email, "--name", options.get("name", email.split("@")[0]), "--password", "live-passwort",
-            "--stakeholder", options.get("stakeholder", "citizen"), "--role", options.get("role", "member"),
-            "--verified"]
-    if options.get("organisation"):
-        args += ["--organisation", options["organisation"]]
-    return int(server.cli(*args).strip().splitlines()[-1])
+    """A verified person in the server's database, as `forum create-user` makes one (in-process)."""
+    from tests.conftest import create_user_in
+
+    return create_user_in(server.env["FORUM_DATABASE_URL"], email, name=options.get("name", email.split("@")[0]),
+                          password="live-passwort", stakeholder=options.get("stakeholder", "citizen"),
+                          role=options.get("role", "member"), organisation=options.get("organisation"))
 
 
 def api_token(server: ForumProcess, email: str) -> str:

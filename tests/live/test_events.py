@@ -8,7 +8,7 @@ from forum.extensions import db
 from forum.live.models import LiveMessage
 from tests.live.conftest import ROLES, call, received
 
-CAN_POST_COUNCIL = {"member", "moderator", "managing_director", "chair", "admin"}
+CAN_POST_COUNCIL = {"council_member", "moderator", "managing_director", "chair", "admin"}
 
 
 def test_anonymous_reads_a_public_room_but_cannot_post(sio, make_user, make_council):
@@ -41,7 +41,7 @@ def test_private_council_room_is_for_members_only(role, sio, person, make_counci
     user = person(role, council)
     client = sio(user)
     ack = call(client, "join", {"room": f"council:{council.slug}"})
-    may_read = role in {"member", "moderator", "unverified_organisation", "managing_director", "chair", "admin"}
+    may_read = role in {"council_member", "moderator", "unverified_member", "managing_director", "chair", "admin"}
     assert ack["ok"] is may_read
     if not may_read:  # the same answer as for a room that does not exist
         assert ack["error"]["code"] == "not_found"

@@ -5,6 +5,7 @@ import pytest
 
 from forum.extensions import db
 from forum.live.models import LiveMessage
+from tests.conftest import sign_in
 from tests.live.conftest import ROLES, call, received
 
 
@@ -31,14 +32,14 @@ def test_the_plain_form_posts_for_those_allowed(role, app, person, make_council,
     user = person(role, council)
     http = app.test_client()
     if user is not None:
-        http.post("/login", data={"email": user.email, "password": "richtig-geheim"})
-    watcher = sio(person("member", council))
+        sign_in(http, user)
+    watcher = sio(person("council_member", council))
     call(watcher, "join", {"room": f"council:{council.slug}"})
     received(watcher)
     response = http.post(f"/live/rooms/council/{council.slug}/messages",
                          data={"body": "Ohne JavaScript", "next": f"/councils/{council.slug}"})
-    may_read = role in {"member", "moderator", "unverified_organisation", "managing_director", "chair", "admin"}
-    may_post = role in {"member", "moderator", "managing_director", "chair", "admin"}
+    may_read = role in {"council_member", "moderator", "unverified_member", "managing_director", "chair", "admin"}
+    may_post = role in {"council_member", "moderator", "managing_director", "chair", "admin"}
     if role == "anonymous":
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     elif not may_read:
@@ -102,7 +103,7 @@ def test_the_form_needs_a_csrf_token(csrf_app, login, make_user, make_council):
     anna = make_user()
     council = make_council(members=[anna])
     client = csrf_app.test_client()
-    client.post("/login", data={"email": anna.email, "password": "richtig-geheim"})
+    sign_in(client, anna)
     response = client.post(f"/live/rooms/council/{council.slug}/messages", data={"body": "Ohne Token"})
     assert response.status_code == 400
     assert db.session.query(LiveMessage).count() == 0

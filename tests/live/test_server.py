@@ -1,6 +1,7 @@
 """The live channel on a real `forum serve` (gevent, WebSocket): origins and transport limits."""
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
@@ -9,10 +10,10 @@ from tests.live.servers import ForumProcess, Listener, api_token, create_user
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, _sqlite_template):
     root = tmp_path_factory.mktemp("live-serve")
     process = ForumProcess(root, {"FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}"})
-    process.cli("db", "upgrade")
+    shutil.copyfile(_sqlite_template, root / "forum.db")  # migrated to head once per worker
     process.cli("seed-demo")
     process.start()
     yield process

@@ -272,11 +272,11 @@ def test_follow_counts_once(ctx, make_user, make_meeting):
 
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "council_member", "moderator", "other_moderator",
                                   "managing_director", "chair", "admin"])
-def test_listing_filter_agrees_with_predicate(ctx, role, role_user, make_council, make_meeting):
+def test_listing_filter_agrees_with_predicate(ctx, role, make_actor, make_council, make_meeting):
     from forum.permissions import can_view_meeting
 
     public, private = make_council(), make_council(visibility="private")
-    user = role_user(role, private)  # members and moderators of the private council
+    user = make_actor(role, private)  # members and moderators of the private council
     meetings = [make_meeting(council=c, status=s) for c in (None, public, private) for s in ("draft", "published")]
     listed = set(db.session.scalars(select(Meeting.id).where(queries.visible_meetings_filter(user))))
     assert listed == {m.id for m in meetings if can_view_meeting(user, m)}

@@ -8,11 +8,13 @@ from forum.extensions import db
 from forum.audit import AuditEntry
 from forum.moderation.models import Report
 from forum.proposals.models import Proposal
-from tests.conftest import ACTORS, PASSWORD
+from tests.conftest import ACTORS, PASSWORD, representatives
 
 QUEUE_READERS = {"moderator", "other_moderator", "managing_director", "admin"}
 AUDIT_READERS = {"managing_director", "admin"}
 COUNCIL_MODERATORS = {"moderator", "managing_director", "admin"}
+# One actor of each distinct row over HTTP; tests/moderation/test_permissions.py asks every actor.
+HTTP_ACTORS = representatives(lambda k: (k in QUEUE_READERS, k in AUDIT_READERS, k in COUNCIL_MODERATORS), ACTORS)
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def reported(make_user, make_council, make_proposal):
     return council, proposal
 
 
-@pytest.mark.parametrize("kind", ACTORS)
+@pytest.mark.parametrize("kind", HTTP_ACTORS)
 def test_queue_page_permission_table(kind, client, login, make_actor, reported):
     council, proposal = reported
     actor = make_actor(kind, council)
@@ -43,7 +45,7 @@ def test_queue_page_permission_table(kind, client, login, make_actor, reported):
         assert "Beleidigend" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("kind", ACTORS)
+@pytest.mark.parametrize("kind", HTTP_ACTORS)
 def test_hide_permission_table(kind, client, login, make_actor, reported):
     council, proposal = reported
     actor = make_actor(kind, council)
@@ -61,7 +63,7 @@ def test_hide_permission_table(kind, client, login, make_actor, reported):
     assert hidden == (kind in COUNCIL_MODERATORS)
 
 
-@pytest.mark.parametrize("kind", ACTORS)
+@pytest.mark.parametrize("kind", HTTP_ACTORS)
 def test_audit_and_people_pages_permission_table(kind, client, login, make_actor, make_council):
     actor = make_actor(kind, make_council())
     if actor is not None:

@@ -1,7 +1,7 @@
 """The operations tests that run real processes (servers, a private PostgreSQL cluster, a private
 Redis) bring their own databases, so the backend of the suite does not change what they test.
-CI runs the suite twice (SQLite, then FORUM_TEST_BACKEND=postgres); these run in the first pass
-only and are deselected (not skipped) in the second, which keeps CI time down."""
+CI runs the suite on SQLite and then the `db_specific` tests with FORUM_TEST_BACKEND=postgres
+(tests/conftest.py); these run in the first pass only and are deselected (not skipped) in the second."""
 from __future__ import annotations
 
 import os

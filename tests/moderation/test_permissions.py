@@ -1,0 +1,47 @@
+"""The moderation permission table asked of the predicates directly: every rule × every actor of the
+shared cast, no HTTP. tests/moderation/test_routes.py and tests/api/test_moderation.py check the same
+rules over HTTP for one actor of each distinct row; this proves them for everyone."""
+import pytest
+from flask_login import AnonymousUserMixin
+
+from forum import permissions as can
+from tests.conftest import ACTORS
+from tests.moderation.test_routes import AUDIT_READERS, COUNCIL_MODERATORS, QUEUE_READERS
+
+SIGNED_IN = set(ACTORS) - {"anonymous"}
+TABLE = {
+    "see the queue": (lambda w, u: can.can_view_queue(u), QUEUE_READERS),
+    "hide, restore, dismiss in the council": (lambda w, u: can.can_moderate_content(u, w.council), COUNCIL_MODERATORS),
+    "see a hidden item's text": (lambda w, u: can.can_see_hidden(u, w.proposal, w.council), COUNCIL_MODERATORS),
+    "read the audit log": (lambda w, u: can.can_read_audit(u), AUDIT_READERS),
+    "suspend people": (lambda w, u: can.can_suspend(u, w.someone), AUDIT_READERS),
+    "report someone's item": (lambda w, u: can.can_report(u, w.proposal), SIGNED_IN),
+    "edit the privacy notice and imprint": (lambda w, u: can.can_edit_site_pages(u), {"admin"}),
+}
+
+
+@pytest.fixture
+def world(make_actor, make_user, make_council, make_proposal):
+    class World:
+        pass
+
+    w = World()
+    w.council = make_council()
+    w.someone = make_user()
+    w.proposal = make_proposal(author=w.someone, council=w.council)
+    w.actors = {kind: make_actor(kind, w.council) or AnonymousUserMixin() for kind in ACTORS}
+    return w
+
+
+@pytest.mark.parametrize("rule", list(TABLE))
+def test_permission_table(rule, world):
+    predicate, allowed = TABLE[rule]
+    answers = {kind: predicate(world, user) for kind, user in world.actors.items()}
+    wrong = {kind: answer for kind, answer in answers.items() if answer != (kind in allowed)}
+    assert wrong == {}, f"{rule}: predicate answers that contradict the table: {wrong}"
+
+
+def test_nobody_suspends_themselves_and_only_an_admin_an_admin(world, make_user):
+    director, admin = world.actors["managing_director"], world.actors["admin"]
+    assert not can.can_suspend(director, director) and not can.can_suspend(director, admin)
+    assert can.can_suspend(admin, director) and not can.can_report(world.someone, world.proposal)
