@@ -29,14 +29,15 @@ DOCUMENT = {
 
 def _log(tmp_path, lines: list[str]) -> Path:
     path = tmp_path / "statuses.tsv"
-    path.write_text("".join(line.replace(" | ", "\t") + "\n" for line in lines))
+    path.write_text("".join(line.replace(" | ", "\t") + "\n" for line in lines))  # op | phase | mode | sent | status
     return path
 
 
 def test_a_real_run_is_not_hollow(tmp_path, capsys):
-    log = _log(tmp_path, ["GET /me | coverage | positive | 200", "GET /me | fuzzing | positive | 401",
-                          "GET /me | fuzzing | positive | 200", "GET /proposals | fuzzing | positive | 200",
-                          "POST /tokens | fuzzing | positive | 401"])
+    log = _log(tmp_path, ["GET /me | coverage | positive | token | 200",
+                          "GET /me | fuzzing | positive | token | 401", "GET /me | fuzzing | positive | token | 200",
+                          "GET /proposals | fuzzing | positive | token | 200",
+                          "POST /tokens | fuzzing | positive | token | 401"])
     assert runner.coverage(DOCUMENT, log, "citizen") == []
     out = capsys.readouterr().out
     assert "4 operations documenting a 2xx, 2 answered a 2xx, 0 hollow" in out
@@ -46,8 +47,10 @@ def test_a_real_run_is_not_hollow(tmp_path, capsys):
 
 @pytest.mark.parametrize("lines", [
     [],  # never called
-    ["GET /me | coverage | positive | 401", "GET /me | coverage | negative | 400"],  # refused before sign-in
-    ["GET /me | coverage | positive | 200", "GET /me | fuzzing | positive | 401"],  # revoked mid-run
+    # refused before the sign-in check
+    ["GET /me | coverage | positive | token | 401", "GET /me | coverage | negative | token | 400"],
+    ["GET /me | coverage | positive | token | 200", "GET /me | fuzzing | positive | token | 401"],  # revoked mid-run
+    ["GET /me | coverage | positive | anonymous | 401"],  # only the check that sign-in is enforced
 ])
 def test_an_operation_that_only_answered_401_fails_the_run(tmp_path, capsys, lines):
     assert runner.coverage(DOCUMENT, _log(tmp_path, lines), "citizen") == ["GET /me"]

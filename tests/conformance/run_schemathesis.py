@@ -134,37 +134,39 @@ def requires_token(document: dict, op: dict) -> bool:
 
 def coverage(document: dict, statuses: Path, label: str) -> list[str]:
     """Print what the run reached per operation and return the hollow ones: an operation that needs
-    a token and documents a 2xx, yet answered every schema-valid request (negative ones are refused
-    before the sign-in check, so they prove nothing) of a generating phase with 401."""
-    seen: dict[str, Counter] = defaultdict(Counter)  # operation → (phase, mode, status) → calls
+    a token and documents a 2xx, yet answered every schema-valid request carrying a token (negative
+    ones may be refused before the sign-in check, so they prove nothing) of a generating phase with
+    401, or never got one."""
+    seen: dict[str, Counter] = defaultdict(Counter)  # operation → (phase, mode, sent, status) → calls
     if statuses.exists():
         for entry in statuses.read_text(encoding="utf-8").splitlines():
-            operation, phase, mode, status = entry.split("\t")
-            seen[operation][(phase, mode, int(status))] += 1
+            operation, phase, mode, sent, status = entry.split("\t")
+            seen[operation][(phase, mode, sent, int(status))] += 1
     operations = {f"{method.upper()} {path}": op for path, ops in document["paths"].items()
                   for method, op in ops.items() if isinstance(op, dict)
                   and op.get("operationId") not in EXCLUDED_OPERATIONS
                   and any(str(code).startswith("2") for code in op.get("responses", {}))}
-    answered_2xx = [name for name in operations if any(200 <= key[2] < 300 for key in seen[name])]
+    answered_2xx = [name for name in operations if any(200 <= key[-1] < 300 for key in seen[name])]
     hollow = []
     for name, op in operations.items():
         if not requires_token(document, op):
             continue
-        valid = [(phase, status) for (phase, mode, status) in seen[name] if mode != "negative"]
+        valid = [(phase, status) for (phase, mode, sent, status) in seen[name]
+                 if mode != "negative" and sent == "token"]
         phases = {phase for phase, _ in valid} & {"coverage", "fuzzing"} or {"any phase"}
         if any(all(status == 401 for p, status in valid if p == phase or phase == "any phase")
                for phase in phases):
             hollow.append(name)
     calls = sum(seen_op.total() for seen_op in seen.values())
-    refused = sum(n for seen_op in seen.values() for (_, mode, status), n in seen_op.items()
-                  if status == 401 and mode != "negative")
+    refused = sum(n for seen_op in seen.values() for (_, mode, sent, status), n in seen_op.items()
+                  if status == 401 and mode != "negative" and sent == "token")
     print(f"coverage as the {label}: {len(operations)} operations documenting a 2xx, {len(answered_2xx)} answered "
           f"a 2xx, {len(hollow)} hollow; {calls} calls, {refused} schema-valid ones answered 401 "
-          "(a revoked token, then replayed with a new one)")
+          "with a token (revoked by the run; each replayed with a new one)")
     for name in operations:
         if name not in answered_2xx:
             by_status: Counter = Counter()
-            for (_, _, status), n in seen[name].items():
+            for (*_, status), n in seen[name].items():
                 by_status[status] += n
             answers = ", ".join(f"{status}×{n}" for status, n in sorted(by_status.items()))
             if not answers and not operations[name].get("parameters") and "requestBody" not in operations[name]:
