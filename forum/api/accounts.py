@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..accounts import services
-from ..accounts.credentials import LABEL_MAX
 from ..accounts.schemas import me as serialize_me
 from ..councils.queries import roles_of
 from ..database import iso
@@ -34,7 +33,7 @@ def create_token():
     data = json_body()
     email = field(data, "email", max_length=254)
     password = field(data, "password", max_length=200)
-    label = field(data, "label", required=False, max_length=LABEL_MAX)
+    label = field(data, "label", required=False, max_length=services.LABEL_MAX)
     user = services.authenticate(email, password)
     if user is None:
         raise BadCredentials(_("E-Mail-Adresse oder Passwort ist falsch."))
