@@ -14,3 +14,6 @@ def init_app(app) -> None:
     # First of all hooks: CSRF's own hook reads the form, and with it the body.
     app.before_request_funcs.setdefault(None, []).insert(0, raise_upload_limit)
     registrations.register()
+    from .cli import files_cli
+
+    app.cli.add_command(files_cli)
