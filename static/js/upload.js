@@ -21,10 +21,20 @@
       xhr.addEventListener("load", function () {
         var target = null;
         try { target = JSON.parse(xhr.responseText).redirect; } catch (err) { target = null; }
-        if (xhr.status === 200 && target) { window.location.assign(target); return; }
+        if (xhr.status === 200 && target) { go(target); return; }
         failed(xhr.status === 413 ? "data-too-large-text" : "data-error-text");
       });
       xhr.addEventListener("error", function () { failed("data-error-text"); });
+      function go(target) {
+        var url = new URL(target, window.location.href);
+        if (url.pathname === window.location.pathname && url.search === window.location.search) {
+          // Only the fragment differs: assigning it would not load the page (and its messages) again.
+          window.history.replaceState(null, "", url.href);
+          window.location.reload();
+        } else {
+          window.location.assign(url.href);
+        }
+      }
       function failed(attribute) {
         status.textContent = form.getAttribute(attribute);
         button.disabled = false; bar.hidden = true;
