@@ -160,6 +160,10 @@ def test_private_council_files_are_404_for_outsiders(client, api_token, make_use
     assert client.get(body["url"]).status_code == 404
     sign_in(client, member)
     assert client.get(body["url"]).status_code == 200
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get(body["url"], headers=api_token(member)).status_code == 200  # the API's url works with a token
+    assert client.get(body["url"], headers={"Authorization": "Bearer erfunden"}).status_code == 404
 
 
 def test_hidden_proposal_hides_its_files(client, api_token, make_user, make_proposal, manager):
