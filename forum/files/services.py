@@ -94,7 +94,12 @@ def discard_unused(app, hashes: list[str]) -> None:
 
 
 def files_for(kind: str, ids) -> dict[int, list[StoredFile]]:
-    """{owner id: [files, oldest first]} for many owners in one query (the caller checked visibility)."""
+    """{owner id: [files, oldest first]} for many owners ("meeting" or "proposal") in one query.
+
+    The caller has checked that the reader may see each owner (for proposals also that its text is
+    not hidden from them: `can_view_proposal_files`). Each file has `name`, `content_type`, `size`,
+    `url` (a site path; absolute: `forum.urls.site_url() + f.url`), `created_at`, `updated_at`
+    (naive UTC) and, for meetings, `agenda_item_id`; `forum.files.schemas.file` is its JSON shape."""
     ids = list(ids)
     found: dict[int, list[StoredFile]] = defaultdict(list)
     if not ids:

@@ -84,17 +84,20 @@ def test_refused_types_by_content(client, api_token, manager, make_meeting, data
 
 
 def test_size_limit_is_413(app, client, api_token, manager, make_meeting):
-    app.config["UPLOAD_MAX_MB"] = 1
+    app.config["UPLOAD_MAX_MB"] = 2
     meeting = make_meeting()
     headers = api_token(manager)
-    just_over = samples.TEXT * (1024 * 1024 // len(samples.TEXT) + 1)
+    just_over = samples.TEXT * (2 * 1024 * 1024 // len(samples.TEXT) + 1)
     response = attach(client, headers, f"meetings/{meeting.id}", just_over, "lang.txt")
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
     # Far over: refused by its Content-Length before the body is read.
-    response = attach(client, headers, f"meetings/{meeting.id}", bytes(3 * 1024 * 1024), "riesig.pdf")
+    response = attach(client, headers, f"meetings/{meeting.id}", bytes(5 * 1024 * 1024), "riesig.pdf")
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
-    fits = samples.TEXT * (1000 * 1024 // len(samples.TEXT))
+    # Above the 1 MB every other request may send, below the upload limit.
+    fits = samples.TEXT * (int(1.5 * 1024 * 1024) // len(samples.TEXT))
     assert attach(client, headers, f"meetings/{meeting.id}", fits, "passt.txt").status_code == 201
+    assert client.patch(f"/api/v1/meetings/{meeting.id}", headers=headers,
+                        json={"description": "x" * (1024 * 1024 + 10)}).status_code == 413
 
 
 def test_photo_loses_exif_location_and_camera_and_is_turned(client, api_token, manager, make_meeting):
