@@ -106,13 +106,14 @@ def _init_login(app: Flask, login_manager) -> None:
 def _init_areas(app: Flask) -> None:
     """Each area registers its pages and plugs itself into the core registries (report targets,
     export, erasure: forum/registry.py) from its own `init_app`."""
-    from . import controlling, councils, meetings, moderation, notifications, proposals
+    from . import controlling, councils, files, meetings, moderation, notifications, proposals
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
     notifications.init_app(app)
+    files.init_app(app)  # before the content areas: its erasure reads their rows before they go
     app.register_blueprint(accounts_bp)
     councils.init_app(app)
     moderation.init_app(app)

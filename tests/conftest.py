@@ -552,6 +552,8 @@ DB_SPECIFIC = (
     "tests/councils/test_candidate_search.py",
     "tests/councils/test_services.py",
     "tests/councils/test_visibility.py",
+    "tests/files/test_api.py",
+    "tests/files/test_lifecycle.py",
     "tests/live/test_services.py",
     "tests/meetings/test_calendar.py",
     "tests/meetings/test_services.py",

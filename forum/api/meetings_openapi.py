@@ -39,6 +39,8 @@ MEETING = {"type": "object", "required": ["id", "title", "status", "items", "cur
     "minutes": {"type": "object", "nullable": True, "properties": {
         "html": {"type": "string"}, "attendance_count": {"type": "integer", "nullable": True},
         "organisations": {"type": "array", "items": {"type": "string"}}, "published_at": TIME}},
+    "files": {"type": "array", "items": ref("File"),
+              "description": "Its documents; `agenda_item_id` names the TOP a document belongs to."},
     "revisions": {"type": "array", "description": "Single meeting only: changes after publishing, newest first.",
                   "items": {"type": "object", "properties": {"summary": {"type": "string"}, "created_at": TIME}}}}}
 
