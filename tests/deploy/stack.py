@@ -25,7 +25,8 @@ def replace_once(text: str, old: str, new: str) -> str:
 
 def site_config(*, http_port: int, https_port: int, upstreams: list[int], root: Path) -> str:
     """deploy/nginx/forum.conf with test ports, host name, certificate paths, static folder and upstreams;
-    the IPv6 listeners dropped (a test machine may have no ::1). Everything else as shipped."""
+    the IPv6 listeners dropped (a test machine may have no ::1), X-Forwarded-Host with the port.
+    Everything else as shipped."""
     conf = SITE.read_text()
     conf = replace_once(conf, "    server 127.0.0.1:8000;\n",
                         "".join(f"    server 127.0.0.1:{port};\n" for port in upstreams))
@@ -40,6 +41,9 @@ def site_config(*, http_port: int, https_port: int, upstreams: list[int], root: 
     conf = replace_once(conf, "/etc/ssl/forum/", f"{root}/tls/")
     conf = replace_once(conf, "/var/www/acme", f"{root}/acme")
     conf = replace_once(conf, "/opt/forum/app/static/", f"{ROOT}/static/")
+    # The one change of meaning: nginx's $host has no port, which on 443 is right; on a test port the
+    # forum must hear it too (sessions' CSRF check compares the Referer's port with the host's).
+    conf = replace_once(conf, "proxy_set_header X-Forwarded-Host $host;", "proxy_set_header X-Forwarded-Host $http_host;")
     return conf
 
 

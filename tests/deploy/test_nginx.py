@@ -32,7 +32,7 @@ NGINX_ADDRESS = "127.0.0.2"  # nginx connects to the forum from here; clients co
 
 
 def _ports(count: int) -> list[int]:
-    start, end = _worker_range(8700, 10)  # each pytest worker its own ten ports in 8700-8799
+    start, end = _worker_range(8700, 50)  # each of two pytest workers its half of 8700-8799
     ports: list[int] = []
     for _ in range(count):
         ports.append(free_port(start if not ports else ports[-1] + 1, end))
@@ -207,22 +207,22 @@ def test_register_vote_and_receive_a_live_message_through_the_other_process(depl
             expect(person.get_by_text("Deine Stimme ist gezählt.")).to_be_visible()
 
             # the person watches the live room on one process; Anna writes through the other
-            before = (live_sockets(metrics_a), live_sockets(metrics_b))
+            def sockets():
+                return live_sockets(metrics_a), live_sockets(metrics_b)
+
+            person.goto("/")  # no live panel here: no socket open anywhere
+            wait_until(lambda: sockets() == (0, 0), 15, what="no socket open")
             open_room(person)
-            wait_until(lambda: (live_sockets(metrics_a), live_sockets(metrics_b)) != before, 10, what="a socket")
-            watched_on_a = live_sockets(metrics_a) > before[0]
+            watching = wait_until(lambda: sockets() if sum(sockets()) == 1 else None, 15, what="the person's socket")
             anna = context()
             sign_in(anna, "anna.schmidt@demo.example", DEMO_PASSWORD)
-            counts = (live_sockets(metrics_a), live_sockets(metrics_b))
             for _ in range(6):  # nginx takes turns between the two; until Anna's socket is on the other one
                 open_room(anna)
-                wait_until(lambda: (live_sockets(metrics_a), live_sockets(metrics_b)) != counts, 10,
-                           what="Anna's socket")
-                if (live_sockets(metrics_b) > counts[1]) if watched_on_a else (live_sockets(metrics_a) > counts[0]):
+                both = wait_until(lambda: sockets() if sum(sockets()) == 2 else None, 15, what="Anna's socket")
+                if both == (1, 1):
                     break
                 anna.goto("/")  # leaves the room: her socket closes
-                wait_until(lambda: (live_sockets(metrics_a), live_sockets(metrics_b)) == counts, 10,
-                           what="Anna's socket to close")
+                wait_until(lambda: sockets() == watching, 15, what="Anna's socket to close")
             else:
                 pytest.fail("Anna's socket never reached the other process")
             anna.get_by_label("Deine Nachricht").fill("Grüße über nginx und den anderen Prozess")
