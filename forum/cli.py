@@ -14,9 +14,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
         # In production a configuration that fails `forum check` is refused before the app is built,
         # with one line per problem (a missing secret key would otherwise end in a traceback).
-        from .ops.check import refuse_unsafe_production
+        from .ops.check import refuse_unsafe_production, workers_argument
 
-        refuse_unsafe_production(_workers_argument(sys.argv[2:]))
+        refuse_unsafe_production(workers_argument(sys.argv[2:]))
         from gevent import monkey
 
         monkey.patch_all()
@@ -28,16 +28,6 @@ def main() -> None:
     cli = FlaskGroup(create_app=lambda: create_app(), help="Smart-City-Forum")
     cli.add_command(check_command)  # on the group itself: it must run when the app cannot be built
     cli.main(prog_name="forum")
-
-
-def _workers_argument(args: list[str]) -> int | None:
-    """`--workers N` (or `--workers=N`) from `forum serve`'s arguments, None when absent or not a number."""
-    for i, arg in enumerate(args):
-        value = arg.partition("=")[2] if arg.startswith("--workers=") else (
-            args[i + 1] if arg == "--workers" and i + 1 < len(args) else None)
-        if value is not None:
-            return int(value) if value.isdigit() and int(value) >= 1 else None
-    return None
 
 
 def register_commands(app: Flask) -> None:
@@ -99,10 +89,8 @@ def serve_command(host, port):
     """Run the production server (gevent: HTTP and Socket.IO over WebSocket in one process)."""
     from flask import current_app
 
-    from .ops.check import refuse_unsafe_production
     from .server import serve
 
-    refuse_unsafe_production()
     if current_app.config["SOCKETIO_ASYNC_MODE"] != "gevent":
         raise click.ClickException("forum serve muss als 'forum serve' gestartet werden (gevent).")
     serve(current_app._get_current_object(), host, port)

@@ -28,6 +28,25 @@ def instance_folder(env: Mapping[str, str]) -> Path:
     return Path(env.get("FORUM_INSTANCE_PATH") or ROOT / "instance")
 
 
+def worker_count(value: str | None) -> int | None:
+    """FORUM_WORKERS / `--workers` as `forum serve` reads it: N ≥ 1, or `auto` (one per CPU core this
+    process may use); None when absent or not understood."""
+    value = (value or "").strip().lower()
+    if value == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return int(value) if value.isdigit() and int(value) >= 1 else None
+
+
+def workers_argument(args: list[str]) -> int | None:
+    """`--workers N` (or `--workers=N`, N may be `auto`) from `forum serve`'s arguments, else None."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--workers="):
+            return worker_count(arg.partition("=")[2])
+        if arg == "--workers" and i + 1 < len(args):
+            return worker_count(args[i + 1])
+    return None
+
+
 def _whole(env: Mapping[str, str], name: str, default: int, found: list[str], minimum: int = 0) -> int:
     value = (env.get(name) or "").strip()
     if not value:
@@ -67,8 +86,12 @@ def problems(env: Mapping[str, str] | None = None, workers: int | None = None) -
         elif production and base and not base.startswith("https://"):
             found.append(f"FORUM_BASE_URL: '{base}' is http; production needs https (Secure cookies, HSTS).")
 
-    if workers is None:
-        workers = _whole(env, "FORUM_WORKERS", 1, found, minimum=1)
+    if workers is None and (env.get("FORUM_WORKERS") or "").strip():
+        workers = worker_count(env.get("FORUM_WORKERS"))
+        if workers is None:
+            found.append(f"FORUM_WORKERS: '{env.get('FORUM_WORKERS')}' is neither a whole number of at least 1 "
+                         "nor 'auto'.")
+    workers = workers or 1
     if workers > 1:
         database = env.get("FORUM_DATABASE_URL") or ""
         if not database or database.startswith("sqlite"):
@@ -104,8 +127,12 @@ def forwarded_headers_seen(env: Mapping[str, str]) -> dict | None:
         return {"headers": ["X-Forwarded-*"], "at": "?"}
 
 
+EX_CONFIG = 78  # sysexits.h; forum.service's RestartPreventExitStatus=78 stops a restart loop
+
+
 def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] | None = None) -> None:
-    """Exit with status 1, after printing the problems, when FORUM_ENV=production fails the check."""
+    """Exit with status 78, after printing the problems, when FORUM_ENV=production fails the check
+    (`forum serve` calls it before the app is built)."""
     env = os.environ if env is None else env
     if (env.get("FORUM_ENV") or "").strip() != "production":
         return
@@ -114,16 +141,20 @@ def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] 
         for line in found:
             click.echo(line, err=True)
         click.echo("forum serve: not started, the configuration fails `forum check` (see above).", err=True)
-        raise SystemExit(1)
+        raise SystemExit(EX_CONFIG)
 
 
 @click.command("check")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
+@click.option("--workers", default=None, metavar="N|auto",
               help="Processes `forum serve` will run (default: FORUM_WORKERS, else 1).")
 def check_command(workers):
     """Check the configuration in the environment for production: one line per problem, naming the
     variable; exit status 0 only when nothing is wrong."""
-    found = problems(os.environ, workers)
+    count = worker_count(workers)
+    if workers is not None and count is None:
+        raise click.BadParameter(f"{workers!r} is neither a whole number of at least 1 nor 'auto'",
+                                 param_hint="--workers")
+    found = problems(os.environ, count)
     for line in found:
         click.echo(line)
     if found:
