@@ -1,7 +1,8 @@
 """The forum the way it is deployed: Debian's nginx with deploy/nginx/forum.conf over TLS in front of
-two `forum serve` processes (FORUM_ENV=production, PostgreSQL, Redis as message queue and rate-limit
-storage, FORUM_TRUSTED_PROXIES=1). A browser registers, votes and receives a live message sent
-through the other process; rate limits count the client's address, not nginx's."""
+`forum serve --workers 2` (or, where serve has no --workers yet, two `forum serve` processes as
+nginx's upstream), with FORUM_ENV=production, PostgreSQL, Redis as message queue and rate-limit
+storage, SMTP mail and FORUM_TRUSTED_PROXIES=1. A browser registers, votes and receives a live
+message sent through the other worker; rate limits count the client's address, not nginx's."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from forum.cli import serve_command
 from forum.ops.check import problems
 from tests.conftest import extract_link
 from tests.ops.services import ForumServer, _worker_range, free_port, start_all, wait_until
@@ -30,6 +32,9 @@ ROOM = "/live/rooms/council/mobilitaet"
 DEMO_PASSWORD = "demo-passwort"
 LOGIN_LIMIT = 5
 NGINX_ADDRESS = "127.0.0.2"  # nginx connects to the forum from here; clients come from elsewhere
+# With `forum serve --workers N` (feat/perf-server) the forum runs as deployed: one process, two workers
+# on one port. Without it, two `forum serve` processes stand in for the two workers.
+WORKERS_OPTION = any(param.name == "workers" for param in serve_command.params)
 
 
 def _ports(count: int) -> list[int]:
@@ -86,22 +91,27 @@ def deployed(tmp_path_factory):
     if not Path(NGINX).exists() or not shutil.which("openssl"):
         pytest.skip("nginx and openssl are needed (apt-get install nginx; .ci/run does)")
     root = tmp_path_factory.mktemp("deployed")
-    http_port, https_port, smtp_port, first, second, metrics_a, metrics_b = _ports(7)
+    http_port, https_port, smtp_port, first, second, metrics_a, metrics_b = _ports(7)  # metrics: consecutive
     database = _fresh_database()
-    base, _, number = REDIS_URL.rpartition("/")
     env = {"FORUM_ENV": "production", "FORUM_BASE_URL": f"https://{HOST}:{https_port}",
            "FORUM_SECRET_KEY": secrets.token_hex(32), "FORUM_DATABASE_URL": database,
            "FORUM_MESSAGE_QUEUE": REDIS_URL, "FORUM_RATELIMIT_STORAGE_URL": REDIS_URL, "FORUM_TRUSTED_PROXIES": "1",
            "FORUM_MAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "FORUM_WORKERS": "2",
            "FORUM_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute"}
-    servers = [ForumServer(root / "a", "a", {**env, "FORUM_INSTANCE_PATH": str(root / "instance"),
-                                             "FORUM_METRICS_PORT": str(metrics_a)}),
-               ForumServer(root / "b", "b", {**env, "FORUM_INSTANCE_PATH": str(root / "instance"),
-                                             "FORUM_METRICS_PORT": str(metrics_b)})]
-    for server, port in zip(servers, (first, second)):
+    instance = str(root / "instance")  # one state folder for all processes, as forum.service's StateDirectory
+    if WORKERS_OPTION:  # `forum serve --workers 2` (FORUM_WORKERS): one port, two workers, metrics on m and m+1
+        servers = [ForumServer(root / "forum", "forum", {**env, "FORUM_INSTANCE_PATH": instance,
+                                                         "FORUM_METRICS_PORT": str(metrics_a)})]
+        metrics_b, ports = metrics_a + 1, [first]
+    else:  # two `forum serve` processes as nginx's upstream, sharing the Redis queue
+        servers = [ForumServer(root / name, name, {**env, "FORUM_INSTANCE_PATH": instance,
+                                                   "FORUM_METRICS_PORT": str(metrics)})
+                   for name, metrics in (("a", metrics_a), ("b", metrics_b))]
+        ports = [first, second]
+    for server, port in zip(servers, ports):
         server.port, server.url = port, f"http://127.0.0.1:{port}"
     sink = SmtpSink(smtp_port)
-    nginx = Nginx(root / "nginx", http_port=http_port, https_port=https_port, upstreams=[first, second],
+    nginx = Nginx(root / "nginx", http_port=http_port, https_port=https_port, upstreams=ports,
                   nginx_address=NGINX_ADDRESS)
     try:
         # `forum serve` refuses a production configuration that fails `forum check`: this one passes
@@ -232,7 +242,7 @@ def test_register_vote_and_receive_a_live_message_through_the_other_process(depl
             watching = wait_until(lambda: sockets() if sum(sockets()) == 1 else None, 15, what="the person's socket")
             anna = context()
             sign_in(anna, "anna.schmidt@demo.example", DEMO_PASSWORD)
-            for _ in range(6):  # nginx takes turns between the two; until Anna's socket is on the other one
+            for _ in range(20):  # until Anna's socket is on the other worker (nginx or the kernel picks)
                 open_room(anna)
                 both = wait_until(lambda: sockets() if sum(sockets()) == 2 else None, 15, what="Anna's socket")
                 if both == (1, 1):
@@ -240,7 +250,7 @@ def test_register_vote_and_receive_a_live_message_through_the_other_process(depl
                 anna.goto("/")  # leaves the room: her socket closes
                 wait_until(lambda: sockets() == watching, 15, what="Anna's socket to close")
             else:
-                pytest.fail("Anna's socket never reached the other process")
+                pytest.fail("Anna's socket never reached the other worker")
             anna.get_by_label("Deine Nachricht").fill("Grüße über nginx und den anderen Prozess")
             anna.get_by_role("button", name="Senden").click()
             expect(person.locator(".live-message", has_text="Grüße über nginx")).to_be_visible()
