@@ -25,7 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, effects, errors, i18n, ops, security, urls
+    from . import assets, database, effects, errors, i18n, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -65,6 +65,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
+    assets.init_app(app)  # content-hashed static URLs, cached for a year
     ops.init_app(app)
     errors.init_app(app)
     _init_areas(app)

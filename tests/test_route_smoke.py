@@ -216,6 +216,12 @@ HTML = {
     "POST /privacy/edit": S("/privacy/edit", "admin", "managing_director", data={"body": "Datenschutz"}),
     "GET /imprint/edit": S("/imprint/edit", "admin", "managing_director"),
     "POST /imprint/edit": S("/imprint/edit", "admin", "managing_director", data={"body": "Impressum"}),
+    "GET /accessibility": S("/accessibility", "anonymous"),
+    "GET /accessibility/edit": S("/accessibility/edit", "admin", "managing_director"),
+    "POST /accessibility/edit": S("/accessibility/edit", "admin", "managing_director", data={"body": "Erklärung"}),
+    "GET /accessibility/edit/en": S("/accessibility/edit/en", "admin", "managing_director"),
+    "POST /accessibility/edit/en": S("/accessibility/edit/en", "admin", "managing_director",
+                                     data={"body": "Statement"}),
     # notifications
     "GET /notifications": S("/notifications", "citizen", "anonymous", "login"),
     "POST /notifications/read": S("/notifications/read", "citizen", "anonymous", "login"),
