@@ -109,6 +109,7 @@ class Supervisor:
         import gevent
 
         self.stopping = True
+        self.listener.close()  # the port closes once every worker has closed its copy too
         print("Beende: keine neuen Verbindungen, laufende Anfragen dürfen fertig werden", file=sys.stderr,
               flush=True)
         for pid in list(self.children):

@@ -32,6 +32,7 @@ def make_server(app: Flask, host: str, port: int, listener=None):
     once, so a client that always has its next request ready (wrk, a pipelining proxy) cannot
     keep the process to itself while other connections wait."""
     from gevent import pywsgi, sleep
+    from gevent.pool import Pool
 
     class NoDelayHandler(pywsgi.WSGIHandler):
         def __init__(self, sock, address, server, rfile=None):
@@ -48,7 +49,8 @@ def make_server(app: Flask, host: str, port: int, listener=None):
             self._served += 1
             return super().handle_one_request()
 
-    return pywsgi.WSGIServer(listener if listener is not None else (host, port), app,
+    # an unbounded pool: stop() waits for the handlers in it (without one it would not wait at all)
+    return pywsgi.WSGIServer(listener if listener is not None else (host, port), app, spawn=Pool(),
                              handler_class=NoDelayHandler, log=None, error_log=log)
 
 
