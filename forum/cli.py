@@ -70,14 +70,34 @@ def seed_demo_command():
     click.echo(f"Demo-Daten: {added} neue Einträge." if added else "Demo-Daten sind schon vorhanden.")
 
 
+class WorkerCount(click.ParamType):
+    """A whole number of at least 1, or `auto`: one per CPU core this process may use."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            count = value
+        elif str(value).strip().lower() == "auto":
+            count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        elif str(value).strip().isdigit():
+            count = int(str(value).strip())
+        else:
+            self.fail(f"{value!r} ist keine Zahl und nicht 'auto'", param, ctx)
+        if count < 1:
+            self.fail("mindestens 1", param, ctx)
+        return count
+
+
 EX_CONFIG = 78  # sysexits.h: configuration error; systemd's RestartPreventExitStatus=78 stops a restart loop
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
-@click.option("--workers", default=1, type=click.IntRange(min=1), envvar="FORUM_WORKERS", show_default=True,
-              show_envvar=True, help="Processes sharing the port; more than 1 needs FORUM_MESSAGE_QUEUE.")
+@click.option("--workers", default="1", type=WorkerCount(), envvar="FORUM_WORKERS", show_default=True,
+              show_envvar=True, help="Processes sharing the port (auto: one per CPU core); more than 1 needs "
+                                     "FORUM_MESSAGE_QUEUE.")
 @with_appcontext
 def serve_command(host, port, workers):
     """Run the production server (gevent: HTTP and Socket.IO over WebSocket; N processes with --workers)."""
