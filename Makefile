@@ -18,7 +18,7 @@ LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --custom-compil
 # builds the forum itself with a hash-checked setuptools.
 BUILD_REQUIRES = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
 
-.PHONY: install run test test-fast conformance translations lock lock-check check-publiccode bench clean
+.PHONY: install run test test-fast conformance translations lock lock-check check-publiccode bench bench-server clean
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,15 @@ conformance: install
 bench: install
 	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/pages_bench.py $(BENCH_ARGS)
+
+## bench-server: issue 18's server-side figures in one go (bench/RESULTS.md): the pages with `forum serve
+## --workers 1` and `--workers 2` against the ceiling, then the live fan-out at 500 listeners incl. one
+## `forum serve --workers 2`; Redis db BENCH_REDIS is the queue. BENCH_ARGS / FANOUT_ARGS pass options.
+BENCH_REDIS ?= redis://127.0.0.1:6379/2
+bench-server: install
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python bench/pages_bench.py --workers 1 2 --redis $(BENCH_REDIS) $(BENCH_ARGS)
+	$(BIN)/python bench/live_fanout.py --sizes 500 --workers 2 --redis $(BENCH_REDIS) $(FANOUT_ARGS)
 
 ## translations: refresh the English catalogue from the German msgids and compile it
 translations: install

@@ -90,6 +90,9 @@ class Config:
     REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
     UPLOAD_MAX_MB = 20  # FORUM_UPLOAD_MAX_MB: the largest accepted file (forum/files/)
     UPLOAD_PATH: str | None = None  # FORUM_UPLOAD_PATH: where files are stored; None = <instance>/uploads
+    # FORUM_OPEN_DATA_MAX_AGE: seconds an open data file is served before it is rebuilt in the
+    # background (forum/controlling/open_data_files.py); 0 builds every download in its request
+    OPEN_DATA_MAX_AGE = 300
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -124,6 +127,7 @@ class Config:
             # links in mails must never follow a request's Host header, and only this host is served
             raise RuntimeError("FORUM_BASE_URL is required when FORUM_ENV=production")
         cfg.TRUSTED_PROXIES = _whole_number("FORUM_TRUSTED_PROXIES", cls.TRUSTED_PROXIES)
+        cfg.OPEN_DATA_MAX_AGE = _whole_number("FORUM_OPEN_DATA_MAX_AGE", cls.OPEN_DATA_MAX_AGE)
         # live events per person: "<count>/<seconds>" (docs/live.md)
         cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
@@ -154,6 +158,7 @@ class TestConfig(Config):
     TESTING = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
+    OPEN_DATA_MAX_AGE = 0  # open data built in each request (tests/controlling/test_open_data_files.py sets files)
     RATELIMIT_STORAGE_URI = "memory://"
     SECRET_KEY = "test-secret"
     ENV_NAME = "development"

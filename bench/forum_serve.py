@@ -91,14 +91,14 @@ def _freeze_before_serving(threshold: int) -> None:
 
     serve = forum.server.serve
 
-    def frozen_serve(app, host, port):
+    def frozen_serve(app, host, port, **options):
         gc.collect()
         gc.freeze()
         if threshold:
             gc.set_threshold(threshold, *gc.get_threshold()[1:])
         print(f"bench/forum_serve.py: gc frozen ({gc.get_freeze_count()} objects), thresholds {gc.get_threshold()}",
               file=sys.stderr, flush=True)
-        return serve(app, host, port)
+        return serve(app, host, port, **options)
 
     forum.server.serve = frozen_serve
 

@@ -5,6 +5,9 @@ For each size (default 100, 500, 1,000 listeners) it measures, in the same run a
   - forum:  one `forum serve` process (the full path: auth, checks, SQLite write, emit)
   - forum2: two `forum serve` processes relaying through Redis (listeners split between them,
             the sender on the first), when --redis is given
+  - forum-wN: one `forum serve --workers N` (with --workers N and --redis): N pre-forked workers on
+            one port relaying through Redis; the kernel spreads the listeners over the workers
+            (the table's last column: sockets each process opened during the round, at the peak)
 the delivery latency (sender's emit → a listener's handler) p50/p99 over every (message, listener)
 pair, lost deliveries, and the server's resident memory per connection (RSS growth / N).
 The listeners are python-socketio asyncio clients (WebSocket transport), spread over
@@ -14,6 +17,7 @@ the other became most of the measured latency.
     .venv/bin/python bench/live_fanout.py                       # bare vs forum, 100/500/1000
     .venv/bin/python bench/live_fanout.py --redis redis://127.0.0.1:6379/5
     .venv/bin/python bench/live_fanout.py --sizes 100 --messages 10   # a quick look
+    .venv/bin/python bench/live_fanout.py --sizes 500 --redis redis://127.0.0.1:6379/5 --workers 2
 
 Results are printed as a table and written to bench/results/live_fanout-<time>.json.
 """
@@ -111,6 +115,19 @@ class Servers:
             wait_http(url + "/healthz")
         return urls, processes
 
+    def workers(self, count: int) -> tuple[list[str], list[subprocess.Popen]]:
+        """One `forum serve --workers count` on one port (pre-forked workers relaying through Redis)."""
+        port = self.ports[1]
+        env = self._env(f"forum-w{count}", queue=True)
+        process = self._spawn([FORUM, "serve", "--port", str(port), "--workers", str(count)], env,
+                              f"forum-w{count}.log")
+        url = f"http://127.0.0.1:{port}"
+        wait_http(url + "/healthz")
+        deadline = time.monotonic() + 30
+        while len(children(process.pid)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return [url], [process]
+
     def stop(self, processes: list[subprocess.Popen]) -> None:
         for process in processes:
             if process.poll() is None:
@@ -123,6 +140,26 @@ class Servers:
 
     def stop_all(self) -> None:
         self.stop(self.processes)
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def sockets(pid: int) -> int:
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).startswith("socket:")
+        except OSError:
+            pass
+    return count
+
+
+def children_of_none(pids: list[int]) -> set[int]:
+    """The supervisors among `pids` (processes whose children are in the list): they serve nothing."""
+    return {pid for pid in pids if set(children(pid)) & set(pids)}
 
 
 def token(url: str) -> str:
@@ -217,7 +254,11 @@ async def run_round(urls: list[str], n: int, args, sender_auth, run_id: str) -> 
 
 
 async def measure(label: str, urls: list[str], pids: list[int], n: int, args, sender_auth) -> dict:
+    pids = [*pids, *(c for pid in pids for c in children(pid))]  # a supervisor's workers count too
+    workers = [pid for pid in pids if pid not in children_of_none(pids)] if len(pids) > 1 else pids
     before = sum(rss_kib(pid) for pid in pids)
+    base = {pid: sockets(pid) for pid in workers}
+    split = {pid: 0 for pid in workers}  # sockets opened during the round, per process
     run_id = str(uuid.uuid4().int % 10**9)
 
     async def with_memory():
@@ -225,11 +266,13 @@ async def measure(label: str, urls: list[str], pids: list[int], n: int, args, se
         peak = before
         while not task.done():
             peak = max(peak, sum(rss_kib(pid) for pid in pids))
+            for pid in split:
+                split[pid] = max(split[pid], sockets(pid) - base[pid])
             await asyncio.sleep(0.25)
         return await task, peak
 
     result, peak = await with_memory()
-    result.update(server=label, size=n, processes=len(pids),
+    result.update(server=label, size=n, processes=len(pids), split="/".join(str(v) for v in split.values()),
                   kib_per_conn=round((peak - before) / max(n, 1), 1), rss_mib=round(peak / 1024, 1))
     print(json.dumps(result), flush=True)
     return result
@@ -243,6 +286,8 @@ async def main_async(args) -> list[dict]:
     configs = [("bare", servers.bare), ("forum", lambda: servers.forum(1))]
     if args.redis:
         configs.append(("forum2+redis", lambda: servers.forum(2)))
+        if args.workers > 1:
+            configs.append((f"forum-w{args.workers}", lambda: servers.workers(args.workers)))
     try:
         servers.prepare()
         for _ in range(args.repeat):
@@ -269,15 +314,16 @@ def table(results: list[dict]) -> str:
         values = [r[key] for r in rows if key in r]
         return round(statistics.median(values), 1) if values else None
 
-    lines = ["| server | clients | runs | p50 ms | p99 ms | lost | KiB/conn | RSS MiB | connect s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| server | clients | runs | p50 ms | p99 ms | lost | KiB/conn | RSS MiB | connect s | new sockets per process |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     summary = {}
     for (server, size), rows in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0])):
         keys = ("p50_ms", "p99_ms", "kib_per_conn", "rss_mib", "connect_s")
         summary[(server, size)] = {k: med(rows, k) for k in keys}
         m = summary[(server, size)]
         lines.append(f"| {server} | {min(r['clients'] for r in rows)} | {len(rows)} | {m['p50_ms']} | {m['p99_ms']} | "
-                     f"{sum(r['lost'] for r in rows)} | {m['kib_per_conn']} | {m['rss_mib']} | {m['connect_s']} |")
+                     f"{sum(r['lost'] for r in rows)} | {m['kib_per_conn']} | {m['rss_mib']} | {m['connect_s']} | "
+                     f"{rows[-1].get('split', '')} |")
     lines.append("")
     for size in sorted({size for _, size in groups}):
         bare, forum, two = (summary.get((name, size)) for name in ("bare", "forum", "forum2+redis"))
@@ -285,6 +331,10 @@ def table(results: list[dict]) -> str:
             line = f"{size} clients: forum p99 / bare p99 = {forum['p99_ms'] / bare['p99_ms']:.2f}"
             if two and two["p99_ms"]:
                 line += f"; two processes + Redis / one process = {two['p99_ms'] / forum['p99_ms']:.2f}"
+            for (name, at), m in summary.items():
+                if at == size and name.startswith("forum-w") and m["p99_ms"]:
+                    line += (f"; {name} p99 / bare p99 = {m['p99_ms'] / bare['p99_ms']:.2f}"
+                             f", / one process = {m['p99_ms'] / forum['p99_ms']:.2f}")
             lines.append(line)
     return "\n".join(lines)
 
@@ -297,6 +347,8 @@ def main() -> None:
     parser.add_argument("--ports", default="8204,8205,8206", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--redis", default=None, help="Redis URL: also measure two forum processes")
     parser.add_argument("--repeat", default=1, type=int, help="run every round this many times")
+    parser.add_argument("--workers", default=1, type=int,
+                        help="with --redis: also one `forum serve --workers N` (listeners spread by the kernel)")
     parser.add_argument("--listener-procs", default=2, type=int,
                         help="processes the listeners are spread over (1: all in one, as before 2026-11-30)")
     if len(sys.argv) > 1 and sys.argv[1] == "--listener":

@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[test,bench]'        # gunicorn (the ceiling) and pyinstrument
     .venv/bin/python bench/pages_bench.py --rounds 3  # ~6 min with one worker count
-    .venv/bin/python bench/pages_bench.py --workers 1 2   # once `forum serve --workers N` exists
+    .venv/bin/python bench/pages_bench.py --workers 1 2   # also `forum serve --workers 2` (Redis queue: --redis)
 
 Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved over the rounds
 (round 1: every case, round 2: every case, …), medians of the rounds:
@@ -22,7 +22,7 @@ Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved
 
 Each forum case runs against `forum serve` on PostgreSQL (bench/pages_db.py seeds
 `forum_bench_pages` once), for each worker count of `--workers`; `--workers N` is passed on to
-`forum serve` only when its `--help` lists the option (today it does not: one process).
+`forum serve` when its `--help` lists the option (it does since issue 18; older checkouts: one process).
 
 Before the load, bench/pages_inprocess.py counts SQL queries per page and times in-process
 renders (`--skip-inprocess` leaves that out). Prints a Markdown table with issue 18's targets;

@@ -63,6 +63,9 @@ def create_app(config: object | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+    from .live.origin import init_app as init_origin_guard
+
+    init_origin_guard(app)  # a refused origin's WebSocket upgrade: 403 before the switch
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
     assets.init_app(app)  # content-hashed static URLs, cached for a year

@@ -81,16 +81,46 @@ def seed_demo_command():
     click.echo(f"Demo-Daten: {added} neue Einträge." if added else "Demo-Daten sind schon vorhanden.")
 
 
+class WorkerCount(click.ParamType):
+    """A whole number of at least 1, or `auto`: one per CPU core this process may use."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            count = value
+        elif str(value).strip().lower() == "auto":
+            count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        elif str(value).strip().isdigit():
+            count = int(str(value).strip())
+        else:
+            self.fail(f"{value!r} ist keine Zahl und nicht 'auto'", param, ctx)
+        if count < 1:
+            self.fail("mindestens 1", param, ctx)
+        return count
+
+
+EX_CONFIG = 78  # sysexits.h: configuration error; systemd's RestartPreventExitStatus=78 stops a restart loop
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--workers", default="1", type=WorkerCount(), envvar="FORUM_WORKERS", show_default=True,
+              show_envvar=True, help="Processes sharing the port (auto: one per CPU core); more than 1 needs "
+                                     "FORUM_MESSAGE_QUEUE.")
 @with_appcontext
-def serve_command(host, port):
-    """Run the production server (gevent: HTTP and Socket.IO over WebSocket in one process)."""
+def serve_command(host, port, workers):
+    """Run the production server (gevent: HTTP and Socket.IO over WebSocket; N processes with --workers)."""
     from flask import current_app
 
     from .server import serve
 
     if current_app.config["SOCKETIO_ASYNC_MODE"] != "gevent":
         raise click.ClickException("forum serve muss als 'forum serve' gestartet werden (gevent).")
-    serve(current_app._get_current_object(), host, port)
+    if workers > 1 and not current_app.config.get("MESSAGE_QUEUE"):
+        click.echo(f"forum serve --workers {workers}: mehrere Prozesse brauchen FORUM_MESSAGE_QUEUE "
+                   "(z. B. redis://127.0.0.1:6379/0), damit Live-Nachrichten alle Prozesse erreichen. "
+                   "Ohne Warteschlange: --workers 1.", err=True)
+        sys.exit(EX_CONFIG)
+    serve(current_app._get_current_object(), host, port, workers=workers)

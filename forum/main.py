@@ -1,6 +1,8 @@
 """Start page, language choice and the health check."""
 from __future__ import annotations
 
+import os
+
 from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, send_from_directory, session,
                    url_for)
 from sqlalchemy import select, text
@@ -49,8 +51,10 @@ def language():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database (and a configured message queue) answer; 503 naming what fails."""
-    report = {"status": "ok", "database": "ok", "message_queue": "disabled"}
+    """200 when the database (and a configured message queue) answer; 503 naming what fails.
+    `worker` names the process that answered (`forum serve --workers N`: its pid and slot 0…N-1)."""
+    report = {"status": "ok", "database": "ok", "message_queue": "disabled",
+              "worker": {"pid": os.getpid(), "slot": current_app.config.get("WORKER_SLOT", 0)}}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means the database is not usable

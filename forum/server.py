@@ -1,7 +1,14 @@
-"""The production server: one gevent process serving HTTP and Socket.IO over WebSocket."""
+"""The production server: gevent processes serving HTTP and Socket.IO over WebSocket.
+
+One process (`forum serve`, the default) or N pre-forked ones sharing one listening socket
+(`forum serve --workers N`, forum/prefork.py). WebSockets are simple-websocket's, the package
+python-engineio itself uses (gevent-websocket is gone): the WSGI app, not the server, answers the
+upgrade, so a refused origin gets its HTTP error before any protocol switch (forum/live/origin.py).
+"""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
@@ -10,56 +17,102 @@ from flask import Flask
 
 log = logging.getLogger("forum.server")
 
+GRACE_SECONDS = 5  # SIGTERM: how long running requests (and open sockets) get to finish
 
-def make_server(app: Flask, host: str, port: int):
-    """A gevent WSGIServer with WebSocket support and TCP_NODELAY on every accepted socket.
+
+def make_server(app: Flask, host: str, port: int, listener=None):
+    """A gevent WSGIServer with TCP_NODELAY on every accepted socket and fair keep-alive.
 
     gevent's pywsgi writes headers and body separately and leaves Nagle's algorithm on, so
     without TCP_NODELAY each keep-alive response and Socket.IO acknowledgement waits ~40 ms
-    for a delayed ACK (see DESIGN.md, "Measured on these machines")."""
-    from gevent import pywsgi
-    from geventwebsocket.handler import WebSocketHandler
+    for a delayed ACK (see DESIGN.md, "Measured on these machines"). simple-websocket takes a
+    dup() of the same socket, which keeps the option.
 
-    class NoDelayHandler(WebSocketHandler):
+    Fair keep-alive: before reading a connection's next request the handler yields to the hub
+    once, so a client that always has its next request ready (wrk, a pipelining proxy) cannot
+    keep the process to itself while other connections wait."""
+    from gevent import pywsgi, sleep
+    from gevent.pool import Pool
+
+    class NoDelayHandler(pywsgi.WSGIHandler):
         def __init__(self, sock, address, server, rfile=None):
             try:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             except OSError:  # a UNIX socket has no Nagle to switch off
                 pass
             super().__init__(sock, address, server, rfile)
+            self._served = 0
 
-    return pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None, error_log=log)
+        def handle_one_request(self):
+            if self._served:
+                sleep(0)  # the other connections first
+            self._served += 1
+            return super().handle_one_request()
+
+    # an unbounded pool: stop() waits for the handlers in it (without one it would not wait at all)
+    return pywsgi.WSGIServer(listener if listener is not None else (host, port), app, spawn=Pool(),
+                             handler_class=NoDelayHandler, log=None, error_log=log)
 
 
-def serve(app: Flask, host: str, port: int) -> None:
-    """Serve until SIGTERM/SIGINT; then stop accepting and give running requests 5 s to finish.
+def bind(host: str, port: int, backlog: int = 1024):
+    """The listening socket the workers share (bound once, before any fork)."""
+    from gevent import socket as gsocket
 
-    Request logs go to stdout as JSON lines, everything else to stderr. With
-    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py)."""
-    import gevent
+    sock = gsocket.socket(gsocket.AF_INET6 if ":" in host else gsocket.AF_INET, gsocket.SOCK_STREAM)
+    sock.setsockopt(gsocket.SOL_SOCKET, gsocket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.setblocking(False)
+    return sock
+
+
+def metrics_server(app: Flask, listener=None):
+    """The `/metrics` listener of FORUM_METRICS_PORT, or None."""
     from gevent import pywsgi
 
     from .ops.metrics import wsgi_app as metrics_wsgi_app
-    from .ops.requestlog import configure_stdout_logging
 
-    configure_stdout_logging()
-    server = make_server(app, host, port)
-    servers = [server]
     metrics_port = app.config.get("METRICS_PORT")
-    if metrics_port:
-        metrics_host = app.config.get("METRICS_HOST") or "127.0.0.1"
-        metrics_server = pywsgi.WSGIServer((metrics_host, int(metrics_port)), metrics_wsgi_app(app),
-                                           log=None, error_log=log)
-        metrics_server.start()
-        servers.append(metrics_server)
-        print(f"Metriken auf http://{metrics_host}:{metrics_port}/metrics", file=sys.stderr, flush=True)
+    if not metrics_port:
+        return None
+    metrics_host = app.config.get("METRICS_HOST") or "127.0.0.1"
+    print(f"Metriken auf http://{metrics_host}:{metrics_port}/metrics", file=sys.stderr, flush=True)
+    return pywsgi.WSGIServer(listener if listener is not None else (metrics_host, int(metrics_port)),
+                             metrics_wsgi_app(app), log=None, error_log=log)
+
+
+def run_worker(app: Flask, server, extra=(), grace: float = GRACE_SECONDS) -> None:
+    """Serve until SIGTERM/SIGINT; then stop accepting and give running requests `grace` s to finish."""
+    import gevent
+
+    servers = [server, *extra]
+    for each in extra:
+        each.start()
 
     def _stop(*_args):
-        log.info("stopping")
+        log.info("stopping (pid %s)", os.getpid())
         for each in servers:
-            gevent.spawn(each.stop, timeout=5)
+            gevent.spawn(each.stop, timeout=grace)
 
     gevent.signal_handler(signal.SIGTERM, _stop)
     gevent.signal_handler(signal.SIGINT, _stop)
-    print(f"Smart-City-Forum läuft auf http://{host}:{port}/", file=sys.stderr, flush=True)
     server.serve_forever()
+
+
+def serve(app: Flask, host: str, port: int, workers: int = 1) -> None:
+    """Serve HTTP and Socket.IO on host:port with `workers` processes (forum/prefork.py when > 1).
+
+    Request logs go to stdout as JSON lines, everything else to stderr. With
+    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py)."""
+    from .ops.requestlog import configure_stdout_logging
+
+    configure_stdout_logging()
+    if workers > 1:
+        from .prefork import Supervisor
+
+        Supervisor(app, host, port, workers).run()
+        return
+    server = make_server(app, host, port)
+    metrics = metrics_server(app)
+    print(f"Smart-City-Forum läuft auf http://{host}:{port}/", file=sys.stderr, flush=True)
+    run_worker(app, server, [metrics] if metrics else [])

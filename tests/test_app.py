@@ -10,7 +10,8 @@ import pytest
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "message_queue": "disabled"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "message_queue": "disabled",
+                                   "worker": {"pid": os.getpid(), "slot": 0}}
 
 
 def test_healthz_names_failing_database(app_factory):

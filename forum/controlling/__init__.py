@@ -6,6 +6,10 @@ dashboard / open_data (services and queries), charts (SVG layout), forms, routes
 """
 from __future__ import annotations
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
 
 def init_app(app) -> None:
     """The controlling pages, and cooperation requests and evaluations in each person's export."""
@@ -14,3 +18,14 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     registrations.register()
+    app.cli.add_command(open_data_command)
+
+
+@click.command("open-data")
+@with_appcontext
+def open_data_command():
+    """Build every open data file (CSV and JSON) in <instance>/open-data/ for fast downloads."""
+    from .open_data_files import build
+
+    for path in build(current_app._get_current_object()):
+        click.echo(path)

@@ -24,6 +24,7 @@ from ..proposals.models import CHOICES, Proposal
 from ..proposals.voting import HIDDEN_WHILE, votes_visible
 from ..registry import HIDDEN_TITLE
 from ..urls import external_url, site_url
+from ..yielding import yielding
 from . import scoring
 from .models import Milestone, Project, ProjectCouncil, ProjectProposal
 from .scoring_models import CriteriaCatalogue, Criterion
@@ -109,13 +110,13 @@ def _public_proposals():
     return db.session.execute(
         select(Proposal, Council.slug).outerjoin(Council, Council.id == Proposal.council_id)
         .where(Proposal.status.not_in(PUBLIC_PROPOSAL_EXCLUDED), council_column_visible(Proposal.council_id, ANONYMOUS))
-        .order_by(Proposal.id)).all()
+        .order_by(Proposal.id).execution_options(yield_per=200))  # loaded in batches between the loop's yields
 
 
 def proposal_rows() -> list[dict]:
     site = site_url()
     rows = []
-    for p, slug in _public_proposals():
+    for p, slug in yielding(_public_proposals()):
         shown = votes_visible(p)
         title = HIDDEN_TITLE if p.hidden_at is not None else p.title  # hidden by the moderation
         rows.append({"id": p.id, "title": title, "status": p.status, "council": slug,
@@ -130,7 +131,7 @@ def proposal_rows() -> list[dict]:
 def vote_rows() -> list[dict]:
     """Per public proposal whose counts are shown and per stakeholder group: the aggregated votes."""
     rows = []
-    for p, _slug in _public_proposals():
+    for p, _slug in yielding(_public_proposals()):
         if not votes_visible(p):
             continue
         tally = p.tally()
@@ -249,18 +250,19 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
 )}
 
 
-def as_json(dataset: Dataset) -> dict:
+def as_json(dataset: Dataset, rows: list[dict] | None = None) -> dict:
     return {"dataset": dataset.name, "title": str(dataset.title), "description": str(dataset.description),
             "licence": LICENCE, "generated_at": _iso(utcnow()),
-            "fields": [{"name": n, "description": str(d)} for n, d in dataset.fields], "items": dataset.rows()}
+            "fields": [{"name": n, "description": str(d)} for n, d in dataset.fields],
+            "items": dataset.rows() if rows is None else rows}
 
 
-def as_csv(dataset: Dataset) -> str:
+def as_csv(dataset: Dataset, rows: list[dict] | None = None) -> str:
     """CSV (comma, UTF-8, header row); lists are joined with "; "."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=dataset.field_names, extrasaction="raise", lineterminator="\r\n")
     writer.writeheader()
-    for row in dataset.rows():
+    for row in yielding(dataset.rows() if rows is None else rows, every=500):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 

@@ -1,9 +1,9 @@
 """Open data downloads: an HTML index and each dataset as CSV and JSON (anyone, no personal data)."""
 from __future__ import annotations
 
-from flask import Response, abort, jsonify, render_template
+from flask import abort, render_template
 
-from . import open_data
+from . import open_data, open_data_files
 from .routes import bp
 
 
@@ -20,7 +20,7 @@ def open_data_index():
 @bp.get("/open-data/<name>.json")
 def open_data_json(name: str):
     dataset = open_data.DATASETS.get(name) or abort(404)
-    response = jsonify(open_data.as_json(dataset))
+    response = open_data_files.download(dataset, "json")  # a file built off the request path
     response.headers["Link"] = _licence_link()
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -29,7 +29,7 @@ def open_data_json(name: str):
 @bp.get("/open-data/<name>.csv")
 def open_data_csv(name: str):
     dataset = open_data.DATASETS.get(name) or abort(404)
-    response = Response(open_data.as_csv(dataset), mimetype="text/csv")
+    response = open_data_files.download(dataset, "csv")
     response.headers["Content-Disposition"] = f'attachment; filename="smart-city-forum-{dataset.name}.csv"'
     response.headers["Link"] = _licence_link()
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event, Timezone
 
 from ..database import utcnow
 from ..text import plain_excerpt
+from ..yielding import yielding
 from .models import Meeting
 from .times import BERLIN, TZID
 
@@ -90,6 +91,6 @@ def build_calendar(meetings: list[Meeting], *, name: str, base_url: str) -> byte
             last = max(m.ends_at for m in meetings).date()
             calendar.add_component(Timezone.from_tzid(
                 TZID, first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)))
-        for meeting in meetings:
+        for meeting in yielding(meetings, every=25):  # ~0.3 ms each: the worker's other connections go on
             calendar.add_component(meeting_event(meeting, base_url))
         return calendar.to_ical()

@@ -15,6 +15,7 @@ from ..accounts.services import password_matches
 from ..database import iso, utcnow
 from ..errors import NotAllowed
 from ..extensions import db
+from ..yielding import idle
 
 DELETED_NAME = "gelöschtes Konto"
 
@@ -33,6 +34,7 @@ def export_data(user) -> dict:
     """Everything `user` provided, as one JSON-ready dict: the account and one key per area."""
     data = {"format": "smart-city-forum-export/1", "generated_at": iso(utcnow()), "account": account_data(user)}
     for name, fn in registry.exports().items():
+        idle()  # between the areas, the worker's other connections go on
         data[name] = fn(user)
     return data
 

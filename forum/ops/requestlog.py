@@ -93,8 +93,6 @@ def configure_stdout_logging(level: int = logging.INFO) -> None:
     # now it has one, so theirs would print every line twice.
     for name in ("socketio.server", "engineio.server"):
         logging.getLogger(name).handlers.clear()
-    # gevent-websocket's own access log repeats each request with the client's IP address.
-    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:

@@ -50,6 +50,33 @@ def test_a_foreign_origin_cannot_open_a_socket(server):
     own.close()
 
 
+def _raw_upgrade(server, origin: str) -> bytes:
+    """A hand-written WebSocket upgrade request to /socket.io/; returns what the server answers first."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                     b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: %s\r\n\r\n"
+                     % (server.port, origin.encode()))
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer
+
+
+def test_a_refused_origin_gets_403_before_the_protocol_switch(server):
+    refused = _raw_upgrade(server, "https://boese.example")
+    assert refused.startswith(b"HTTP/1.1 403 "), refused[:200]
+    assert b"Sec-WebSocket-Accept" not in refused and b"101" not in refused.split(b"\r\n")[0]
+    own = _raw_upgrade(server, server.url)
+    assert own.startswith(b"HTTP/1.1 101 "), own[:200]
+    assert b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" in own
+
+
 def test_an_oversized_frame_closes_the_connection_and_stores_nothing(server):
     email = f"big-{time.monotonic_ns()}@example.org"
     create_user(server, email, role="managing_director")
