@@ -1,4 +1,10 @@
 """Flask extensions, created unbound; `create_app` binds them."""
+import sys
+
+# WebSockets run on simple-websocket (python-engineio's own support). engine.io's gevent driver still
+# prefers gevent-websocket whenever it can import it, and then every upgrade fails under `forum serve`:
+# a virtual environment or server upgraded in place keeps the old package installed. Hide it.
+sys.modules.setdefault("geventwebsocket", None)
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
