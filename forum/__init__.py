@@ -66,6 +66,9 @@ def create_app(config: object | None = None) -> Flask:
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
     ops.init_app(app)
+    from . import mail
+
+    mail.init_app(app)  # the outbox's worker: metrics and `forum mail-worker`
     errors.init_app(app)
     _init_areas(app)
     _register_models()

@@ -49,7 +49,8 @@ def language():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database (and a configured message queue) answer; 503 naming what fails."""
+    """200 when the database (and a configured message queue) answer; 503 naming what fails.
+    `mail` tells how the outbox stands (pending, retrying, failed, oldest_pending_seconds, last_error)."""
     report = {"status": "ok", "database": "ok", "message_queue": "disabled"}
     try:
         db.session.execute(text("SELECT 1"))
@@ -59,12 +60,26 @@ def healthz():
     queue_url = current_app.config.get("MESSAGE_QUEUE")
     if queue_url:
         report["message_queue"] = "ok" if _queue_ok(queue_url) else "failing"
+    if report["database"] == "ok":
+        report["mail"] = _mail_detail()
     failing = [k for k in ("database", "message_queue") if report[k] == "failing"]
     if failing:
         report["status"] = "failing"
         report["failing"] = failing
         return jsonify(report), 503
     return jsonify(report)
+
+
+def _mail_detail() -> dict:
+    """The outbox: waiting, retrying and failed mails and the latest error. Informative only: a
+    mail server that is away does not make this process unhealthy (the mails wait)."""
+    from .mail.worker import status
+
+    try:
+        return status()
+    except Exception:  # noqa: BLE001 - e.g. a database not yet migrated
+        db.session.rollback()
+        return {"state": "unknown"}
 
 
 def _queue_ok(url: str) -> bool:

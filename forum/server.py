@@ -35,7 +35,8 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Serve until SIGTERM/SIGINT; then stop accepting and give running requests 5 s to finish.
 
     Request logs go to stdout as JSON lines, everything else to stderr. With
-    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py)."""
+    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py).
+    Unless `FORUM_MAIL_WORKER=off`, a greenlet sends the outbox's mails (forum/mail/loop.py)."""
     import gevent
     from gevent import pywsgi
 
@@ -54,10 +55,18 @@ def serve(app: Flask, host: str, port: int) -> None:
         servers.append(metrics_server)
         print(f"Metriken auf http://{metrics_host}:{metrics_port}/metrics", file=sys.stderr, flush=True)
 
+    halt_mail = None
+    if app.config.get("MAIL_WORKER", True):  # a one-process installation sends its own mail
+        from .mail.loop import spawn_greenlet
+
+        halt_mail = spawn_greenlet(app)
+
     def _stop(*_args):
         log.info("stopping")
         for each in servers:
             gevent.spawn(each.stop, timeout=5)
+        if halt_mail is not None:
+            gevent.spawn(halt_mail)
 
     gevent.signal_handler(signal.SIGTERM, _stop)
     gevent.signal_handler(signal.SIGINT, _stop)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..permissions import can_verify_organisations
 from ..security import is_safe_path
 from ..urls import external_url
@@ -26,12 +26,14 @@ def _login_limit() -> str:
 
 def send_confirmation(user: User) -> None:
     link = external_url("accounts.confirm", token=services.confirmation_token(user))
-    send_mail(
+    queue_mail(
         user.email,
         _("Bitte bestätige deine E-Mail-Adresse"),
         _("Hallo %(name)s,\n\nbitte bestätige deine Registrierung beim Smart-City-Forum:\n%(link)s\n\n"
           "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link),
+        user_id=user.id,
     )
+    db.session.commit()  # the mail waits in the outbox for the worker
 
 
 @bp.route("/register", methods=["GET", "POST"])

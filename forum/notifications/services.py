@@ -1,13 +1,13 @@
-"""notify(): one in-app notice per person plus an e-mail sent only once the transaction commits."""
+"""notify(): one in-app notice per person plus an e-mail in the outbox, both in the caller's transaction."""
 from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from ..database import utcnow
 from ..extensions import db
-from ..mail import queue_mail
+from ..mail import queue_many
 from ..urls import absolute
 from .models import Notification
 
@@ -16,19 +16,28 @@ def notify(users: Iterable, subject: str, body: str = "", url: str | None = None
            exclude=None) -> int:
     """Notify each distinct user (skipping `exclude`, usually the actor). `url` is a site path.
 
-    The e-mail copy is queued and sent after the caller's commit; a rollback drops it."""
+    The notices and the e-mail copies go into the database in one INSERT each (whatever the number
+    of people); the worker sends the mails after the caller's commit, and a rollback drops them."""
     seen: set[int] = set()
     skip = getattr(exclude, "id", None)
+    people = []
     for user in users:
         if user is None or user.id in seen or user.id == skip:
             continue
         seen.add(user.id)
-        db.session.add(Notification(user_id=user.id, subject=subject[:200], body=body[:1000], url=url))
-        if email:
-            link = absolute(url) if url else ""
-            queue_mail(user.email, subject, f"{body}\n\n{link}".strip())
+        people.append(user)
+    if not people:
+        return 0
     db.session.flush()
-    return len(seen)
+    now = utcnow()
+    db.session.execute(insert(Notification), [
+        {"user_id": user.id, "subject": subject[:200], "body": body[:1000], "url": url, "created_at": now}
+        for user in people])
+    if email:
+        text = f"{body}\n\n{absolute(url) if url else ''}".strip()
+        queue_many({"to_addr": user.email, "user_id": user.id, "subject": subject[:300], "body": text,
+                    "created_at": now, "next_attempt_at": now} for user in people)
+    return len(people)
 
 
 def unread_count(user) -> int:
