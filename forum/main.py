@@ -39,10 +39,16 @@ def favicon():
 
 @bp.post("/language")
 def language():
-    """Remember the chosen language in the session (a POST: it changes state)."""
+    """Remember the chosen language in the session, and for a signed-in person on their account
+    (a POST: it changes state)."""
+    from flask_login import current_user
+
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:  # their notices and mails too
+            current_user.language = lang
+            db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_path(target) else url_for("main.index"))
 

@@ -51,19 +51,37 @@ def _current_language() -> str:
     return str(locale.language) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _replace(value, name: str, replacement: str):
+    if isinstance(value, str):
+        return value.replace(name, replacement)
+    if isinstance(value, dict):
+        return {k: _replace(v, name, replacement) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, name, replacement) for v in value]
+    return value
+
+
 def erase(user, _delete_contributions: bool) -> None:
     """A deleted account: its own mails go, and mails to others that name the person (a join request
     to the moderators) name a deleted account instead, sent or not."""
-    from sqlalchemy import delete, func, update
+    import json
 
-    db.session.execute(delete(OutboxMail).where(OutboxMail.user_id == user.id))
-    if user.name and len(user.name) >= 3:
-        for column in (OutboxMail.subject, OutboxMail.body):
-            db.session.execute(
-                update(OutboxMail).where(column.contains(user.name, autoescape=True))
-                .values({column.key: func.replace(column, user.name, "gelöschtes Konto")})
-                .execution_options(synchronize_session=False))
-    db.session.execute(delete(OutboxMail).where(OutboxMail.to_addr == user.email))
+    from sqlalchemy import String, cast, delete, func, or_, select, update
+
+    db.session.execute(delete(OutboxMail).where(or_(OutboxMail.user_id == user.id, OutboxMail.to_addr == user.email)))
+    name = user.name or ""
+    if len(name) < 3:
+        return
+    for column in (OutboxMail.subject, OutboxMail.body):
+        db.session.execute(
+            update(OutboxMail).where(column.contains(name, autoescape=True))
+            .values({column.key: func.replace(column, name, "gelöschtes Konto")})
+            .execution_options(synchronize_session=False))
+    stored = cast(OutboxMail.params, String)
+    for row in db.session.scalars(select(OutboxMail).where(OutboxMail.params.is_not(None), or_(
+            stored.contains(name, autoescape=True), stored.contains(json.dumps(name)[1:-1], autoescape=True)))):
+        row.params = _replace(row.params, name, "gelöschtes Konto")
+    db.session.flush()
 
 
 def init_app(app: Flask) -> None:

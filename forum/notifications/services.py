@@ -1,4 +1,5 @@
-"""notify(): one in-app notice per person plus an e-mail in the outbox, both in the caller's transaction."""
+"""notify(): one in-app notice per person plus, as each person chose, a mail at once or a place in
+their next digest, all in the caller's transaction."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -8,16 +9,20 @@ from sqlalchemy import func, insert, select, update
 from ..database import utcnow
 from ..extensions import db
 from ..mail import queue_many
-from ..urls import absolute
+from .messages import freeze
 from .models import Notification
+from .settings import CATEGORIES, DIGESTS, modes_for
 
 
-def notify(users: Iterable, subject: str, body: str = "", url: str | None = None, *, email: bool = True,
-           exclude=None) -> int:
+def notify(users: Iterable, subject, body="", url: str | None = None, *, category: str, kind: str = "",
+           email: bool = True, exclude=None) -> int:
     """Notify each distinct user (skipping `exclude`, usually the actor). `url` is a site path.
 
-    The notices and the e-mail copies go into the database in one INSERT each (whatever the number
-    of people); the worker sends the mails after the caller's commit, and a rollback drops them."""
+    `subject` and `body` are `lazy_gettext` texts (or a person's own words as plain strings): they
+    are stored as what to say and rendered in each reader's language when shown or mailed. The
+    notices, the mails and the digest marks go into the database in one INSERT each, whatever the
+    number of people; the worker sends the mails after the caller's commit, a rollback drops them."""
+    assert category in CATEGORIES, category
     seen: set[int] = set()
     skip = getattr(exclude, "id", None)
     people = []
@@ -30,13 +35,15 @@ def notify(users: Iterable, subject: str, body: str = "", url: str | None = None
         return 0
     db.session.flush()
     now = utcnow()
+    params = {"subject": freeze(subject), "body": freeze(body)}
+    modes = modes_for([u.id for u in people], category) if email else {}
     db.session.execute(insert(Notification), [
-        {"user_id": user.id, "subject": subject[:200], "body": body[:1000], "url": url, "created_at": now}
+        {"user_id": user.id, "kind": kind, "category": category, "params": params, "url": url, "created_at": now,
+         "digest": modes.get(user.id) if modes.get(user.id) in DIGESTS else None}
         for user in people])
-    if email:
-        text = f"{body}\n\n{absolute(url) if url else ''}".strip()
-        queue_many({"to_addr": user.email, "user_id": user.id, "subject": subject[:300], "body": text,
-                    "created_at": now, "next_attempt_at": now} for user in people)
+    queue_many({"to_addr": user.email, "user_id": user.id, "kind": "notification", "created_at": now,
+                "next_attempt_at": now, "params": {**params, "kind": kind, "category": category, "url": url}}
+               for user in people if modes.get(user.id) == "instant")
     return len(people)
 
 
