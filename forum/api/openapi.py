@@ -30,6 +30,7 @@ MODULES = {
     "meetings": ("Meetings", "Meetings of the forum and its councils, with agendas and minutes"),
     "projects": ("Projects", "The public smart-city project portfolio"),
     "moderation": ("Moderation", "Reports, moderation decisions, suspensions, audit log, data rights"),
+    "notifications": ("Notifications", "Notification settings: in the forum only, mail at once, daily or weekly digest"),
 }
 METHODS = ("get", "put", "post", "delete", "patch")
 
