@@ -39,7 +39,7 @@ def queue_many(rows: Iterable[dict]) -> int:
     `params`, `user_id`, …). Returns how many."""
     rows = list(rows)
     if rows:
-        db.session.execute(insert(OutboxMail), rows)
+        db.session.execute(insert(OutboxMail.__table__), rows)  # Core executemany: no ORM bookkeeping per row
         _wake_after_commit()
     return len(rows)
 

@@ -65,14 +65,14 @@ def connection(url: str | None) -> Iterator[Callable[[EmailMessage], None]]:
     if problem:
         raise ValueError(problem)
     parts = urlsplit(url)
-    context = ssl.create_default_context()
     if parts.scheme == "smtps":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=TIMEOUT, context=context)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=TIMEOUT,
+                                              context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=TIMEOUT)
     try:
         if parts.scheme == "smtp" and _starttls(parts):
-            smtp.starttls(context=context)
+            smtp.starttls(context=ssl.create_default_context())
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))
         yield smtp.send_message

@@ -37,7 +37,7 @@ def notify(users: Iterable, subject, body="", url: str | None = None, *, categor
     now = utcnow()
     params = {"subject": freeze(subject), "body": freeze(body)}
     modes = modes_for([u.id for u in people], category) if email else {}
-    db.session.execute(insert(Notification), [
+    db.session.execute(insert(Notification.__table__), [  # Core executemany: no ORM bookkeeping per row
         {"user_id": user.id, "kind": kind, "category": category, "params": params, "url": url, "created_at": now,
          "digest": modes.get(user.id) if modes.get(user.id) in DIGESTS else None}
         for user in people])

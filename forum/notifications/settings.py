@@ -27,8 +27,10 @@ MODES = {
     "daily": _l("tägliche Zusammenfassung"),
     "weekly": _l("wöchentliche Zusammenfassung"),
 }
-DEFAULTS = {"own_proposals": "instant", "followed_proposals": "daily", "councils": "instant", "meetings": "instant",
+DEFAULTS = {"own_proposals": "instant", "followed_proposals": "instant", "councils": "instant", "meetings": "instant",
             "moderation": "instant", "cooperation": "instant"}
+# Every category mails at once until the person chooses otherwise: what the forum did before
+# settings existed, so nobody silently stops hearing of what they followed.
 DIGESTS = ("daily", "weekly")
 
 

@@ -58,7 +58,7 @@ def test_settings_page_and_api(client, make_user, login, api_token):
     page = client.get("/notifications/settings").get_data(as_text=True)
     import re
 
-    assert re.search(r'<input checked[^>]*name="followed_proposals"[^>]*value="daily"', page)  # the default
+    assert re.search(r'<input checked[^>]*name="followed_proposals"[^>]*value="instant"', page)  # the default
     assert re.search(r'<input checked[^>]*name="meetings"[^>]*value="instant"', page)
     answer = client.post("/notifications/settings", data={"own_proposals": "weekly", "followed_proposals": "off",
                                                            "councils": "instant", "meetings": "daily",
