@@ -2,6 +2,7 @@
 RFC 3834/8058 expect (Message-ID, Date, Auto-Submitted, Content-Language, List-Unsubscribe)."""
 from __future__ import annotations
 
+import email.policy
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,6 +14,9 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 _LINK = re.compile(r"https?://[^\s<>\"]+")
+# Lines up to RFC 5322's 998 characters: a long List-Unsubscribe link stays one plain header line
+# (folding a value without spaces would turn it into RFC 2047 encoded words no client acts on).
+POLICY = email.policy.default.clone(max_line_length=998)
 
 
 @dataclass
@@ -63,7 +67,7 @@ def message_domain() -> str:
 
 def build(to: str, mail: Rendered) -> EmailMessage:
     """The message for `to`. A malformed address raises ValueError here, for this mail alone."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to  # an address is never rewritten: a bad one fails here, alone
     msg["Subject"] = header_text(mail.subject)

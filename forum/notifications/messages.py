@@ -1,7 +1,7 @@
 """Notice texts stored as what to say, rendered in the reader's language when shown or mailed.
 
-Services write a notice's subject and body with `lazy_gettext` (`_l("Neue Sitzung: %(title)s",
-title=…)`): `freeze` keeps the German msgid and its parameters (a parameter may be another `_l`
+Services write a notice's subject and body with `lazy_gettext` (`_l` with the German text and its
+named parameters): `freeze` keeps the German msgid and its parameters (a parameter may be another `_l`
 text or a datetime), `render` translates them later for one language; datetimes are shown in
 Europe/Berlin time in that language's format. Plain strings (a person's own words) stay as they are."""
 from __future__ import annotations

@@ -14,6 +14,7 @@ class Recorder:
 
     def __init__(self, refuse: tuple[str, ...] = ()):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []
         self.connections = 0
         self.refuse = set(refuse)
         self.lock = threading.Lock()
@@ -34,6 +35,7 @@ class Recorder:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
 
 

@@ -23,6 +23,8 @@ def test_one_click_unsubscribe_stops_that_category_without_signing_in(app, csrf_
     deliver()
     [mail] = smtp.to(member.email)
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [raw] = [r for r in smtp.handler.raw if member.email.encode() in r]
+    assert b"\nList-Unsubscribe: <https://forum.braunschweig.example/unsubscribe/" in raw.replace(b"\r\n", b"\n")
     link = mail["List-Unsubscribe"].strip("<>")
     assert link.startswith("https://forum.braunschweig.example/unsubscribe/")
     assert link in mail.get_body(("plain",)).get_content()
