@@ -85,7 +85,9 @@ class Config:
     BASE_URL: str | None = None  # FORUM_BASE_URL: every absolute link is built from it (forum/urls.py)
     # FORUM_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (forum/urls.py)
     TRUSTED_PROXIES = 0
-    MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
+    MAIL_SENDER = "Smart-City-Forum <forum@localhost>"  # FORUM_MAIL_FROM
+    MAIL_WORKER = True  # FORUM_MAIL_WORKER=off: `forum serve` starts no mail worker (a separate one runs)
+    MAIL_POLL_SECONDS = 5.0  # FORUM_MAIL_POLL_SECONDS: how often a worker looks at the outbox
     PER_PAGE_MAX = 100
     REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
     UPLOAD_MAX_MB = 20  # FORUM_UPLOAD_MAX_MB: the largest accepted file (forum/files/)
@@ -122,6 +124,22 @@ class Config:
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
         cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
+        if cfg.MAIL_URL:
+            from forum.mail.transport import check_url
+
+            problem = check_url(cfg.MAIL_URL)
+            if problem:
+                raise RuntimeError(problem)
+        cfg.MAIL_SENDER = env.get("FORUM_MAIL_FROM", "").strip() or cls.MAIL_SENDER
+        worker = env.get("FORUM_MAIL_WORKER", "on").strip().lower()
+        if worker not in ("on", "off"):
+            raise RuntimeError("FORUM_MAIL_WORKER must be 'on' or 'off'")
+        cfg.MAIL_WORKER = worker == "on"
+        poll = env.get("FORUM_MAIL_POLL_SECONDS", "").strip()
+        try:
+            cfg.MAIL_POLL_SECONDS = float(poll) if poll else cls.MAIL_POLL_SECONDS
+        except ValueError:
+            raise RuntimeError("FORUM_MAIL_POLL_SECONDS must be a number of seconds") from None
         cfg.BASE_URL = _base_url(env.get("FORUM_BASE_URL"))
         if cfg.ENV_NAME == "production" and not cfg.BASE_URL:
             # links in mails must never follow a request's Host header, and only this host is served

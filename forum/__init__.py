@@ -70,6 +70,9 @@ def create_app(config: object | None = None) -> Flask:
     security.init_app(app)
     assets.init_app(app)  # content-hashed static URLs, cached for a year
     ops.init_app(app)
+    from . import mail
+
+    mail.init_app(app)  # the outbox's worker: metrics and `forum mail-worker`
     errors.init_app(app)
     _init_areas(app)
     _register_models()

@@ -8,15 +8,31 @@ from .extensions import babel
 
 
 def select_locale() -> str:
-    """The session's language; the default outside a request (CLI commands, background work),
-    where messages raised as domain errors are translated too."""
+    """A signed-in person's chosen language; else the one chosen in this session; else what the
+    browser asks for (`Accept-Language`); else German. Outside a request (CLI commands, background
+    work) the default, where messages raised as domain errors are translated too; mails and notices
+    are rendered in their recipient's language with `flask_babel.force_locale`."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    person = _signed_in_person()
+    if person is not None and getattr(person, "language", None) in languages:
+        return person.language
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _signed_in_person():
+    """The person of this request (Flask-Login loads them once per request; an outage page has
+    replaced them with an anonymous one before it renders: forum/ops/outage.py)."""
+    from flask_login import current_user
+
+    try:
+        return current_user if current_user.is_authenticated else None
+    except Exception:  # noqa: BLE001 - the database is away: the session's or browser's language
+        return None
 
 
 def request_translations():
@@ -47,6 +63,12 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True)
+
+    @app.after_request
+    def _content_language(response):
+        if response.mimetype == "text/html":  # the page's language, as its <html lang> says
+            response.headers.setdefault("Content-Language", str(get_locale()))
+        return response
 
     @app.context_processor
     def _language():

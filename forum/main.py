@@ -41,10 +41,16 @@ def favicon():
 
 @bp.post("/language")
 def language():
-    """Remember the chosen language in the session (a POST: it changes state)."""
+    """Remember the chosen language in the session, and for a signed-in person on their account
+    (a POST: it changes state)."""
+    from flask_login import current_user
+
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:  # their notices and mails too
+            current_user.language = lang
+            db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_path(target) else url_for("main.index"))
 
@@ -52,7 +58,8 @@ def language():
 @bp.get("/healthz")
 def healthz():
     """200 when the database (and a configured message queue) answer; 503 naming what fails.
-    `worker` names the process that answered (`forum serve --workers N`: its pid and slot 0…N-1)."""
+    `worker` names the process that answered (`forum serve --workers N`: its pid and slot 0…N-1);
+    `mail` tells how the outbox stands (pending, retrying, failed, oldest_pending_seconds, last_error)."""
     report = {"status": "ok", "database": "ok", "message_queue": "disabled",
               "worker": {"pid": os.getpid(), "slot": current_app.config.get("WORKER_SLOT", 0)}}
     try:
@@ -67,12 +74,26 @@ def healthz():
 
     if forwarded_headers_ignored():  # a proxy in front that FORUM_TRUSTED_PROXIES does not count (forum check)
         report["warnings"] = ["FORUM_TRUSTED_PROXIES: X-Forwarded-* headers arrive and are ignored"]
+    if report["database"] == "ok":
+        report["mail"] = _mail_detail()
     failing = [k for k in ("database", "message_queue") if report[k] == "failing"]
     if failing:
         report["status"] = "failing"
         report["failing"] = failing
         return jsonify(report), 503
     return jsonify(report)
+
+
+def _mail_detail() -> dict:
+    """The outbox: waiting, retrying and failed mails and the latest error. Informative only: a
+    mail server that is away does not make this process unhealthy (the mails wait)."""
+    from .mail.worker import status
+
+    try:
+        return status()
+    except Exception:  # noqa: BLE001 - e.g. a database not yet migrated
+        db.session.rollback()
+        return {"state": "unknown"}
 
 
 def _queue_ok(url: str) -> bool:

@@ -2,7 +2,8 @@
 from .accounts.models import ApiToken, User  # noqa: F401
 from .councils.models import Council, JoinRequest, Membership  # noqa: F401
 from .proposals.models import Comment, Follow, Proposal, ProposalRevision, ProposalTag, Vote  # noqa: F401
-from .notifications.models import Notification  # noqa: F401
+from .notifications.models import MailSchedule, Notification, NotificationSetting  # noqa: F401
+from .mail.models import OutboxMail  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .moderation.models import ModerationDecision, Report, SitePage, Suspension  # noqa: F401
 from .meetings.models import AgendaItem, Meeting, MeetingFollow, MeetingRevision  # noqa: F401

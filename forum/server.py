@@ -88,11 +88,20 @@ def run_worker(app: Flask, server, extra=(), grace: float = GRACE_SECONDS) -> No
     servers = [server, *extra]
     for each in extra:
         each.start()
+    halt_mail = None
+    # a one-process installation sends its own mail (forum/mail/loop.py); with several workers the
+    # first one does (FORUM_MAIL_WORKER=off when a separate `forum mail-worker` runs)
+    if app.config.get("MAIL_WORKER", True) and app.config.get("WORKER_SLOT", 0) == 0:
+        from .mail.loop import spawn_greenlet
+
+        halt_mail = spawn_greenlet(app)
 
     def _stop(*_args):
         log.info("stopping (pid %s)", os.getpid())
         for each in servers:
             gevent.spawn(each.stop, timeout=grace)
+        if halt_mail is not None:
+            gevent.spawn(halt_mail)
 
     gevent.signal_handler(signal.SIGTERM, _stop)
     gevent.signal_handler(signal.SIGINT, _stop)
@@ -103,7 +112,8 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> None:
     """Serve HTTP and Socket.IO on host:port with `workers` processes (forum/prefork.py when > 1).
 
     Request logs go to stdout as JSON lines, everything else to stderr. With
-    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py)."""
+    `FORUM_METRICS_PORT` set, a second listener serves only `/metrics` (forum/ops/metrics.py).
+    Unless `FORUM_MAIL_WORKER=off`, a greenlet sends the outbox's mails (forum/mail/loop.py)."""
     from .ops.requestlog import configure_stdout_logging
 
     configure_stdout_logging()

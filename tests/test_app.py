@@ -11,7 +11,9 @@ def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "message_queue": "disabled",
-                                   "worker": {"pid": os.getpid(), "slot": 0}}
+                                   "worker": {"pid": os.getpid(), "slot": 0},
+                                   "mail": {"pending": 0, "retrying": 0, "failed": 0, "oldest_pending_seconds": 0,
+                                            "last_error": None}}
 
 
 def test_healthz_names_failing_database(app_factory):

@@ -79,6 +79,7 @@ HTML = {
     "POST /password/reset/<token>": S("/password/reset/falsch", "anonymous"),
     "GET /profile": S("/profile", "citizen", "anonymous", "login"),
     "POST /profile/name": S("/profile/name", "citizen", "anonymous", "login", data={"name": "Neuer Name"}),
+    "POST /profile/language": S("/profile/language", "citizen", "anonymous", "login", data={"language": "en"}),
     "POST /profile/password": S("/profile/password", "citizen", "anonymous", "login"),
     "POST /profile/tokens/<int:token_id>/revoke": S(f("/profile/tokens/{w.token_id}/revoke"), "citizen", "anonymous",
                                                     "login"),
@@ -225,6 +226,14 @@ HTML = {
     # notifications
     "GET /notifications": S("/notifications", "citizen", "anonymous", "login"),
     "POST /notifications/read": S("/notifications/read", "citizen", "anonymous", "login"),
+    "GET /notifications/settings": S("/notifications/settings", "citizen", "anonymous", "login"),
+    "POST /notifications/settings": S("/notifications/settings", "citizen", "anonymous", "login",
+                                      data={"meetings": "daily"}),
+    # the signed link is the proof (no sign-in); a link not signed by this forum is a 404
+    "GET /unsubscribe/<token>": S(lambda w: _unsubscribe_url(w), "anonymous", "citizen", 404,
+                                  refused_url=lambda w: "/unsubscribe/nicht-signiert"),
+    "POST /unsubscribe/<token>": S(lambda w: _unsubscribe_url(w), "anonymous", "citizen", 404,
+                                   refused_url=lambda w: "/unsubscribe/nicht-signiert"),
     # controlling
     "GET /projects": S("/projects", "anonymous"),
     "GET /projects/<int:project_id>": S(f("/projects/{w.internal.id}"), "managing_director", "citizen", 404),
@@ -289,6 +298,10 @@ API = {
                                                                          "password": "richtig-geheim"}),
     "DELETE /api/v1/tokens/current": S(A + "/tokens/current", "citizen", "anonymous", 401),
     "GET /api/v1/me": S(A + "/me", "citizen", "anonymous", 401),
+    "PATCH /api/v1/me": S(A + "/me", "citizen", "anonymous", 401, data={"language": "en"}),
+    "GET /api/v1/me/notification-settings": S(A + "/me/notification-settings", "citizen", "anonymous", 401),
+    "PUT /api/v1/me/notification-settings": S(A + "/me/notification-settings", "citizen", "anonymous", 401,
+                                              data={"settings": {"meetings": "weekly"}}),
     "DELETE /api/v1/me": S(A + "/me", "citizen", "anonymous", 401, data={"password": "richtig-geheim"}),
     "GET /api/v1/me/export": S(A + "/me/export", "citizen", "anonymous", 401),
     "PUT /api/v1/me/password": S(A + "/me/password", "citizen", "anonymous", 401,
@@ -419,6 +432,12 @@ def test_every_route_has_a_smoke_case(app):
     for key, case in CASES.items():
         assert case.allowed in ACTOR_KINDS and case.refused in (None, *ACTOR_KINDS), key
         assert case.refused is None or case.refused != case.allowed, key
+
+
+def _unsubscribe_url(w) -> str:
+    from forum.notifications.settings import unsubscribe_token
+
+    return "/unsubscribe/" + unsubscribe_token(w.people["citizen"].id, "meetings")
 
 
 @pytest.fixture

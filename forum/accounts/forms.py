@@ -57,6 +57,12 @@ class NameForm(FlaskForm):
     submit = SubmitField(_l("Namen speichern"))
 
 
+class LanguageForm(FlaskForm):
+    language = RadioField(_l("Sprache der Seiten, Benachrichtigungen und E-Mails"),
+                          choices=[("de", "Deutsch"), ("en", "English")], validators=[DataRequired()])
+    submit = SubmitField(_l("Sprache speichern"))
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Aktuelles Passwort"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(_l("Neues Passwort (mindestens 8 Zeichen)"), validators=[DataRequired(), Length(min=8, max=200)])

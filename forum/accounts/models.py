@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     # Mirrors the suspension in force (forum.moderation.suspensions); far future = for good.
     suspended_until: Mapped[datetime | None]
+    # "de" or "en": the pages, notices and mails of this person; None: the browser decides (forum/i18n.py)
+    language: Mapped[str | None] = mapped_column(String(2))
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

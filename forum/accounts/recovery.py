@@ -15,7 +15,7 @@ from flask_login import current_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..urls import external_url
 from . import services
 from .credentials import RESET_MAX_AGE, allow_account_mail, user_for_reset_token
@@ -30,7 +30,7 @@ def _reset_limit() -> str:
 
 def send_password_reset(user: User) -> None:
     link = external_url("accounts.reset_password", token=services.reset_token(user))
-    send_mail(
+    queue_mail(
         user.email,
         _("Passwort zurücksetzen"),
         _("Hallo %(name)s,\n\njemand (hoffentlich du) möchte das Passwort deines Kontos beim Smart-City-Forum "
@@ -38,7 +38,9 @@ def send_password_reset(user: User) -> None:
           "Der Link funktioniert einmal und höchstens %(minutes)s Minuten lang. Danach bist du überall abgemeldet.\n\n"
           "Wenn du das nicht warst, ignoriere diese Nachricht: dein Passwort bleibt, wie es ist.",
           name=user.name, link=link, minutes=RESET_MAX_AGE // 60),
+        user_id=user.id,
     )
+    db.session.commit()  # the mail waits in the outbox for the worker
 
 
 def send_registration_attempt(user: User | None) -> None:
@@ -46,13 +48,15 @@ def send_registration_attempt(user: User | None) -> None:
     if user is None or not allow_account_mail("registration", user.email):
         return
     link = external_url("accounts.forgot_password")
-    send_mail(
+    queue_mail(
         user.email,
         _("Registrierung mit deiner E-Mail-Adresse"),
         _("Hallo %(name)s,\n\njemand hat versucht, sich mit deiner E-Mail-Adresse beim Smart-City-Forum zu "
           "registrieren. Du hast dort bereits ein Konto.\n\nPasswort vergessen? Hier legst du ein neues fest:\n"
           "%(link)s\n\nWenn du das nicht warst, ignoriere diese Nachricht.", name=user.name, link=link),
+        user_id=user.id,
     )
+    db.session.commit()
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

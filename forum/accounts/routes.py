@@ -3,17 +3,18 @@ Password recovery lives in recovery.py on the same blueprint."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..permissions import can_verify_organisations
 from ..security import is_safe_path
 from ..urls import external_url
 from . import services
-from .forms import (ConfirmForm, LoginForm, NameForm, PasswordChangeForm, RegisterForm, ResendForm,
+from .forms import (ConfirmForm, LanguageForm, LoginForm, NameForm, PasswordChangeForm, RegisterForm, ResendForm,
                     RevokeAllTokensForm, RevokeTokenForm, VerificationForm)
 from .models import User
 
@@ -26,12 +27,14 @@ def _login_limit() -> str:
 
 def send_confirmation(user: User) -> None:
     link = external_url("accounts.confirm", token=services.confirmation_token(user))
-    send_mail(
+    queue_mail(
         user.email,
         _("Bitte bestätige deine E-Mail-Adresse"),
         _("Hallo %(name)s,\n\nbitte bestätige deine Registrierung beim Smart-City-Forum:\n%(link)s\n\n"
           "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link),
+        user_id=user.id,
     )
+    db.session.commit()  # the mail waits in the outbox for the worker
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -153,6 +156,7 @@ def _render_profile(status: int = 200, **forms):
         .where(Membership.user_id == current_user.id).order_by(Council.name)
     ).all()
     forms.setdefault("name_form", NameForm(name=current_user.name))
+    forms.setdefault("language_form", LanguageForm(language=current_user.language or str(get_locale())))
     forms.setdefault("password_form", PasswordChangeForm())
     forms.setdefault("resend_form", ResendForm())
     forms.setdefault("revoke_form", RevokeTokenForm())
@@ -177,6 +181,20 @@ def change_name():
         flash(_("Dein Name wurde gespeichert."), "success")
         return redirect(url_for("accounts.profile"))
     return _render_profile(422, name_form=form)
+
+
+@bp.post("/profile/language")
+@login_required
+def change_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        services.change_language(current_user, form.language.data)
+        session["lang"] = form.language.data
+        db.session.commit()
+        refresh()  # this answer's flash message is already in the new language
+        flash(_("Deine Sprache wurde gespeichert."), "success")
+        return redirect(url_for("accounts.profile"))
+    return _render_profile(422, language_form=form)
 
 
 @bp.post("/profile/password")

@@ -24,5 +24,6 @@ def me(user, councils: list[tuple[str, str]]) -> dict:
         "verification": user.verification,
         "email_confirmed": user.email_confirmed,
         "role": user.role,
+        "language": user.language or "de",
         "councils": [{"slug": slug, "role": role} for slug, role in councils],
     }

@@ -100,6 +100,16 @@ def change_name(user: User, name: str) -> None:
     db.session.flush()
 
 
+def change_language(user: User, language: str | None) -> None:
+    """The language of the person's pages, notices and mails: one of LANGUAGES."""
+    from flask import current_app
+
+    if language not in current_app.config["LANGUAGES"]:
+        raise Invalid(_("Bitte wähle eine der angebotenen Sprachen."), "invalid_language")
+    user.language = language
+    db.session.flush()
+
+
 def pending_organisations() -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.verification == "pending").order_by(User.created_at)

@@ -59,6 +59,23 @@ def get_me():
     return jsonify(serialize_me(current_user, roles_of(current_user)))
 
 
+@bp.patch("/me")
+@login_required
+def update_me():
+    """`{name?, language?}`: the name others see, the language of pages, notices and mails."""
+    data = json_body()
+    unknown = set(data) - {"name", "language"}
+    if unknown:
+        raise DomainError(_("Unbekannte Felder: %(fields)s", fields=", ".join(sorted(unknown))), "unknown_fields")
+    person = current_user._get_current_object()
+    if "name" in data:
+        services.change_name(person, field(data, "name", max_length=120))
+    if "language" in data:
+        services.change_language(person, field(data, "language", max_length=2))
+    db.session.commit()
+    return jsonify(serialize_me(person, roles_of(person)))
+
+
 @bp.get("/me/tokens")
 @login_required
 def list_tokens():
@@ -108,10 +125,12 @@ SCHEMAS = {
         "organisation": {"type": "string", "nullable": True}, "verified": {"type": "boolean"},
         "verification": {"type": "string", "nullable": True}, "email_confirmed": {"type": "boolean"},
         "role": {"type": "string", "enum": ["member", "managing_director", "chair", "admin"]},
+        "language": {"type": "string", "enum": ["de", "en"],
+                     "description": "Pages, notices and mails are in this language"},
         "councils": {"type": "array", "items": obj({"slug": {"type": "string"},
                                                     "role": {"type": "string", "enum": ["member", "moderator"]}},
                                                    ["slug", "role"])}},
-        ["id", "name", "email", "stakeholder", "organisation", "verified", "role", "councils"]),
+        ["id", "name", "email", "stakeholder", "organisation", "verified", "role", "language", "councils"]),
     "Token": obj({"token": {"type": "string"}}, ["token"]),
     "ApiToken": obj({
         "id": {"type": "integer"}, "label": {"type": "string", "nullable": True},
@@ -137,10 +156,19 @@ PATHS = {
         "summary": "Revoke the token in use",
         "responses": {"204": no_content("Revoked"), **errors(400)},
     }},
-    "/me": {"get": {
-        "summary": "The signed-in person",
-        "responses": {"200": json_response(ref("Me"), "Profile")},
-    }},
+    "/me": {
+        "get": {
+            "summary": "The signed-in person",
+            "responses": {"200": json_response(ref("Me"), "Profile")},
+        },
+        "patch": {
+            "summary": "Change your name or language",
+            "description": "`language` is that of your pages, notices and mails.",
+            "requestBody": json_request(obj({"name": {"type": "string", "minLength": 1, "maxLength": 120},
+                                             "language": {"type": "string", "enum": ["de", "en"]}}, [])),
+            "responses": {"200": json_response(ref("Me"), "Profile"), **errors(400, 422)},
+        },
+    },
     "/me/tokens": {
         "get": {
             "summary": "The signed-in person's API tokens",

@@ -31,6 +31,7 @@ MODULES = {
     "projects": ("Projects", "The public smart-city project portfolio"),
     "moderation": ("Moderation", "Reports, moderation decisions, suspensions, audit log, data rights"),
     "files": ("Files", "Documents on meetings and their agenda items, attachments of proposals"),
+    "notifications": ("Notifications", "Notification settings: in the forum only, mail at once, daily or weekly digest"),
 }
 METHODS = ("get", "put", "post", "delete", "patch")
 

@@ -50,8 +50,9 @@ def submit_request(actor, topic: str, organisation: str, message: str) -> Cooper
     db.session.add(request)
     db.session.flush()
     office = db.session.scalars(select(User).where(User.role == "managing_director")).all()
-    notify(office, _("Neue Kooperationsanfrage: %(org)s", org=organisation),
-           str(TOPIC_LABELS[topic]), f"/controlling/requests/{request.id}", email=False, exclude=actor)
+    notify(office, _l("Neue Kooperationsanfrage: %(org)s", org=organisation), TOPIC_LABELS[topic],
+           f"/controlling/requests/{request.id}", email=False, category="cooperation", kind="cooperation.new",
+           exclude=actor)
     return request
 
 
@@ -111,8 +112,9 @@ def assign(actor, request: CooperationRequest, assignee: User | None) -> None:
     db.session.flush()
     audit(actor, "cooperation.assign", ("cooperation_request", request.id), assignee_id=request.assignee_id)
     if assignee is not None:
-        notify([assignee], _("Dir wurde eine Kooperationsanfrage zugewiesen"), request.organisation,
-               f"/controlling/requests/{request.id}", email=False, exclude=actor)
+        notify([assignee], _l("Dir wurde eine Kooperationsanfrage zugewiesen"), request.organisation,
+               f"/controlling/requests/{request.id}", email=False, category="cooperation", kind="cooperation.assigned",
+               exclude=actor)
 
 
 def set_status(actor, request: CooperationRequest, status: str) -> None:
@@ -124,8 +126,8 @@ def set_status(actor, request: CooperationRequest, status: str) -> None:
     previous, request.status = request.status, status
     db.session.flush()
     audit(actor, "cooperation.status", ("cooperation_request", request.id), old=previous, new=status)
-    notify([request.requester], _("Deine Kooperationsanfrage ist jetzt: %(status)s", status=STATUS_LABELS[status]),
-           "", f"/cooperation/{request.id}")
+    notify([request.requester], _l("Deine Kooperationsanfrage ist jetzt: %(status)s", status=STATUS_LABELS[status]),
+           "", f"/cooperation/{request.id}", category="cooperation", kind="cooperation.status")
 
 
 def reply(actor, request: CooperationRequest, body: str) -> CooperationReply:
@@ -142,7 +144,8 @@ def reply(actor, request: CooperationRequest, body: str) -> CooperationReply:
     if request.assignee_id is None:
         request.assignee_id = actor.id
     db.session.flush()
-    notify([request.requester], _("Antwort auf deine Kooperationsanfrage"), body, f"/cooperation/{request.id}")
+    notify([request.requester], _l("Antwort auf deine Kooperationsanfrage"), body, f"/cooperation/{request.id}",
+           category="cooperation", kind="cooperation.reply")
     return answer
 
 

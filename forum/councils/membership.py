@@ -8,6 +8,7 @@ e-mail copy, sent after commit) go out through `forum.notifications.services.not
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -141,8 +142,9 @@ def request_to_join(actor, council: Council, message: str | None = "") -> JoinRe
     ))
     if not deciders:  # nobody moderates yet: the managing director decides
         deciders = list(db.session.scalars(select(User).where(User.role == "managing_director")))
-    notify(deciders, f"Beitrittsanfrage für {council.name}",
-           f"{actor.name} möchte dem Fachbeirat „{council.name}“ beitreten.", f"{_url(council)}/members")
+    notify(deciders, _l("Beitrittsanfrage für %(council)s", council=council.name),
+           _l("%(name)s möchte dem Fachbeirat „%(council)s“ beitreten.", name=actor.name, council=council.name),
+           f"{_url(council)}/members", category="councils", kind="council.join_request")
     return join_request
 
 
@@ -186,12 +188,16 @@ def decide_request(actor, join_request: JoinRequest, *, accept: bool, reason: st
     audit(actor, "council.request_accept" if accept else "council.request_decline", person, reason or None,
           council=council)
     if accept:
-        notify([person], f"Willkommen im {council.name}",
-               f"Deine Beitrittsanfrage für „{council.name}“ wurde angenommen." + (f"\n\n{reason}" if reason else ""),
-               _url(council))
+        body = (_l("Deine Beitrittsanfrage für „%(council)s“ wurde angenommen.\n\n%(reason)s", council=council.name,
+                   reason=reason) if reason else
+                _l("Deine Beitrittsanfrage für „%(council)s“ wurde angenommen.", council=council.name))
+        notify([person], _l("Willkommen im %(council)s", council=council.name), body, _url(council),
+               category="councils", kind="council.join_accepted")
     else:
-        notify([person], f"Beitrittsanfrage für {council.name} abgelehnt",
-               f"Deine Beitrittsanfrage für „{council.name}“ wurde abgelehnt.\n\nBegründung: {reason}", _url(council))
+        notify([person], _l("Beitrittsanfrage für %(council)s abgelehnt", council=council.name),
+               _l("Deine Beitrittsanfrage für „%(council)s“ wurde abgelehnt.\n\nBegründung: %(reason)s",
+                  council=council.name, reason=reason or ""), _url(council), category="councils",
+               kind="council.join_declined")
     return join_request
 
 
@@ -213,9 +219,11 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
             previous, existing.role = existing.role, role
             db.session.flush()
             audit(actor, "council.role", person, council=council, role=role, previous=previous)
-            notify([person], f"Deine Rolle im {council.name}",
-                   f"Du bist jetzt {'Moderator*in' if role == 'moderator' else 'Mitglied'} im Fachbeirat „{council.name}“.",
-                   _url(council), exclude=actor)
+            body = (_l("Du bist jetzt Moderator*in im Fachbeirat „%(council)s“.", council=council.name)
+                    if role == "moderator" else
+                    _l("Du bist jetzt Mitglied im Fachbeirat „%(council)s“.", council=council.name))
+            notify([person], _l("Deine Rolle im %(council)s", council=council.name), body, _url(council),
+                   category="councils", kind="council.role", exclude=actor)
         return existing, False
     if not is_verified_member(person):
         raise Invalid(_("Nur verifizierte Mitglieder des Forums können berufen werden."), "not_verified")
@@ -225,9 +233,11 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
     if pending is not None:
         pending.status, pending.decided_by_id, pending.decided_at = "accepted", actor.id, utcnow()
         db.session.flush()
-    notify([person], f"Berufen in den {council.name}",
-           f"Du wurdest als {'Moderator*in' if role == 'moderator' else 'Mitglied'} in den Fachbeirat "
-           f"„{council.name}“ berufen.", _url(council), exclude=actor)
+    body = (_l("Du wurdest als Moderator*in in den Fachbeirat „%(council)s“ berufen.", council=council.name)
+            if role == "moderator" else
+            _l("Du wurdest als Mitglied in den Fachbeirat „%(council)s“ berufen.", council=council.name))
+    notify([person], _l("Berufen in den %(council)s", council=council.name), body, _url(council),
+           category="councils", kind="council.appointed", exclude=actor)
     return membership, True
 
 
@@ -248,8 +258,9 @@ def remove_member(actor, council: Council, person) -> None:
         raise NotAllowed(_("Dazu fehlt dir die Berechtigung in diesem Fachbeirat."))
     _remove(council, membership)
     audit(actor, "council.remove", person, council=council, role=membership.role)
-    notify([person], f"Nicht mehr im {council.name}",
-           f"Du bist nicht mehr Mitglied des Fachbeirats „{council.name}“.", _url(council), exclude=actor)
+    notify([person], _l("Nicht mehr im %(council)s", council=council.name),
+           _l("Du bist nicht mehr Mitglied des Fachbeirats „%(council)s“.", council=council.name), _url(council),
+           category="councils", kind="council.removed", exclude=actor)
 
 
 def leave(actor, council: Council) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..audit import audit
 from ..database import utcnow
@@ -50,10 +51,9 @@ def set_current_item(meeting: Meeting, actor, item: AgendaItem | None) -> Agenda
         audit(actor, "meeting.current_item", meeting, council=meeting.council_id, item_id=item.id,
               position=item.position)
     if went_live:
-        with force_locale("de"):
-            subject = _("Die Sitzung hat begonnen: %(title)s", title=meeting.title)
-            body = _("Jetzt: TOP %(n)s – %(title)s", n=item.position, title=item.title)
-        notify(followers(meeting), subject, body, meeting_path(meeting), email=False, exclude=actor)
+        notify(followers(meeting), _l("Die Sitzung hat begonnen: %(title)s", title=meeting.title),
+               _l("Jetzt: TOP %(n)s – %(title)s", n=item.position, title=item.title), meeting_path(meeting),
+               email=False, category="meetings", kind="meeting.live", exclude=actor)
     announce_agenda(meeting)
     return item
 

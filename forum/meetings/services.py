@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from ..accounts.models import STAFF_ROLES, User
@@ -160,9 +161,8 @@ def record_revision(meeting: Meeting, actor, summaries: list[str], *, notify_fol
     db.session.flush()
     db.session.expire(meeting, ["revisions"])
     if notify_followers:
-        with force_locale("de"):
-            subject = _("Sitzung geändert: %(title)s", title=meeting.title)
-        notify(followers(meeting), subject, summary, meeting_path(meeting), exclude=actor)
+        notify(followers(meeting), _l("Sitzung geändert: %(title)s", title=meeting.title), summary,
+               meeting_path(meeting), category="meetings", kind="meeting.changed", exclude=actor)
 
 
 def followers(meeting: Meeting) -> list[User]:
@@ -201,11 +201,11 @@ def publish_meeting(meeting: Meeting, actor) -> int:
     meeting.status, meeting.published_at, meeting.updated_at = "published", now, now
     db.session.flush()
     audit(actor, "meeting.publish", meeting, council=meeting.council_id)
-    with force_locale("de"):
-        subject = _("Neue Sitzung: %(title)s", title=meeting.title)
-        body = _("Die Tagesordnung für „%(title)s“ am %(when)s ist veröffentlicht. Folge der Sitzung, "
-                 "um über Änderungen informiert zu werden.", title=meeting.title, when=when(meeting.starts_at))
-    return notify(members_concerned(meeting), subject, body, meeting_path(meeting), exclude=actor)
+    subject = _l("Neue Sitzung: %(title)s", title=meeting.title)
+    body = _l("Die Tagesordnung für „%(title)s“ am %(when)s ist veröffentlicht. Folge der Sitzung, "
+              "um über Änderungen informiert zu werden.", title=meeting.title, when=meeting.starts_at)
+    return notify(members_concerned(meeting), subject, body, meeting_path(meeting), category="meetings",
+                  kind="meeting.published", exclude=actor)
 
 
 def cancel_meeting(meeting: Meeting, actor) -> None:
@@ -220,10 +220,11 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
     audit(actor, "meeting.cancel", meeting, council=meeting.council_id)
     with force_locale("de"):
         summary = _("Sitzung abgesagt")
-        subject = _("Sitzung abgesagt: %(title)s", title=meeting.title)
-        body = _("Die Sitzung am %(when)s findet nicht statt.", when=when(meeting.starts_at))
+    subject = _l("Sitzung abgesagt: %(title)s", title=meeting.title)
+    body = _l("Die Sitzung am %(when)s findet nicht statt.", when=meeting.starts_at)
     record_revision(meeting, actor, [summary], notify_followers=False)
-    notify(members_concerned(meeting) + followers(meeting), subject, body, meeting_path(meeting), exclude=actor)
+    notify(members_concerned(meeting) + followers(meeting), subject, body, meeting_path(meeting), category="meetings",
+           kind="meeting.cancelled", exclude=actor)
     announce_agenda(meeting)
 
 

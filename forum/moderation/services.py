@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -130,7 +131,8 @@ def _tell_author(target, item, subject: str, body: str, actor) -> None:
     author_id = target.author_of(item)
     author = db.session.get(User, author_id) if author_id is not None else None
     if author is not None:
-        notify([author], subject, body, target.url_of(item), exclude=actor)
+        notify([author], subject, body, target.url_of(item), category="moderation", kind="content.moderated",
+               exclude=actor)
 
 
 def hide(actor, kind, item_id, reason) -> object:
@@ -144,7 +146,8 @@ def hide(actor, kind, item_id, reason) -> object:
     target.hide(item, reason, actor)
     _close_reports(kind, item.id, "upheld")
     return _after(actor, target, item, "hide", reason,
-                  "Dein Beitrag wurde ausgeblendet", f"Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: {reason}")
+                  _l("Dein Beitrag wurde ausgeblendet"),
+                  _l("Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: %(reason)s", reason=reason))
 
 
 def restore(actor, kind, item_id, reason) -> object:
@@ -157,7 +160,8 @@ def restore(actor, kind, item_id, reason) -> object:
     target.restore(item, actor)
     _close_reports(kind, item.id, "dismissed")
     return _after(actor, target, item, "restore", reason,
-                  "Dein Beitrag ist wieder sichtbar", f"Die Moderation hat deinen Beitrag wieder eingeblendet.\n\nGrund: {reason}")
+                  _l("Dein Beitrag ist wieder sichtbar"),
+                  _l("Die Moderation hat deinen Beitrag wieder eingeblendet.\n\nGrund: %(reason)s", reason=reason))
 
 
 def dismiss(actor, kind, item_id, reason) -> object:
@@ -173,9 +177,9 @@ def dismiss(actor, kind, item_id, reason) -> object:
     _decision(target, item, "dismiss", reason, actor)
     audit(actor, "content.dismiss", (kind, item.id), reason, council=_council_id(target, item))
     if auto_hidden:
-        _tell_author(target, item, "Dein Beitrag ist wieder sichtbar",
-                     f"Die Moderation hat die Meldungen zu deinem Beitrag geprüft und ihn wieder eingeblendet.\n\nGrund: {reason}",
-                     actor)
+        _tell_author(target, item, _l("Dein Beitrag ist wieder sichtbar"),
+                     _l("Die Moderation hat die Meldungen zu deinem Beitrag geprüft und ihn wieder eingeblendet."
+                        "\n\nGrund: %(reason)s", reason=reason), actor)
     return item
 
 
@@ -184,8 +188,8 @@ def record_hide(actor, kind: str, item, reason: str) -> None:
     close open reports, record the decision and the audit entry, tell the author."""
     target = registry.target(kind)
     _close_reports(kind, item.id, "upheld")
-    _after(actor, target, item, "hide", reason, "Dein Beitrag wurde ausgeblendet",
-           f"Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: {reason}")
+    _after(actor, target, item, "hide", reason, _l("Dein Beitrag wurde ausgeblendet"),
+           _l("Die Moderation hat deinen Beitrag ausgeblendet.\n\nGrund: %(reason)s", reason=reason))
 
 
 def _after(actor, target, item, action: str, reason: str, subject: str, body: str):

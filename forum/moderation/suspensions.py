@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import access
@@ -49,10 +50,11 @@ def suspend(actor, person, *, until: datetime | None, reason) -> Suspension:
     db.session.flush()
     access.user_changed(person.id)
     audit(actor, "user.suspend", person, reason, until=until.isoformat() + "Z" if until else None)
-    period = f"bis {until:%d.%m.%Y %H:%M} Uhr (UTC)" if until else "auf Dauer"
-    notify([person], "Dein Konto wurde gesperrt",
-           f"Dein Konto im Smart-City-Forum ist {period} gesperrt. Du kannst weiterhin lesen, aber nicht "
-           f"schreiben, abstimmen oder beitreten.\n\nGrund: {reason}", "/profile")
+    body = (_l("Dein Konto im Smart-City-Forum ist bis %(until)s gesperrt. Du kannst weiterhin lesen, aber nicht "
+               "schreiben, abstimmen oder beitreten.\n\nGrund: %(reason)s", until=until, reason=reason) if until else
+            _l("Dein Konto im Smart-City-Forum ist auf Dauer gesperrt. Du kannst weiterhin lesen, aber nicht "
+               "schreiben, abstimmen oder beitreten.\n\nGrund: %(reason)s", reason=reason))
+    notify([person], _l("Dein Konto wurde gesperrt"), body, "/profile", category="moderation", kind="account.suspended")
     return row
 
 
@@ -67,9 +69,10 @@ def lift(actor, person, reason=None) -> None:
     person.suspended_until = None
     db.session.flush()
     audit(actor, "user.unsuspend", person, reason or None)
-    notify([person], "Deine Sperre wurde aufgehoben",
-           "Du kannst im Smart-City-Forum wieder schreiben, abstimmen und beitreten." + (f"\n\n{reason}" if reason else ""),
-           "/profile")
+    body = (_l("Du kannst im Smart-City-Forum wieder schreiben, abstimmen und beitreten.\n\n%(reason)s", reason=reason)
+            if reason else _l("Du kannst im Smart-City-Forum wieder schreiben, abstimmen und beitreten."))
+    notify([person], _l("Deine Sperre wurde aufgehoben"), body, "/profile", category="moderation",
+           kind="account.unsuspended")
 
 
 def _lift_all(person, actor, now: datetime) -> None:

@@ -1,12 +1,14 @@
-"""The person's notices."""
+"""The person's notices, their notification settings, and the unsubscribe link of every mail."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField
 
-from ..extensions import db
-from . import services
+from ..extensions import csrf, db
+from . import services, settings
 
 bp = Blueprint("notifications", __name__)
 
@@ -14,7 +16,9 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    return render_template("notifications/index.html", notifications=services.recent(current_user), form=FlaskForm())
+    language = str(get_locale())
+    notices = [(n, n.subject_in(language), n.body_in(language)) for n in services.recent(current_user)]
+    return render_template("notifications/index.html", notifications=notices, form=FlaskForm())
 
 
 @bp.post("/notifications/read")
@@ -24,6 +28,51 @@ def mark_read():
         services.mark_all_read(current_user)
         db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+def settings_form(modes: dict[str, str]) -> FlaskForm:
+    """One radio group per category (built per request: the labels follow the language)."""
+    class SettingsForm(FlaskForm):
+        submit = SubmitField(_("Einstellungen speichern"))
+
+    for category, label in settings.CATEGORIES.items():
+        setattr(SettingsForm, category, RadioField(str(label), choices=[(m, str(l)) for m, l in settings.MODES.items()],
+                                                   default=modes[category]))
+    return SettingsForm()
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings_page():
+    form = settings_form(settings.modes_of(current_user.id))
+    if form.validate_on_submit():
+        settings.set_modes(current_user.id, {c: form[c].data for c in settings.CATEGORIES})
+        db.session.commit()
+        flash(_("Deine Einstellungen sind gespeichert."), "success")
+        return redirect(url_for("notifications.settings_page"))
+    return render_template("notifications/settings.html", form=form,
+                           fields=[form[c] for c in settings.CATEGORIES]), (422 if form.errors else 200)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`; the signed token is the proof
+def unsubscribe(token: str):
+    """GET shows what the link stops, with a button and the way to the settings; POST stops it,
+    without signing in (the link is signed for one person and one category)."""
+    claim = settings.read_unsubscribe_token(token)
+    if claim is None:
+        abort(404)
+    user_id, what = claim
+    from ..accounts.models import User
+
+    if db.session.get(User, user_id) is None:
+        abort(404)
+    label = _("Zusammenfassungen") if what.startswith("digest:") else str(settings.CATEGORIES[what])
+    if request.method == "POST":
+        settings.unsubscribe(user_id, what)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", done=True, label=label, token=token)
+    return render_template("notifications/unsubscribe.html", done=False, label=label, token=token)
 
 
 def unread_for_nav() -> dict:

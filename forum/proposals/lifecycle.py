@@ -73,11 +73,14 @@ def followers(proposal: Proposal) -> list[User]:
     ))
 
 
-def _notify_followers(proposal: Proposal, actor, subject: str, body: str) -> None:
-    recipients = followers(proposal)
+def _notify_followers(proposal: Proposal, actor, subject, body, kind: str) -> None:
+    """The author hears of it as "my proposals", the followers as "proposals I follow"."""
+    path = f"/proposals/{proposal.id}"
+    author_id = proposal.author_id
     if proposal.author is not None:
-        recipients.append(proposal.author)
-    notify(recipients, subject, body, f"/proposals/{proposal.id}", exclude=actor)
+        notify([proposal.author], subject, body, path, category="own_proposals", kind=kind, exclude=actor)
+    notify([u for u in followers(proposal) if u.id != author_id], subject, body, path, category="followed_proposals",
+           kind=kind, exclude=actor)
 
 
 def change_status(proposal: Proposal, actor, new_status: str, *, response: str | None = None,
@@ -127,11 +130,11 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
     if answering:
         audit(actor, "proposal.response", proposal, council=proposal.council_id, status=new_status)
     if old != "draft":
-        label = str(STATUS_LABELS[new_status])
-        body = _("Neuer Status: %(status)s.", status=label)
-        if answering:
-            body += " " + _("Antwort: %(text)s", text=plain_excerpt(response, 400))
-        _notify_followers(proposal, actor, _("„%(title)s“: %(status)s", title=proposal.title, status=label), body)
+        label = STATUS_LABELS[new_status]
+        body = (_l("Neuer Status: %(status)s. Antwort: %(text)s", status=label, text=plain_excerpt(response, 400))
+                if answering else _l("Neuer Status: %(status)s.", status=label))
+        _notify_followers(proposal, actor, _l("„%(title)s“: %(status)s", title=proposal.title, status=label), body,
+                          "proposal.status")
     return proposal
 
 
@@ -165,6 +168,6 @@ def respond(proposal: Proposal, actor, response: str) -> Proposal:
     _set_response(locked, actor, response, utcnow())
     db.session.flush()
     audit(actor, "proposal.response", locked, council=locked.council_id)
-    _notify_followers(locked, actor, _("Offizielle Antwort auf „%(title)s“", title=locked.title),
-                      plain_excerpt(response, 400))
+    _notify_followers(locked, actor, _l("Offizielle Antwort auf „%(title)s“", title=locked.title),
+                      plain_excerpt(response, 400), "proposal.response")
     return locked

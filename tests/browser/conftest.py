@@ -44,6 +44,7 @@ class LiveServer:
                     "FORUM_SECRET_KEY": "browser-test-secret", "FORUM_ENV": "development",
                     # every browser signs in from 127.0.0.1: the per-address login limit would bite
                     "FORUM_LOGIN_RATE_LIMIT": "1000 per minute",
+                    "FORUM_MAIL_POLL_SECONDS": "0.2",
                     **(extra_env or {})}
         self.process: subprocess.Popen | None = None
 
@@ -84,6 +85,16 @@ class LiveServer:
             self._log.close()
 
     def outbox(self) -> list[str]:
+        """The mails the server's mail worker (a greenlet in `forum serve`) wrote, once it has sent
+        everything the outbox table holds."""
+        import sqlite3
+
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with sqlite3.connect(self.root / "forum.db", timeout=10) as conn:
+                if not conn.execute("SELECT count(*) FROM mail_outbox WHERE status = 'pending'").fetchone()[0]:
+                    break
+            time.sleep(0.1)
         folder = self.root / "instance" / "outbox"
         files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
         return [f.read_text() for f in files]

@@ -21,7 +21,7 @@ def ctx(app):
 
 
 def notices(user):
-    return db.session.scalars(select(Notification.subject).where(Notification.user_id == user.id)).all()
+    return [n.subject_in("de") for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))]
 
 
 def draft(actor, council=None, items=("Begrüßung", "Bericht")):

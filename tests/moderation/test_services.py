@@ -161,7 +161,7 @@ def test_moderator_hides_with_reason_and_author_is_told(app, make_user, outbox, 
     assert proposal.hidden_reason == "Verstößt gegen Regel 3" and proposal.hidden_by_id == moderator.id
     assert db.session.scalar(select(Report.status)) == "upheld"
     notice = db.session.scalar(select(Notification).where(Notification.user_id == author.id))
-    assert "Verstößt gegen Regel 3" in notice.body and notice.url == f"/proposals/{proposal.id}"
+    assert "Verstößt gegen Regel 3" in notice.body_in("de") and notice.url == f"/proposals/{proposal.id}"
     assert any("Verst=C3=B6=C3=9Ft gegen Regel 3" in m or "Verstößt gegen Regel 3" in m for m in outbox())
     entry = db.session.scalar(entries_query(action="content.hide"))
     assert (entry.actor_id, entry.target_id, entry.council_id) == (moderator.id, proposal.id, council.id)

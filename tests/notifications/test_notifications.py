@@ -6,7 +6,7 @@ from forum.notifications import services
 def test_notify_mails_only_after_commit(app, make_user, outbox):
     actor, a, b = make_user(), make_user(), make_user()
     with app.test_request_context():
-        assert services.notify([a, b, a, actor], "Neu", "Etwas ist passiert", "/proposals/1", exclude=actor) == 2
+        assert services.notify([a, b, a, actor], "Neu", "Etwas ist passiert", "/proposals/1", category="own_proposals", exclude=actor) == 2
         assert outbox() == []
         db.session.commit()
     mails = outbox()
@@ -17,7 +17,7 @@ def test_notify_mails_only_after_commit(app, make_user, outbox):
 def test_rollback_drops_mail(app, make_user, outbox):
     a = make_user()
     with app.test_request_context():
-        services.notify([a], "Neu", "x")
+        services.notify([a], "Neu", "x", category="own_proposals")
         db.session.rollback()
         db.session.commit()
     assert outbox() == []
@@ -27,7 +27,7 @@ def test_rollback_drops_mail(app, make_user, outbox):
 def test_page_lists_and_marks_read(app, client, make_user, login):
     a = make_user()
     with app.test_request_context():
-        services.notify([a], "Dein Vorschlag wurde beantwortet", "Antwort liegt vor", "/proposals/7")
+        services.notify([a], "Dein Vorschlag wurde beantwortet", "Antwort liegt vor", "/proposals/7", category="own_proposals")
         db.session.commit()
     login(a)
     page = client.get("/notifications").get_data(as_text=True)

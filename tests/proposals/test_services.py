@@ -142,7 +142,8 @@ def test_status_change_and_response_notify_author_and_followers(app, ctx, make_u
     lifecycle.change_status(proposal, director, "accepted", response="Wir setzen das um.")
     db.session.commit()
     for person in (author, follower):
-        subjects = db.session.scalars(select(Notification.subject).where(Notification.user_id == person.id)).all()
+        subjects = [n.subject_in("de") for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == person.id))]
         assert len(subjects) == 2 and any("Angenommen" in s for s in subjects)
     assert db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == director.id)) == 0
