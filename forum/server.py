@@ -50,8 +50,14 @@ def make_server(app: Flask, host: str, port: int, listener=None):
             return super().handle_one_request()
 
     # an unbounded pool: stop() waits for the handlers in it (without one it would not wait at all)
-    return pywsgi.WSGIServer(listener if listener is not None else (host, port), app, spawn=Pool(),
-                             handler_class=NoDelayHandler, log=None, error_log=log)
+    server = pywsgi.WSGIServer(listener if listener is not None else (host, port), app, spawn=Pool(),
+                               handler_class=NoDelayHandler, log=None, error_log=log)
+    if listener is not None:
+        # workers sharing one socket: accept one connection per wake-up, so a burst of new
+        # connections (a proxy's keep-alive pool, wrk) spreads over the workers instead of all
+        # going to whichever woke first (gevent's default takes up to 100 at once)
+        server.max_accept = 1
+    return server
 
 
 def bind(host: str, port: int, backlog: int = 1024):
