@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..councils.models import Council, Membership
 from ..councils.visibility import council_column_visible
@@ -40,7 +40,9 @@ def visible_meetings_filter(user, *, drafts: bool = True) -> ColumnElement[bool]
 
 def get_visible_meeting(meeting_id: int, user) -> Meeting:
     """The meeting if `user` may see it; NotFound (404) otherwise: never reveal a private one."""
-    meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
+    # Every page of a meeting shows its council and agenda: both come in the same query.
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.council), joinedload(Meeting.items)]
+                             ) if isinstance(meeting_id, int) else None
     if meeting is None or not can_view_meeting(user, meeting):
         raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
     return meeting

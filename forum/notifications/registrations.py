@@ -2,11 +2,12 @@
 for their data export."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import registry
 from ..database import iso
 from ..extensions import db
+from ..permissions.viewer import register_column
 from .models import Notification
 
 
@@ -17,5 +18,12 @@ def notifications(user) -> list[dict]:
              "read_at": iso(n.read_at)} for n in rows]
 
 
+def unread_of(user_id):
+    """The navigation's unread count, loaded with the signed-in person (forum/permissions/viewer.py)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def register() -> None:
     registry.register_export("notifications", notifications)
+    register_column("unread_notifications", unread_of)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, false, func, select
+from sqlalchemy import Select, and_, case, exists, false, func, literal, null, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import STAKEHOLDERS, User
@@ -17,7 +17,7 @@ from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..permissions import hidden_text_visible
-from .models import STATUSES, Proposal, ProposalTag
+from .models import STATUSES, Follow, Proposal, ProposalTag, Vote
 from .search import normalise_query, search_clause
 from .services import TAG_MAX
 
@@ -124,3 +124,23 @@ def page_of(filters: ListFilters, user, page: int, per_page: int) -> tuple[list[
         with_list_details(stmt).limit(per_page).offset((page - 1) * per_page)
     ).unique())
     return items, total
+
+
+def page_of_proposal(proposal_id: int, user) -> tuple[Proposal | None, str | None, bool]:
+    """The proposal page's proposal with author, council and tags, and the viewer's vote and follow,
+    in one query: (proposal or None, the viewer's choice or None, whether the viewer follows it).
+    Whether the viewer may see it is the caller's question."""
+    uid = user.id if getattr(user, "is_authenticated", False) else None
+    if uid is None:
+        mine, following = null(), literal(False)
+    else:
+        mine = (select(Vote.choice).where(Vote.proposal_id == Proposal.id, Vote.user_id == uid)
+                .scalar_subquery())
+        following = exists().where(Follow.proposal_id == Proposal.id, Follow.user_id == uid)
+    row = db.session.execute(
+        select(Proposal, mine.label("my_vote"), following.label("following")).where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.author), joinedload(Proposal.council), joinedload(Proposal.tags))
+    ).unique().first()
+    if row is None:
+        return None, None, False
+    return row[0], row[1], bool(row[2])

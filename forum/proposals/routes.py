@@ -28,7 +28,7 @@ from . import comments, lifecycle, pagecache, services, voting
 from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
 from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
-from .queries import SORTS, page_of, parse_filters
+from .queries import SORTS, page_of, page_of_proposal, parse_filters
 from .schemas import votes as serialize_votes
 
 bp = Blueprint("proposals", __name__)
@@ -194,14 +194,16 @@ def _status_form(proposal: Proposal, form: StatusForm | None = None) -> StatusFo
 
 
 def render_detail(proposal: Proposal, status: int = 200, *, comment_form: CommentForm | None = None,
-                  status_form: StatusForm | None = None):
-    """The detail page (also re-rendered with a failed form and a 4xx status)."""
+                  status_form: StatusForm | None = None, viewer_state: tuple[str | None, bool] | None = None):
+    """The detail page (also re-rendered with a failed form and a 4xx status). `viewer_state` is
+    (the viewer's vote, whether they follow) when loaded with the proposal; read here otherwise."""
     shown = voting.votes_visible(proposal)
+    if viewer_state is None:
+        viewer_state = voting.vote_of(proposal, current_user), services.is_following(proposal, current_user)
     return render_template(
         "proposals/detail.html", proposal=proposal,
         body_html=cached_markdown(proposal.body), response_html=cached_markdown(proposal.response or ""),
-        threads=comments.threads(proposal), my_vote=voting.vote_of(proposal, current_user),
-        following=services.is_following(proposal, current_user),
+        threads=comments.threads(proposal), my_vote=viewer_state[0], following=viewer_state[1],
         votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown,
         may_vote=can_vote(current_user, proposal), vote_hint=_vote_hint(proposal),
         may_comment=can_comment(current_user, proposal), may_edit=can_edit_proposal(current_user, proposal),
@@ -213,7 +215,10 @@ def render_detail(proposal: Proposal, status: int = 200, *, comment_form: Commen
 
 @bp.get("/proposals/<int:proposal_id>")
 def detail(proposal_id: int):
-    return render_detail(load_visible(proposal_id))
+    proposal, my_vote, following = page_of_proposal(proposal_id, current_user)
+    if proposal is None or not can_view_proposal(current_user, proposal):
+        abort(404)
+    return render_detail(proposal, viewer_state=(my_vote, following))
 
 
 @bp.get("/proposals/<int:proposal_id>/votes")
