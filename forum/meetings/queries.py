@@ -49,11 +49,12 @@ def get_visible_meeting(meeting_id: int, user) -> Meeting:
 
 
 def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STATUSES, upcoming: bool | None = None,
-                   forum_only: bool = False) -> Select:
-    """Meetings `user` may see, with agenda items loaded. `upcoming` true: not yet over, soonest first;
-    false: over, latest first; None: all, latest first."""
-    stmt = (select(Meeting).where(visible_meetings_filter(user), Meeting.status.in_(tuple(statuses)))
-            .options(selectinload(Meeting.items), selectinload(Meeting.council)))
+                   forum_only: bool = False, details: bool = True) -> Select:
+    """Meetings `user` may see, with council (joined) and agenda items loaded unless `details` is false.
+    `upcoming` true: not yet over, soonest first; false: over, latest first; None: all, latest first."""
+    stmt = select(Meeting).where(visible_meetings_filter(user), Meeting.status.in_(tuple(statuses)))
+    if details:
+        stmt = stmt.options(selectinload(Meeting.items), joinedload(Meeting.council))
     if council is not None:
         stmt = stmt.where(Meeting.council_id == council.id)
     elif forum_only:
@@ -66,9 +67,20 @@ def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STAT
     return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def upcoming_meetings(user, limit: int = 5, council: Council | None = None) -> list[Meeting]:
+def upcoming_and_drafts(user, council: Council | None, with_drafts: bool) -> tuple[list[Meeting], list[Meeting]]:
+    """The meetings page's upcoming meetings (published, live or cancelled, not yet over; soonest
+    first) and, with `with_drafts`, the drafts `user` may see (latest first), in one query (+ items)."""
+    statuses = ("published", "live", "cancelled") + (("draft",) if with_drafts else ())
+    stmt = meetings_query(user, council=council, statuses=statuses).where(
+        or_(Meeting.status == "draft", Meeting.ends_at >= utcnow())).order_by(None).order_by(Meeting.starts_at,
+                                                                                              Meeting.id)
+    rows = db.session.scalars(stmt).all()
+    return [m for m in rows if m.status != "draft"], [m for m in reversed(rows) if m.status == "draft"]
+
+
+def upcoming_meetings(user, limit: int = 5, council: Council | None = None, details: bool = True) -> list[Meeting]:
     """The next published (or live) meetings `user` may see, soonest first (start page, council page)."""
-    stmt = meetings_query(user, council=council, statuses=("published", "live"), upcoming=True)
+    stmt = meetings_query(user, council=council, statuses=("published", "live"), upcoming=True, details=details)
     return list(db.session.scalars(stmt.limit(limit)))
 
 

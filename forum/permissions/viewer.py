@@ -6,7 +6,7 @@ notices are unread — from the navigation, the predicates and the templates, of
 per page. `load_user` (the session loader) reads the person together with all of it in one
 statement; the predicates then answer from that instead of a query each.
 
-Only reading requests (GET/HEAD of a page) use it: a POST may change a membership and ask again
+Only reading requests (GET/HEAD of a page the app dispatches) use it: a POST may change a membership and ask again
 in the same request, so there every predicate reads the database afresh, as do socket events and
 anything outside a request (the permission vocabulary's "checks never trust cached state" holds:
 the standing is never older than the request's own loading of the person).
@@ -68,10 +68,17 @@ def load_person(user_id: int):
     return user
 
 
+def mark_reading_request() -> None:
+    """before_request: a GET/HEAD request the app dispatches. Socket events (which carry the
+    handshake's GET), test request contexts and code outside a request never pass through here."""
+    if request.method in ("GET", "HEAD") and not hasattr(request, "sid"):
+        g._forum_reading = True
+
+
 def reading_page_request() -> bool:
-    """A GET/HEAD request for a page — not a write, not a socket event (those carry `request.sid`
-    and the handshake's GET), not outside a request: state read once in it may be reused in it."""
-    return has_request_context() and request.method in ("GET", "HEAD") and not hasattr(request, "sid")
+    """Inside a GET/HEAD request for a page (not a write, not a socket event): state read once in
+    it may be reused in it."""
+    return has_request_context() and g.get("_forum_reading", False)
 
 
 def standing(user) -> Viewer | None:

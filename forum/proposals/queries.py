@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, false, func, literal, null, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..accounts.models import STAKEHOLDERS, User
 from ..councils.models import Council
@@ -105,10 +105,20 @@ def list_statement(filters: ListFilters, user) -> Select:
     return stmt.order_by(*SORTS[filters.sort])
 
 
-def with_list_details(stmt: Select) -> Select:
-    """Load authors and councils in the same query, tags in one more."""
+# What the list page shows of a proposal and its author (the API shows more: it loads whole rows).
+LIST_COLUMNS = (Proposal.id, Proposal.title, Proposal.status, Proposal.council_id, Proposal.author_id,
+                Proposal.created_at, Proposal.hidden_at, Proposal.excerpt, Proposal.hide_votes,
+                Proposal.votes_count, Proposal.comments_count)
+
+
+def with_list_details(stmt: Select, lean: bool = False) -> Select:
+    """Load authors and councils in the same query, tags in one more; `lean`: only the columns the
+    list page shows (not the body, the 18 vote counters or the author's password hash)."""
     # joinedload aliases the joined tables, so the visibility subqueries over Council and User
     # in the WHERE clause are not correlated with them.
+    if lean:
+        return stmt.options(load_only(*LIST_COLUMNS), joinedload(Proposal.author).load_only(User.name, User.stakeholder),
+                            joinedload(Proposal.council), selectinload(Proposal.tags))
     return stmt.options(joinedload(Proposal.author), joinedload(Proposal.council), selectinload(Proposal.tags))
 
 
@@ -116,12 +126,12 @@ def count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def page_of(filters: ListFilters, user, page: int, per_page: int) -> tuple[list[Proposal], int]:
-    """One page of the list and the total number of matches."""
+def page_of(filters: ListFilters, user, page: int, per_page: int, lean: bool = False) -> tuple[list[Proposal], int]:
+    """One page of the list and the total number of matches (`lean`: see with_list_details)."""
     stmt = list_statement(filters, user)
     total = count(stmt)
     items = list(db.session.scalars(
-        with_list_details(stmt).limit(per_page).offset((page - 1) * per_page)
+        with_list_details(stmt, lean).limit(per_page).offset((page - 1) * per_page)
     ).unique())
     return items, total
 

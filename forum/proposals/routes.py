@@ -20,6 +20,7 @@ from ..councils.models import Council
 from ..councils.visibility import visible_council_filter, visible_councils
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..i18n import Labels
 from ..pagination import page_args
 from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
                            can_vote, can_withdraw_proposal, is_signed_in, voting_open)
@@ -40,8 +41,8 @@ cached_markdown = lru_cache(maxsize=4096)(render_markdown)
 def _template_globals(state) -> None:
     """Labels and helpers for proposal templates (globals, so imported macros see them too)."""
     state.app.jinja_env.globals.update(
-        status_labels=lifecycle.STATUS_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, group_labels=GROUP_LABELS,
-        choice_labels=CHOICE_LABELS, vote_chart=vote_chart, render_markdown=cached_markdown)
+        status_labels=Labels(lifecycle.STATUS_LABELS), stakeholder_labels=Labels(STAKEHOLDER_LABELS),
+        group_labels=Labels(GROUP_LABELS), choice_labels=Labels(CHOICE_LABELS), vote_chart=vote_chart, render_markdown=cached_markdown)
 
 
 def load_visible(proposal_id: int) -> Proposal:
@@ -70,7 +71,7 @@ def index():
     if body is None:
         filters = parse_filters(request.args, current_user)
         page, per_page = page_args()
-        items, total = page_of(filters, current_user, page, per_page)
+        items, total = page_of(filters, current_user, page, per_page, lean=True)
         councils = db.session.scalars(visible_councils(current_user)).all()
         # Rendered without the context processors (the page around it runs them once).
         body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
