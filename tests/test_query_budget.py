@@ -63,6 +63,18 @@ def busy_world(world, make_user, make_proposal, make_meeting, make_project):
         db.session.add(Milestone(project_id=project.id, title="Start", due_date=date.today() + timedelta(days=n)))
     notify([w.people["citizen"], w.people["council_member"]], "Neuigkeit", "Etwas ist passiert", "/proposals",
            email=False)
+    from forum.moderation import services as moderation
+    from forum.proposals.models import Comment, Proposal
+
+    # The moderation queue and the list of hidden items: reported and hidden comments and proposals.
+    reported = db.session.scalars(db.select(Comment).where(Comment.proposal_id == w.proposal.id).limit(4)).all()
+    for n, comment in enumerate(reported):
+        moderation.report(people[(n + 1) % len(people)], "comment", comment.id, "Beleidigend")
+    moderation.report(people[0], "proposal", w.voting.id, "Werbung")
+    hidden = db.session.scalars(db.select(Proposal).where(Proposal.title.like("Vorschlag Nummer%")).limit(2)).all()
+    for proposal in hidden:
+        moderation.hide(w.people["managing_director"], "proposal", proposal.id, "Spam")
+    moderation.hide(w.people["managing_director"], "comment", reported[-1].id, "Beleidigend")
     db.session.commit()
     return w
 

@@ -111,7 +111,7 @@ def linked_proposals(items, user) -> dict[int, list[Proposal]]:
         select(agenda_item_proposals.c.agenda_item_id, Proposal)
         .join(Proposal, Proposal.id == agenda_item_proposals.c.proposal_id)
         .where(agenda_item_proposals.c.agenda_item_id.in_(ids), visible_proposal_clause(user))
-        .order_by(Proposal.id)
+        .options(joinedload(Proposal.council)).order_by(Proposal.id)
     ).all()
     for item_id, proposal in rows:
         result[item_id].append(proposal)
