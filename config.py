@@ -85,6 +85,7 @@ class Config:
     BASE_URL: str | None = None  # FORUM_BASE_URL: every absolute link is built from it (forum/urls.py)
     # FORUM_TRUSTED_PROXIES: reverse proxies in front whose X-Forwarded-For/-Proto/-Host count (forum/urls.py)
     TRUSTED_PROXIES = 0
+    PROPOSAL_LIST_CACHE_SECONDS = 2  # FORUM_PROPOSAL_LIST_CACHE_SECONDS; 0 switches the list cache off
     MAIL_SENDER = "Smart-City-Forum <forum@localhost>"  # FORUM_MAIL_FROM
     MAIL_WORKER = True  # FORUM_MAIL_WORKER=off: `forum serve` starts no mail worker (a separate one runs)
     MAIL_POLL_SECONDS = 5.0  # FORUM_MAIL_POLL_SECONDS: how often a worker looks at the outbox
@@ -146,6 +147,9 @@ class Config:
             raise RuntimeError("FORUM_BASE_URL is required when FORUM_ENV=production")
         cfg.TRUSTED_PROXIES = _whole_number("FORUM_TRUSTED_PROXIES", cls.TRUSTED_PROXIES)
         cfg.OPEN_DATA_MAX_AGE = _whole_number("FORUM_OPEN_DATA_MAX_AGE", cls.OPEN_DATA_MAX_AGE)
+        # Seconds the anonymous proposal list and search are served from the per-process cache (0: off).
+        cfg.PROPOSAL_LIST_CACHE_SECONDS = _whole_number("FORUM_PROPOSAL_LIST_CACHE_SECONDS",
+                                                        cls.PROPOSAL_LIST_CACHE_SECONDS)
         # live events per person: "<count>/<seconds>" (docs/live.md)
         cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
         cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
@@ -174,6 +178,7 @@ class TestConfig(Config):
     """Fast, isolated settings for the test suite."""
 
     TESTING = True
+    PROPOSAL_LIST_CACHE_SECONDS = 0  # tests switch it on where they test it
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
     OPEN_DATA_MAX_AGE = 0  # open data built in each request (tests/controlling/test_open_data_files.py sets files)

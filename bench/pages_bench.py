@@ -14,7 +14,10 @@ Cases, measured with wrk (`apt-get install -y wrk`), 32 connections, interleaved
 - list-signed-in — `GET /proposals` with the session cookie of a citizen who logged in first;
 - list+open-data — the cached list again while one more client downloads /open-data/votes.csv
   over and over (issue 18 item 3, "no stall for everyone": its p99 shows what one long request
-  does to everyone else on the same worker);
+  does to everyone else on the same worker); list+open-data-nocache — the same, cache off;
+
+proposal-50 and list-signed-in run against the server with the cache off as well, so every figure
+is there with the cache off (issue 18 item 4; the report's "list cache" column says which);
 - list-fair (with `--what-if-fair`) — the cached list on a server patched by bench/forum_serve.py so
   that keep-alive connections take turns (a what-if, not the forum's code);
 - list-2proc (with `--what-if-two-processes`) — two one-process servers, 16 connections each: what
@@ -150,7 +153,8 @@ def main() -> None:
                              "split between them: the stand-in for --workers 2 until it exists (fair ones with "
                              "--what-if-fair)")
     parser.add_argument("--cases", nargs="+",
-                        default=["list", "list-nocache", "proposal-50", "list-signed-in", "list+open-data"])
+                        default=["list", "list-nocache", "proposal-50", "list-signed-in", "list+open-data",
+                                 "list+open-data-nocache"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -177,8 +181,11 @@ def main() -> None:
         stall_ports = {}
         for workers in args.workers:
             cached = servers.forum(f"w{workers}", workers, cache=True)
-            uncached = servers.forum(f"w{workers}-nocache", workers, cache=False) if "list-nocache" in args.cases \
-                else None
+            # Every case but the cached list's runs against the server with the list cache off (issue 18
+            # item 4: each figure also with the cache off; the proposal page and signed-in lists are never
+            # cached anyway, and on this server nothing could be).
+            uncached = servers.forum(f"w{workers}-nocache", workers, cache=False) \
+                if set(args.cases) & set(pages_report.CACHE_OFF) else cached
             stall_ports[workers] = cached
             cookie = log_in(cached, ids["signed_in_email"])
             status, html, _ = get(cached, "/proposals", cookie)
@@ -187,10 +194,11 @@ def main() -> None:
             cases = {
                 "list": (f"http://127.0.0.1:{cached}/proposals", None, ()),
                 "list-nocache": (f"http://127.0.0.1:{uncached}/proposals", None, ()),
-                "proposal-50": (f"http://127.0.0.1:{cached}/", detail_script(ids["fifty_ids"]), ()),
-                "list-signed-in": (f"http://127.0.0.1:{cached}/proposals", None, (f"Cookie: {cookie}",)),
+                "proposal-50": (f"http://127.0.0.1:{uncached}/", detail_script(ids["fifty_ids"]), ()),
+                "list-signed-in": (f"http://127.0.0.1:{uncached}/proposals", None, (f"Cookie: {cookie}",)),
                 # issue 18 item 3: the cached list while one client downloads an open-data file after another
                 "list+open-data": (f"http://127.0.0.1:{cached}/proposals", None, ()),
+                "list+open-data-nocache": (f"http://127.0.0.1:{uncached}/proposals", None, ()),
             }
             if args.what_if_fair:
                 fair = servers.forum(f"w{workers}-fair", workers, cache=True, what_if={"FORUM_BENCH_FAIR": "1"})

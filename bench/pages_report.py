@@ -17,6 +17,10 @@ TARGETS = {
     "list-fair": (0.25, 100.0),
     "list-2proc": (0.25, 100.0),  # what-if: two one-process servers, connections split  # what-if (bench/forum_serve.py FORUM_BENCH_FAIR=1), same targets as list  # issue 18 item 3: one long request must not stall the others
 }
+# Which cases a server with the list cache off answers (pages_bench.py): every figure is there with
+# the cache off too; "on" rows are the anonymous list from the 2-second cache (issue 18 item 4).
+CACHE_OFF = ("list-nocache", "proposal-50", "list-signed-in", "list+open-data-nocache")
+TARGETS["list+open-data-nocache"] = (None, None)
 WORKERS_TARGET = 1.6  # list with --workers 2 / with --workers 1
 RENDER_TARGETS_MS = {"list-uncached": 8.0, "proposal-50": 10.0}
 QUERY_TARGET = 6
@@ -41,9 +45,11 @@ def _load(report: dict) -> str:
 
 def load_table(report: dict) -> list[str]:
     medians, ceiling = report["medians"], report["medians"].get("ceiling", {}).get("rps")
-    lines = ["| case | workers | req/s | × ceiling | target | p50 ms | p99 ms | p99 target | | timeouts + non-2xx | "
-             "server CPU ms/req | PostgreSQL CPU ms/req | server cores | wrk CPU ms/req | machine busy |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| case | list cache | workers | req/s | × ceiling | target | p50 ms | p99 ms | p99 target | | "
+             "timeouts + non-2xx | server CPU ms/req | PostgreSQL CPU ms/req | server cores | wrk CPU ms/req | "
+             "machine busy |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | "
+             "---: |"]
     for name, m in medians.items():
         case, _, workers = name.partition("@w")
         ratio = m["rps"] / ceiling if ceiling else None
@@ -54,7 +60,8 @@ def load_table(report: dict) -> list[str]:
         if want_p99 is not None:
             verdicts.append(m["p99_ms"] <= want_p99)
         lines.append(
-            f"| {case} | {workers or '2 (gunicorn sync)'} | {m['rps']:,.1f} | "
+            f"| {case} | {'' if case == 'ceiling' else ('off' if case in CACHE_OFF else 'on')} | "
+            f"{workers or '2 (gunicorn sync)'} | {m['rps']:,.1f} | "
             f"{'' if case == 'ceiling' or ratio is None else f'{ratio:.3f}'} | "
             f"{'' if want_ratio is None else f'≥ {want_ratio}'} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} | "
             f"{'' if want_p99 is None else f'≤ {want_p99:.0f}'} | {_mark(all(verdicts) if verdicts else None)} | "

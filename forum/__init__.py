@@ -80,9 +80,11 @@ def create_app(config: object | None = None) -> Flask:
 
     from .cli import register_commands
     from .permissions import template_helpers
+    from .permissions.viewer import mark_reading_request
 
     register_commands(app)
     app.context_processor(template_helpers)
+    app.before_request(mark_reading_request)
     return app
 
 

@@ -1,8 +1,11 @@
 """Language: German by default, English selectable (kept in the session)."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import get_date_format, get_datetime_format, get_time_format, parse_pattern
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, to_user_timezone
 
 from .extensions import babel
 
@@ -50,13 +53,75 @@ def request_translations():
     return hit[1]
 
 
-def init_app(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+_NAMED = ("full", "long", "medium", "short")
+_compiled_formats: dict[tuple[str, str, str], tuple] = {}
 
+
+def _compiled(kind: str, fmt: str) -> tuple:
+    """(locale, datetime joiner or None, date pattern, time pattern or None) for a format, parsed once
+    per (kind, locale, format) — what Babel's format_date/format_datetime look up on every call."""
+    locale = get_locale()
+    key = (kind, str(locale), fmt)
+    hit = _compiled_formats.get(key)
+    if hit is None:
+        if kind == "datetime" and fmt in _NAMED:
+            hit = (locale, str(get_datetime_format(fmt, locale)).replace("'", ""),
+                   parse_pattern(get_date_format(fmt, locale)), parse_pattern(get_time_format(fmt, locale)))
+        else:
+            hit = (locale, None, parse_pattern(get_date_format(fmt, locale) if fmt in _NAMED else fmt), None)
+        _compiled_formats[key] = hit
+    return hit
+
+
+def datetimeformat(value, fmt: str = "medium") -> str:
+    """Flask-Babel's format_datetime (stored datetimes are naive UTC, shown in the request's zone,
+    Europe/Berlin) with the patterns parsed once; tests/test_i18n.py proves the output identical."""
+    if not value:
+        return ""
+    locale, joiner, date_pattern, time_pattern = _compiled("datetime", fmt)
+    value = to_user_timezone(value)
+    if joiner is None:
+        return date_pattern.apply(value, locale)
+    return (joiner.replace("{0}", time_pattern.apply(value.timetz(), locale, reference_date=value.date()))
+            .replace("{1}", date_pattern.apply(value.date(), locale)))
+
+
+def dateformat(value, fmt: str = "medium") -> str:
+    """Flask-Babel's format_date with the pattern parsed once (see datetimeformat)."""
+    if not value:
+        return ""
+    locale, _, date_pattern, _ = _compiled("date", fmt)
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return date_pattern.apply(value, locale)
+
+
+class Labels(dict):
+    """A dict of lazy labels whose items come out as strings resolved once per language: a lazy
+    string resolves locale, domain and catalogue through Flask-Babel each time it is shown, and
+    list and comment templates show the same few labels many times per page."""
+
+    def __init__(self, labels):
+        super().__init__(labels)
+        self._resolved: dict[int, tuple[object, dict]] = {}
+
+    def __getitem__(self, key):
+        if not has_request_context():
+            return super().__getitem__(key)
+        translations = request_translations()
+        hit = self._resolved.get(id(translations))
+        if hit is None or hit[0] is not translations:
+            hit = self._resolved[id(translations)] = (translations, {k: str(v) for k, v in self.items()})
+        return hit[1][key]
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+
+def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    # Stored datetimes are naive UTC; Flask-Babel shows them in Europe/Berlin.
-    app.jinja_env.filters["datetimeformat"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["dateformat"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -71,8 +71,33 @@ def clear_hidden(item, actor) -> None:
 
 
 def register_target(kind: str, *, load, council_of, author_of, can_view, url_of, excerpt_of,
-                    hide=set_hidden, restore=clear_hidden) -> None:
+                    hide=set_hidden, restore=clear_hidden, load_many=None) -> None:
+    """`load_many(ids)` → {id: item}, optional: the items with what `council_of` reads, in one
+    query (the moderation queue lists many)."""
     _targets[kind] = Target(kind, load, council_of, author_of, can_view, hide, restore, url_of, excerpt_of)
+    if load_many is not None:
+        _many[kind] = load_many
+    else:
+        _many.pop(kind, None)
+
+
+_many: dict[str, Callable[[list[int]], dict[int, Any]]] = {}
+
+
+def load_items(keys) -> dict[tuple[str, int], Any]:
+    """{(kind, id): item or None} for (kind, id) pairs: one query per kind that has `load_many`."""
+    found: dict[tuple[str, int], Any] = {}
+    by_kind: dict[str, list[int]] = {}
+    for kind, item_id in keys:
+        by_kind.setdefault(kind, []).append(item_id)
+    for kind, ids in by_kind.items():
+        entry = _targets.get(kind)
+        if kind in _many:
+            loaded = _many[kind](ids)
+            found.update({(kind, i): loaded.get(i) for i in ids})
+        else:
+            found.update({(kind, i): entry.load(i) if entry else None for i in ids})
+    return found
 
 
 def target(kind: str) -> Target | None:

@@ -577,6 +577,7 @@ DB_SPECIFIC = (
     "tests/proposals/test_routes.py::test_list_",
     "tests/proposals/test_services.py",
     "tests/test_isolation.py",
+    "tests/test_query_budget.py",
     "tests/test_route_smoke.py",
 )
 

@@ -297,3 +297,49 @@ def test_english_report_page_names_the_kind_of_post(client, login, make_user, ma
     _sign_in_in_english(client, login, make_user())
     page = client.get(f"/report/proposal/{proposal.id}").get_data(as_text=True)
     assert "<strong>Proposal</strong>" in page and "<strong>Vorschlag</strong>" not in page
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_date_filters_match_flask_babel(app, lang):
+    """The template date filters parse their patterns once (forum/i18n.py); what they print is
+    Flask-Babel's output for every format the templates use, across summer and winter time."""
+    from datetime import date, datetime, timedelta
+
+    from flask import session
+    from flask_babel import format_date, format_datetime, refresh
+
+    from forum.i18n import dateformat, datetimeformat
+
+    formats = ["medium", "short", "long", "full", "EEE, d. MMM y, HH:mm", "EEEE, d. MMMM y, HH:mm", "HH:mm",
+               "dd.MM.yyyy", "dd.MM.yyyy, HH:mm"]
+    moments = [datetime(2026, 3, 28, 23, 30) + timedelta(minutes=97 * n) for n in range(60)]
+    moments += [datetime(2026, 10, 24, 22, 15) + timedelta(hours=5 * n) for n in range(40)]
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        refresh()
+        for moment in moments:
+            for fmt in formats:
+                assert datetimeformat(moment, fmt) == format_datetime(moment, fmt), (moment, fmt)
+            for fmt in ("medium", "short", "long", "yMd"):
+                assert dateformat(moment, fmt) == format_date(moment, fmt), (moment, fmt)
+                assert dateformat(moment.date(), fmt) == format_date(moment.date(), fmt)
+        assert datetimeformat(None) == dateformat(None) == ""
+        assert dateformat(date(2026, 12, 24)) == format_date(date(2026, 12, 24))
+
+
+def test_label_dicts_resolve_per_language(app):
+    """Template label dicts give each language its own strings (resolved once per catalogue)."""
+    from flask import session
+    from flask_babel import refresh
+
+    from forum.i18n import Labels
+    from forum.proposals.lifecycle import STATUS_LABELS
+
+    labels = Labels(STATUS_LABELS)
+    with app.test_request_context("/"):
+        german = labels["voting"]
+        session["lang"] = "en"
+        refresh()
+        english = labels["voting"]
+        assert english == str(STATUS_LABELS["voting"]) and english != german
+        assert labels.get("nope") is None and labels.get("voting") == english

@@ -8,6 +8,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from ..extensions import db
+from ..permissions.viewer import load_person
 from .models import ApiToken, User
 
 
@@ -32,7 +33,7 @@ def load_user(user_id: str) -> User | None:
         uid, version = (int(part) for part in str(user_id).split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    user = load_person(uid)
     if user is None or user.session_version != version:
         return None
     return user

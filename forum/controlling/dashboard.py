@@ -8,15 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import String, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import STAKEHOLDERS
 from ..councils.models import Council
 from ..extensions import db
-from ..proposals.models import STATUSES as PROPOSAL_STATUSES
 from ..proposals.models import CHOICES, Proposal, tally_column
-from .cooperation_models import REQUEST_STATUSES, CooperationRequest
+from .cooperation_models import CooperationRequest
 from .models import PROJECT_STATUSES, Milestone, Project
 from . import scoring
 from .open_data import votes_shown_clause
@@ -44,20 +43,48 @@ class Filters:
 
 
 def projects(filters: Filters) -> list[Project]:
-    return list(db.session.scalars(filters.apply(select(Project)).order_by(Project.department, Project.title)))
+    """The filtered projects with their milestones (one query)."""
+    return list(db.session.scalars(filters.apply(select(Project)).options(joinedload(Project.milestones))
+                                   .order_by(Project.department, Project.title)).unique())
 
 
-def by_status(filters: Filters) -> list[tuple[str, int]]:
-    """(status, count) for every status, in life-cycle order, zero counts included."""
-    counts = dict(db.session.execute(
-        filters.apply(select(Project.status, func.count(Project.id))).group_by(Project.status)).all())
-    return [(status, counts.get(status, 0)) for status in PROJECT_STATUSES]
+def counts(filters: Filters, user) -> dict[str, dict[str, int]]:
+    """Every count of the dashboard in one query (a UNION ALL of GROUP BYs), by series:
+    project_status and department (filtered projects), all_departments (every project `user` may
+    see), proposal_status, meeting_status, request_status, council_meetings (meetings held or
+    announced per council id, drafts left out)."""
+    from ..meetings.models import Meeting
+    from .projects import visible_project_filter
+
+    def branch(series: str, key, counted, *where, filtered: bool = False):
+        stmt = select(literal(series).label("series"), cast(key, String).label("key"),
+                      func.count(counted).label("n")).where(*where).group_by(key)
+        return filters.apply(stmt) if filtered else stmt
+
+    rows = db.session.execute(union_all(
+        branch("project_status", Project.status, Project.id, filtered=True),
+        branch("department", Project.department, Project.id, filtered=True),
+        branch("all_departments", Project.department, Project.id, visible_project_filter(user)),
+        branch("proposal_status", Proposal.status, Proposal.id),
+        branch("meeting_status", Meeting.status, Meeting.id),
+        branch("request_status", CooperationRequest.status, CooperationRequest.id),
+        branch("council_meetings", Meeting.council_id, Meeting.id, Meeting.status != "draft",
+               Meeting.council_id.is_not(None)),
+    ))
+    found: dict[str, dict[str, int]] = {}
+    for series, key, n in rows:
+        found.setdefault(series, {})[key] = n
+    return found
 
 
-def by_department(filters: Filters) -> list[tuple[str, int]]:
-    return [tuple(row) for row in db.session.execute(
-        filters.apply(select(Project.department, func.count(Project.id)))
-        .group_by(Project.department).order_by(func.count(Project.id).desc(), Project.department))]
+def in_order(found: dict[str, int], order) -> list[tuple[str, int]]:
+    """(key, count) for every key of `order`, zero counts included."""
+    return [(key, found.get(key, 0)) for key in order]
+
+
+def by_department(found: dict[str, int]) -> list[tuple[str, int]]:
+    """Most projects first, then by name."""
+    return sorted(found.items(), key=lambda item: (-item[1], item[0]))
 
 
 def budget_totals(rows: list[Project]) -> dict:
@@ -67,15 +94,13 @@ def budget_totals(rows: list[Project]) -> dict:
             "over": [p for p in rows if p.budget_eur is not None and p.spent_eur > p.budget_eur]}
 
 
-def milestones(filters: Filters, today: date) -> tuple[list[Milestone], list[Milestone]]:
-    """(late, due within DUE_SOON_DAYS) open milestones of the filtered projects, soonest first."""
-    stmt = filters.apply(select(Milestone).join(Project, Project.id == Milestone.project_id)
-                         .options(contains_eager(Milestone.project)).where(Milestone.done_on.is_(None)))
-    late = list(db.session.scalars(stmt.where(Milestone.due_date < today).order_by(Milestone.due_date)))
-    soon = list(db.session.scalars(stmt.where(Milestone.due_date >= today,
-                                              Milestone.due_date <= today + timedelta(days=DUE_SOON_DAYS))
-                                   .order_by(Milestone.due_date)))
-    return late, soon
+def milestones(rows: list[Project], today: date) -> tuple[list[Milestone], list[Milestone]]:
+    """(late, due within DUE_SOON_DAYS) open milestones of the projects, soonest first."""
+    open_ones = sorted((m for p in rows for m in p.milestones if m.done_on is None),
+                       key=lambda m: (m.due_date, m.id))
+    soon_until = today + timedelta(days=DUE_SOON_DAYS)
+    return ([m for m in open_ones if m.due_date < today],
+            [m for m in open_ones if today <= m.due_date <= soon_until])
 
 
 def score_table(rows: list[Project]) -> tuple[object, dict[int, scoring.SubjectScore]]:
@@ -85,60 +110,33 @@ def score_table(rows: list[Project]) -> tuple[object, dict[int, scoring.SubjectS
     return catalogue, scoring.project_scores([p.id for p in rows], catalogue)
 
 
-def proposals_by_status() -> list[tuple[str, int]]:
-    counts = dict(db.session.execute(select(Proposal.status, func.count(Proposal.id)).group_by(Proposal.status)).all())
-    return [(status, counts.get(status, 0)) for status in PROPOSAL_STATUSES if status != "draft"]
+def participation() -> tuple[dict[str, int], list[tuple[str, list[int]]], list[dict]]:
+    """(votes for/against/abstaining, the same per stakeholder group — both summed over proposals
+    whose counts are shown —, per council activity) in one query: the sums are a one-row derived
+    table that the councils are joined to.
 
-
-def vote_totals() -> dict[str, int]:
-    """Votes for, against and abstaining over all proposals whose counts are shown."""
-    row = db.session.execute(select(func.coalesce(func.sum(Proposal.votes_for), 0),
-                                    func.coalesce(func.sum(Proposal.votes_against), 0),
-                                    func.coalesce(func.sum(Proposal.votes_abstain), 0))
-                             .where(votes_shown_clause())).one()
-    return {"for": int(row[0]), "against": int(row[1]), "abstain": int(row[2])}
-
-
-def votes_by_stakeholder() -> list[tuple[str, list[int]]]:
-    """(stakeholder group, [for, against, abstain]) summed over proposals whose counts are shown."""
-    columns = [func.coalesce(func.sum(getattr(Proposal, tally_column(group, choice))), 0)
-               for group in STAKEHOLDERS for choice in CHOICES]
-    row = db.session.execute(select(*columns).where(votes_shown_clause())).one()
-    values = [int(v) for v in row]
-    return [(group, values[i * len(CHOICES):(i + 1) * len(CHOICES)]) for i, group in enumerate(STAKEHOLDERS)]
-
-
-def council_activity() -> list[dict]:
-    """Per council: members, proposals (not drafts), votes cast on them (where counts are shown),
-    latest proposal, and meetings held or announced (not drafts)."""
-    from ..meetings.models import Meeting
-
-    meetings = dict(db.session.execute(select(Meeting.council_id, func.count(Meeting.id))
-                                       .where(Meeting.status != "draft", Meeting.council_id.is_not(None))
-                                       .group_by(Meeting.council_id)).all())
+    Per council: members, proposals (not drafts), votes cast on them (where counts are shown),
+    latest proposal; `meetings` is filled in from `counts()`."""
+    columns = [("for", Proposal.votes_for), ("against", Proposal.votes_against), ("abstain", Proposal.votes_abstain)]
+    columns += [(f"{group}_{choice}", getattr(Proposal, tally_column(group, choice)))
+                for group in STAKEHOLDERS for choice in CHOICES]
+    totals = select(*[func.coalesce(func.sum(column), 0).label(name) for name, column in columns]
+                    ).where(votes_shown_clause()).subquery()
+    council = (Council.id, Council.name, Council.slug, Council.visibility, Council.members_count)
     rows = db.session.execute(
-        select(Council.id, Council.name, Council.slug, Council.visibility, Council.members_count,
-               func.count(Proposal.id),
+        select(*totals.c, *council, func.count(Proposal.id),
                func.coalesce(func.sum(case((votes_shown_clause(), Proposal.votes_for + Proposal.votes_against
                                             + Proposal.votes_abstain), else_=0)), 0),
                func.max(Proposal.created_at))
+        .select_from(totals).outerjoin(Council, Council.archived_at.is_(None))
         .outerjoin(Proposal, (Proposal.council_id == Council.id) & (Proposal.status != "draft"))
-        .where(Council.archived_at.is_(None))
-        .group_by(Council.id, Council.name, Council.slug, Council.visibility, Council.members_count)
-        .order_by(Council.name)).all()
-    return [{"name": r[1], "slug": r[2], "private": r[3] == "private", "members": r[4], "proposals": r[5],
-             "votes": int(r[6]), "latest": r[7], "meetings": meetings.get(r[0], 0)} for r in rows]
-
-
-def meetings_by_status() -> list[tuple[str, int]]:
-    """Meetings of the forum and all councils by status (drafts left out)."""
-    from ..meetings.models import PUBLIC_STATUSES, Meeting
-
-    counts = dict(db.session.execute(select(Meeting.status, func.count(Meeting.id)).group_by(Meeting.status)).all())
-    return [(status, counts.get(status, 0)) for status in PUBLIC_STATUSES]
-
-
-def requests_by_status() -> list[tuple[str, int]]:
-    counts = dict(db.session.execute(select(CooperationRequest.status, func.count(CooperationRequest.id))
-                                     .group_by(CooperationRequest.status)).all())
-    return [(status, counts.get(status, 0)) for status in REQUEST_STATUSES]
+        .group_by(*totals.c, *council).order_by(Council.name)).all()
+    sums = [int(v) for v in rows[0][:len(columns)]]
+    votes = dict(zip(("for", "against", "abstain"), sums[:3]))
+    per_group = sums[3:]
+    by_group = [(group, per_group[i * len(CHOICES):(i + 1) * len(CHOICES)]) for i, group in enumerate(STAKEHOLDERS)]
+    n = len(columns)
+    activity = [{"id": r[n], "name": r[n + 1], "slug": r[n + 2], "private": r[n + 3] == "private",
+                 "members": r[n + 4], "proposals": r[n + 5], "votes": int(r[n + 6]), "latest": r[n + 7]}
+                for r in rows if r[n] is not None]
+    return votes, by_group, activity

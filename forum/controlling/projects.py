@@ -9,8 +9,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, not_, or_, select, true, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, exists, not_, or_, select, true, union
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit
 from ..councils.models import Council
@@ -78,7 +78,8 @@ def public_projects() -> Select:
 
 def get_visible_project(project_id: int, user) -> Project:
     """The project, or NotFound when it does not exist or `user` may not see it (no 403: no leaks)."""
-    project = db.session.get(Project, project_id)
+    # Its page shows partners and milestones: both in the same query.
+    project = db.session.get(Project, project_id, options=[joinedload(Project.partners), joinedload(Project.milestones)])
     if project is None or not can_view_project(user, project):
         raise NotFound(_("Dieses Projekt gibt es nicht."))
     return project
@@ -105,6 +106,14 @@ def linked_councils(project: Project, user) -> list[Council]:
             .where(ProjectCouncil.project_id == project.id, visible_council_filter(user))
             .order_by(Council.name))
     return list(db.session.scalars(stmt))
+
+
+def councils_with_links(project: Project, user) -> tuple[list[Council], list[Council]]:
+    """(the councils the project came from that `user` may see, every council) in one query, by
+    name: the project page of a manager, who also gets the form to link another council."""
+    linked = exists().where(ProjectCouncil.project_id == project.id, ProjectCouncil.council_id == Council.id)
+    rows = db.session.execute(select(Council, linked, visible_council_filter(user)).order_by(Council.name)).all()
+    return [c for c, is_linked, visible in rows if is_linked and visible], [c for c, _, _ in rows]
 
 
 def origins(project_ids, user) -> tuple[dict[int, list[Proposal]], dict[int, list[Council]]]:

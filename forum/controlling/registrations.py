@@ -2,13 +2,14 @@
 requests and evaluations, for their data export."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from .. import registry
 from ..database import iso
 from ..extensions import db
 from .cooperation import export_for
-from .scoring_models import Score
+from ..permissions.viewer import register_column
+from .scoring_models import Evaluator, Score
 
 
 def scores(user) -> list[dict]:
@@ -18,6 +19,12 @@ def scores(user) -> list[dict]:
             for s in rows]
 
 
+def appointed_evaluator(user_id):
+    """Whether the signed-in person is an appointed evaluator (forum/permissions/viewer.py)."""
+    return exists().where(Evaluator.user_id == user_id)
+
+
 def register() -> None:
     registry.register_export("cooperation_requests", export_for)
+    register_column("evaluator", appointed_evaluator)
     registry.register_export("evaluations", scores)

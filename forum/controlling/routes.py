@@ -94,17 +94,19 @@ def render_detail(project, status: int = 200, **forms):
     summary = scoring.subject_score(project)
     context = {"project": project, "description_html": render_markdown(project.description),
                "proposals": svc.linked_proposals(project, current_user),
-               "councils": svc.linked_councils(project, current_user),
                "score": summary, "catalogue": scoring.current_catalogue(), "today": utcnow().date(),
                "can_manage": can_manage_projects(current_user), "can_score": can_score(current_user, project),
                "can_view_scores": can_view_scores(current_user)}
     if context["can_manage"]:
+        context["councils"], every_council = svc.councils_with_links(project, current_user)
         link_council = forms.get("council_form") or LinkCouncilForm()
-        link_council.council_id.choices = _council_choices()
+        link_council.council_id.choices = [(c.id, c.name) for c in every_council]
         context.update(partner_form=forms.get("partner_form") or PartnerForm(),
                        milestone_form=forms.get("milestone_form") or MilestoneForm(),
                        proposal_form=forms.get("proposal_form") or LinkProposalForm(),
                        council_form=link_council, action_form=ActionForm())
+    else:
+        context["councils"] = svc.linked_councils(project, current_user)
     return render_template("controlling/project.html", **context), status
 
 

@@ -13,7 +13,10 @@ from ..extensions import db
 from ..permissions import can_handle_cooperation_requests, can_view_dashboard
 from . import charts, cooperation, dashboard
 from . import projects as project_svc
+from ..meetings.models import PUBLIC_STATUSES as MEETING_PUBLIC_STATUSES
+from ..proposals.models import STATUSES as PROPOSAL_STATUSES
 from .cooperation_models import REQUEST_STATUSES
+from .models import PROJECT_STATUSES
 from .forms import AssignForm, ReplyForm, RequestStatusForm
 from .routes import bp
 
@@ -32,20 +35,23 @@ def dashboard_page():
     filters = dashboard.Filters.from_args(request.args)
     today = utcnow().date()
     rows = dashboard.projects(filters)
-    status_counts = dashboard.by_status(filters)
-    department_counts = dashboard.by_department(filters)
+    found = dashboard.counts(filters, current_user)
+    status_counts = dashboard.in_order(found.get("project_status", {}), PROJECT_STATUSES)
+    department_counts = dashboard.by_department(found.get("department", {}))
     budget_rows = [p for p in rows if p.budget_eur is not None]
     catalogue, scores = dashboard.score_table(rows)
-    late, soon = dashboard.milestones(filters, today)
-    proposal_counts = dashboard.proposals_by_status()
-    votes = dashboard.vote_totals()
-    stakeholder_votes = dashboard.votes_by_stakeholder()
+    late, soon = dashboard.milestones(rows, today)
+    proposal_counts = dashboard.in_order(found.get("proposal_status", {}),
+                                         [s for s in PROPOSAL_STATUSES if s != "draft"])
+    votes, stakeholder_votes, councils = dashboard.participation()
+    for council in councils:
+        council["meetings"] = found.get("council_meetings", {}).get(str(council["id"]), 0)
     proposal_labels = _proposal_status_labels()
     vote_labels = {"for": _("dafür"), "against": _("dagegen"), "abstain": _("Enthaltung")}
     ranked = sorted((p for p in rows if p.id in scores), key=lambda p: -scores[p.id].mean)
     context = {
         "filters": filters, "projects": rows, "today": today,
-        "departments": project_svc.departments(current_user),
+        "departments": sorted(found.get("all_departments", {})),
         "status_counts": status_counts,
         "status_chart": charts.bar_chart([(project_svc.STATUS_LABELS[s], [n]) for s, n in status_counts],
                                          [_("Projekte")]),
@@ -66,9 +72,9 @@ def dashboard_page():
         "stakeholder_votes": stakeholder_votes, "stakeholder_labels": STAKEHOLDER_LABELS,
         "stakeholder_chart": charts.bar_chart([(STAKEHOLDER_LABELS[g], v) for g, v in stakeholder_votes],
                                               [vote_labels["for"], vote_labels["against"], vote_labels["abstain"]]),
-        "councils": dashboard.council_activity(),
-        "request_counts": dashboard.requests_by_status(),
-        "meeting_counts": dashboard.meetings_by_status(),
+        "councils": councils,
+        "request_counts": dashboard.in_order(found.get("request_status", {}), REQUEST_STATUSES),
+        "meeting_counts": dashboard.in_order(found.get("meeting_status", {}), MEETING_PUBLIC_STATUSES),
         "meeting_labels": {"published": _("angekündigt"), "live": _("laufen gerade"), "ended": _("beendet"),
                            "cancelled": _("abgesagt")},
         "euro": charts.euro,

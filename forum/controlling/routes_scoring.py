@@ -152,11 +152,9 @@ def ranking():
     catalogue = scoring.catalogue_by_version(version) if version else (catalogues[0] if catalogues else None)
     if version and catalogue is None:
         abort(404)
-    projects = scoring.ranking("project", catalogue, current_user) if catalogue else []
-    proposals = scoring.ranking("proposal", catalogue, current_user) if catalogue else []
+    projects, proposals, evaluations = scoring.rankings(catalogue, current_user) if catalogue else ([], [], 0)
     return render_template("controlling/ranking.html", catalogue=catalogue, catalogues=catalogues,
-                           projects=projects, proposals=proposals,
-                           evaluations=scoring.evaluation_counts(catalogue) if catalogue else 0)
+                           projects=projects, proposals=proposals, evaluations=evaluations)
 
 
 def _implicit_evaluators() -> list[tuple[User, str]]:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..audit import audit
 from ..councils.visibility import council_column_visible
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import can_maintain_criteria, can_score
+from ..permissions.viewer import reading_page_request
 from ..proposals.models import Proposal
 from ..validators import single_line
 from .models import Project
@@ -83,8 +86,15 @@ def weighted_score(criteria, values: dict[int, int]) -> float:
 # --- the catalogue ------------------------------------------------------------------------------
 
 def current_catalogue() -> CriteriaCatalogue | None:
-    """The newest catalogue version, or None before the first one is published."""
-    return db.session.scalar(select(CriteriaCatalogue).order_by(CriteriaCatalogue.version.desc()).limit(1))
+    """The newest catalogue version with its criteria, or None before the first one is published.
+    A page request reads it once (pages ask from the route and again from their blocks)."""
+    if reading_page_request() and "_forum_catalogue" in g:
+        return g._forum_catalogue
+    catalogue = db.session.scalars(select(CriteriaCatalogue).options(joinedload(CriteriaCatalogue.criteria))
+                                   .order_by(CriteriaCatalogue.version.desc()).limit(1)).unique().first()
+    if reading_page_request():
+        g._forum_catalogue = catalogue
+    return catalogue
 
 
 def catalogue_by_version(version: int) -> CriteriaCatalogue | None:
@@ -92,7 +102,8 @@ def catalogue_by_version(version: int) -> CriteriaCatalogue | None:
 
 
 def all_catalogues() -> list[CriteriaCatalogue]:
-    return list(db.session.scalars(select(CriteriaCatalogue).order_by(CriteriaCatalogue.version.desc())))
+    return list(db.session.scalars(select(CriteriaCatalogue).options(joinedload(CriteriaCatalogue.criteria))
+                                   .order_by(CriteriaCatalogue.version.desc())).unique())
 
 
 def _spec_of(criterion: Criterion) -> CriterionSpec:
@@ -145,6 +156,8 @@ def publish_catalogue(actor, specs: list[CriterionSpec], note: str = "") -> Crit
     ]
     db.session.add(catalogue)
     db.session.flush()
+    if has_request_context():
+        g.pop("_forum_catalogue", None)  # the memo of current_catalogue() is out of date now
     audit(actor, "criteria.publish", ("criteria_catalogue", catalogue.id), catalogue.note or None,
           version=catalogue.version)
     return catalogue
@@ -201,13 +214,19 @@ def submit_evaluation(actor, subject, entries: dict[int, tuple[int, str]]) -> fl
 
 def _evaluations(catalogue: CriteriaCatalogue, column, subject_ids=None) -> dict[int, list[tuple[int, float]]]:
     """{subject id: [(evaluator id, weighted score)]} for complete evaluations in `catalogue`."""
-    criteria = {c.id: c for c in catalogue.criteria}
     stmt = select(column, Score.evaluator_id, Score.criterion_id, Score.value).where(
         Score.catalogue_id == catalogue.id, column.is_not(None))
     if subject_ids is not None:
         stmt = stmt.where(column.in_(subject_ids))
+    return _complete(catalogue, db.session.execute(stmt))
+
+
+def _complete(catalogue: CriteriaCatalogue, rows) -> dict[int, list[tuple[int, float]]]:
+    """{subject id: [(evaluator id, weighted score)]} of the complete evaluations among (subject id,
+    evaluator id, criterion id, value) rows."""
+    criteria = {c.id: c for c in catalogue.criteria}
     collected: dict[tuple[int, int], dict[int, int]] = {}
-    for subject_id, evaluator_id, criterion_id, value in db.session.execute(stmt):
+    for subject_id, evaluator_id, criterion_id, value in rows:
         collected.setdefault((subject_id, evaluator_id), {})[criterion_id] = value
     result: dict[int, list[tuple[int, float]]] = {}
     for (subject_id, evaluator_id), values in sorted(collected.items()):
@@ -243,14 +262,28 @@ def subject_scores_detail(subject, catalogue: CriteriaCatalogue) -> list[Score]:
         .order_by(Score.evaluator_id, Criterion.position)))
 
 
-def ranking(kind: str, catalogue: CriteriaCatalogue, user) -> list[SubjectScore]:
+def rankings(catalogue: CriteriaCatalogue, user) -> tuple[list[SubjectScore], list[SubjectScore], int]:
+    """The ranking page in at most three queries: (projects, proposals — as `ranking` —, how many
+    evaluator × subject score sets exist, complete or not) from one read of the catalogue's scores."""
+    rows = db.session.execute(select(Score.project_id, Score.proposal_id, Score.evaluator_id, Score.criterion_id,
+                                     Score.value).where(Score.catalogue_id == catalogue.id)).all()
+    sets = {(r.evaluator_id, r.project_id, r.proposal_id) for r in rows}
+    found = {kind: _complete(catalogue, [(r[index], *r[2:]) for r in rows if r[index] is not None])
+             for index, kind in enumerate(("project", "proposal"))}
+    return ranking("project", catalogue, user, found["project"]), ranking("proposal", catalogue, user,
+                                                                           found["proposal"]), len(sets)
+
+
+def ranking(kind: str, catalogue: CriteriaCatalogue, user, found=None) -> list[SubjectScore]:
     """Projects (`kind` "project") or proposals ("proposal") that `user` may see and that have at
     least one complete evaluation in `catalogue`, best mean score first."""
+    if found is None:
+        found = _evaluations(catalogue, Score.project_id if kind == "project" else Score.proposal_id)
+    if not found:
+        return []
     if kind == "project":
-        found = _evaluations(catalogue, Score.project_id)
         stmt = select(Project).where(Project.id.in_(list(found)), visible_project_filter(user))
     else:
-        found = _evaluations(catalogue, Score.proposal_id)
         stmt = select(Proposal).where(Proposal.id.in_(list(found)),
                                       Proposal.status.not_in(("draft", "withdrawn")),
                                       council_column_visible(Proposal.council_id, user))

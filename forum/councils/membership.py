@@ -18,7 +18,7 @@ from ..database import utcnow
 from ..errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from ..permissions import (can_appoint, can_decide_requests, can_manage_members, can_remove_member,
+from ..permissions import (can_appoint, can_decide_requests, can_manage_members, can_remove_member, council_role,
                            is_signed_in, is_verified_member)
 from ..accounts.models import User
 from .models import COUNCIL_ROLES, Council, JoinRequest, Membership
@@ -86,7 +86,7 @@ def join_blocker(user, council: Council, *, via: str = "open") -> DomainError | 
     or None when they may. The error's message is what the person sees."""
     if not is_signed_in(user):
         return NotAllowed(_("Melde dich an, um Fachbeiräten beizutreten."), "sign_in_required")
-    if membership_of(user, council) is not None:
+    if council_role(user, council) is not None:
         return Conflict(_("Du bist bereits Mitglied dieses Fachbeirats."), "already_member")
     if council.is_archived:
         return Conflict(_("Dieser Fachbeirat ist archiviert. Beitreten ist nicht mehr möglich."), "archived")

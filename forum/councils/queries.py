@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import STAKEHOLDERS, User
 from ..extensions import db
+from .visibility import visible_council_filter
 from ..permissions import (can_join_council, can_leave_council, can_request_to_join, council_role,
                            is_signed_in)
-from .membership import join_blocker, pending_request_of
+from .membership import join_blocker
 from .models import Council, JoinRequest, Membership
 
 PROPOSALS_SHOWN = 10
@@ -127,16 +129,45 @@ class Viewer:
     blocker: str | None  # why joining is not possible, for people who are not members
 
 
-def viewer(user, council: Council) -> Viewer:
+_UNREAD = object()
+
+
+def _latest_request(user, council_id):
+    """The person's pending request to the council if any, else their newest one (a select of its id)."""
+    request = aliased(JoinRequest)
+    return (select(request.id).where(request.council_id == council_id, request.user_id == user.id)
+            .order_by(case((request.status == "pending", 0), else_=1), request.created_at.desc(),
+                      request.id.desc()).limit(1))
+
+
+def council_page(slug: str, user) -> tuple[Council | None, dict[str, int], JoinRequest | None]:
+    """The council page's council (if `user` may see it), its members per stakeholder group and the
+    person's pending or newest join request, in one query."""
+    counts = [select(func.count()).select_from(Membership).join(User, User.id == Membership.user_id)
+              .where(Membership.council_id == Council.id, User.stakeholder == code).scalar_subquery().label(code)
+              for code in STAKEHOLDERS]
+    stmt = select(Council, *counts).where(Council.slug == slug, visible_council_filter(user))
+    if is_signed_in(user):
+        stmt = stmt.add_columns(JoinRequest).outerjoin(
+            JoinRequest, JoinRequest.id == _latest_request(user, Council.id).scalar_subquery())
+    row = db.session.execute(stmt).first()
+    if row is None:
+        return None, {}, None
+    return row[0], {code: row._mapping[code] or 0 for code in STAKEHOLDERS}, (row[-1] if is_signed_in(user) else None)
+
+
+def viewer(user, council: Council, latest=_UNREAD) -> Viewer:
+    """`latest`: the person's pending or newest join request when the caller loaded it (council_page)."""
     role = council_role(user, council)
-    pending = pending_request_of(user, council) if role is None else None
-    declined = None
-    if is_signed_in(user) and role is None and pending is None:
-        latest = db.session.scalar(
-            select(JoinRequest).where(JoinRequest.council_id == council.id, JoinRequest.user_id == user.id)
-            .order_by(JoinRequest.created_at.desc(), JoinRequest.id.desc()).limit(1)
-        )
-        declined = latest if latest is not None and latest.status == "declined" else None
+    pending = declined = None
+    if is_signed_in(user) and role is None:
+        if latest is _UNREAD:
+            latest = db.session.scalar(select(JoinRequest).where(JoinRequest.id == _latest_request(user, council.id)
+                                                                 .scalar_subquery()))
+        if latest is not None and latest.status == "pending":
+            pending = latest
+        elif latest is not None and latest.status == "declined":
+            declined = latest
     blocker = None
     if role is None and pending is None:
         error = join_blocker(user, council, via="request" if council.join_policy == "request" else "open")

@@ -75,12 +75,16 @@ def detail(slug: str):
     """The council page: mandate, description, moderators, members by group, proposals, membership actions."""
     from ..meetings.queries import upcoming_meetings
 
-    council = get_visible_council_or_404(slug, current_user)
+    council, by_stakeholder, latest_request = queries.council_page(slug, current_user)
+    if council is None:
+        abort(404)
     return render_template(
         "councils/detail.html", council=council, description_html=render_markdown(council.description),
-        moderators=queries.moderators(council), meetings=upcoming_meetings(current_user, 5, council=council),
-        by_stakeholder=queries.members_by_stakeholder(council), proposals=queries.proposals(council),
-        viewer=queries.viewer(current_user, council), action_form=ActionForm(), request_form=RequestForm(),
+        moderators=queries.moderators(council),
+        meetings=upcoming_meetings(current_user, 5, council=council, details=False),
+        by_stakeholder=by_stakeholder, proposals=queries.proposals(council),
+        viewer=queries.viewer(current_user, council, latest_request), action_form=ActionForm(),
+        request_form=RequestForm(),
     )
 
 

@@ -5,17 +5,28 @@ by the meetings feature in forum/meetings/live.py; see forum/rooms.py.)
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..permissions import can_view_council, council_role, is_staff, is_verified_member
+from ..permissions.viewer import reading_page_request
 from ..rooms import Room, register_room_kind, room_name
+
+
+def _on_page(model, slug: str):
+    """The council this page request has already loaded (the council page's own), without a query."""
+    for obj in db.session.identity_map.values():
+        if isinstance(obj, model) and inspect(obj).dict.get("slug") == slug:
+            return obj
+    return None
 
 
 def council_room(key: str, user) -> Room | None:
     from ..councils.models import Council
 
-    council = db.session.scalar(select(Council).where(Council.slug == key))
+    council = _on_page(Council, key) if reading_page_request() else None
+    if council is None:
+        council = db.session.scalar(select(Council).where(Council.slug == key))
     if council is None or not can_view_council(user, council):
         return None
 

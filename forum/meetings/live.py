@@ -10,6 +10,7 @@ from ..broadcast import emit_to_room
 from ..effects import after_commit
 from ..extensions import db
 from ..permissions import can_post_in_meeting, can_view_meeting
+from ..permissions.viewer import reading_page_request
 from ..rooms import Room, register_room_kind, room_name
 from .models import Meeting
 
@@ -25,7 +26,8 @@ def resolve_meeting_room(key: str, user) -> Room | None:
 
     def fresh() -> Meeting | None:
         # The checks run again on later socket events: read the meeting's state now, not as captured.
-        return db.session.get(Meeting, meeting_id, populate_existing=True)
+        # A page request asks while rendering the meeting it has just read (forum/permissions/viewer.py).
+        return db.session.get(Meeting, meeting_id, populate_existing=not reading_page_request())
 
     # Newer Room versions also carry a title and the page the room belongs to.
     extra = {"title": meeting.title, "url": f"/meetings/{meeting.id}"}

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..councils.models import Council, Membership
 from ..councils.visibility import council_column_visible
@@ -40,18 +40,21 @@ def visible_meetings_filter(user, *, drafts: bool = True) -> ColumnElement[bool]
 
 def get_visible_meeting(meeting_id: int, user) -> Meeting:
     """The meeting if `user` may see it; NotFound (404) otherwise: never reveal a private one."""
-    meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
+    # Every page of a meeting shows its council and agenda: both come in the same query.
+    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.council), joinedload(Meeting.items)]
+                             ) if isinstance(meeting_id, int) else None
     if meeting is None or not can_view_meeting(user, meeting):
         raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
     return meeting
 
 
 def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STATUSES, upcoming: bool | None = None,
-                   forum_only: bool = False) -> Select:
-    """Meetings `user` may see, with agenda items loaded. `upcoming` true: not yet over, soonest first;
-    false: over, latest first; None: all, latest first."""
-    stmt = (select(Meeting).where(visible_meetings_filter(user), Meeting.status.in_(tuple(statuses)))
-            .options(selectinload(Meeting.items), selectinload(Meeting.council)))
+                   forum_only: bool = False, details: bool = True) -> Select:
+    """Meetings `user` may see, with council (joined) and agenda items loaded unless `details` is false.
+    `upcoming` true: not yet over, soonest first; false: over, latest first; None: all, latest first."""
+    stmt = select(Meeting).where(visible_meetings_filter(user), Meeting.status.in_(tuple(statuses)))
+    if details:
+        stmt = stmt.options(selectinload(Meeting.items), joinedload(Meeting.council))
     if council is not None:
         stmt = stmt.where(Meeting.council_id == council.id)
     elif forum_only:
@@ -64,9 +67,20 @@ def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STAT
     return stmt.order_by(Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def upcoming_meetings(user, limit: int = 5, council: Council | None = None) -> list[Meeting]:
+def upcoming_and_drafts(user, council: Council | None, with_drafts: bool) -> tuple[list[Meeting], list[Meeting]]:
+    """The meetings page's upcoming meetings (published, live or cancelled, not yet over; soonest
+    first) and, with `with_drafts`, the drafts `user` may see (latest first), in one query (+ items)."""
+    statuses = ("published", "live", "cancelled") + (("draft",) if with_drafts else ())
+    stmt = meetings_query(user, council=council, statuses=statuses).where(
+        or_(Meeting.status == "draft", Meeting.ends_at >= utcnow())).order_by(None).order_by(Meeting.starts_at,
+                                                                                              Meeting.id)
+    rows = db.session.scalars(stmt).all()
+    return [m for m in rows if m.status != "draft"], [m for m in reversed(rows) if m.status == "draft"]
+
+
+def upcoming_meetings(user, limit: int = 5, council: Council | None = None, details: bool = True) -> list[Meeting]:
     """The next published (or live) meetings `user` may see, soonest first (start page, council page)."""
-    stmt = meetings_query(user, council=council, statuses=("published", "live"), upcoming=True)
+    stmt = meetings_query(user, council=council, statuses=("published", "live"), upcoming=True, details=details)
     return list(db.session.scalars(stmt.limit(limit)))
 
 
@@ -97,7 +111,7 @@ def linked_proposals(items, user) -> dict[int, list[Proposal]]:
         select(agenda_item_proposals.c.agenda_item_id, Proposal)
         .join(Proposal, Proposal.id == agenda_item_proposals.c.proposal_id)
         .where(agenda_item_proposals.c.agenda_item_id.in_(ids), visible_proposal_clause(user))
-        .order_by(Proposal.id)
+        .options(joinedload(Proposal.council)).order_by(Proposal.id)
     ).all()
     for item_id, proposal in rows:
         result[item_id].append(proposal)

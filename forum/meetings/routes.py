@@ -75,13 +75,9 @@ def index():
         page = max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         page = 1
-    upcoming = db.session.scalars(queries.meetings_query(
-        current_user, council=council, statuses=("published", "live", "cancelled"), upcoming=True)).all()
+    upcoming, drafts = queries.upcoming_and_drafts(current_user, council, current_user.is_authenticated)
     past_stmt = queries.meetings_query(current_user, council=council, upcoming=False)
     past = db.session.scalars(past_stmt.limit(PAST_PER_PAGE + 1).offset((page - 1) * PAST_PER_PAGE)).all()
-    drafts = []
-    if current_user.is_authenticated:
-        drafts = db.session.scalars(queries.meetings_query(current_user, council=council, statuses=("draft",))).all()
     may_create = current_user.is_authenticated and bool(creatable_councils(current_user) or
                                                         can_create_meeting(current_user, None))
     return render_template("meetings/index.html", upcoming=upcoming, past=past[:PAST_PER_PAGE],

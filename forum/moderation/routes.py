@@ -82,8 +82,9 @@ def queue():
     """Open reports of the councils this person moderates (everything for the managing director and admins)."""
     if not can_view_queue(current_user):
         abort(403)
-    return render_template("moderation/queue.html", items=services.queue(current_user),
-                           hidden=services.hidden_items(current_user), form=DecisionForm(), kind_labels=KIND_LABELS)
+    items, hidden = services.queue_page(current_user)
+    return render_template("moderation/queue.html", items=items, hidden=hidden, form=DecisionForm(),
+                           kind_labels=KIND_LABELS)
 
 
 @bp.post("/moderation/<kind>/<int:item_id>/<action>")

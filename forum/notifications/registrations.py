@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from flask_babel import get_locale
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from .. import registry
 from ..database import iso
 from ..extensions import db
+from ..permissions.viewer import register_column
 from .messages import scrub
 from .models import Notification
 
@@ -38,6 +39,13 @@ def erase_name(user, _delete_contributions: bool) -> None:
     db.session.flush()
 
 
+def unread_of(user_id):
+    """The navigation's unread count, loaded with the signed-in person (forum/permissions/viewer.py)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def register() -> None:
     registry.register_export("notifications", notifications)
     registry.register_erasure("notification_names", erase_name)
+    register_column("unread_notifications", unread_of)

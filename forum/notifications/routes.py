@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 
 from ..extensions import csrf, db
+from ..permissions.viewer import standing
 from . import services, settings
 
 bp = Blueprint("notifications", __name__)
@@ -78,5 +79,8 @@ def unsubscribe(token: str):
 def unread_for_nav() -> dict:
     """Context processor: the unread count shown in the navigation (one COUNT for signed-in people)."""
     if current_user.is_authenticated:
+        known = standing(current_user)
+        if known is not None and "unread_notifications" in known.extra:
+            return {"unread_notifications": known.extra["unread_notifications"] or 0}
         return {"unread_notifications": services.unread_count(current_user)}
     return {"unread_notifications": 0}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from .viewer import standing
 from .people import is_signed_in, is_staff
 from .proposals import can_view_proposal
 
@@ -23,6 +24,10 @@ def is_board_member(user) -> bool:
     if not is_signed_in(user):
         return False
     from ..controlling.models import BOARD_SLUG
+
+    known = standing(user)
+    if known is not None:
+        return BOARD_SLUG in known.slugs
     from ..councils.models import Council, Membership
 
     return db.session.scalar(
@@ -68,6 +73,9 @@ def is_evaluator(user) -> bool:
     """Appointed evaluator, moderator of any council, or Smart-City-Board member."""
     if not is_signed_in(user):
         return False
+    known = standing(user)
+    if known is not None and "evaluator" in known.extra:
+        return bool(known.extra["evaluator"]) or known.moderates_any or is_board_member(user)
     from ..controlling.scoring_models import Evaluator
     from ..councils.models import Membership
 

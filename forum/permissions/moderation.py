@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from .viewer import standing
 from .people import can_moderate, is_signed_in, is_suspended
 
 
@@ -33,6 +34,9 @@ def can_view_queue(user) -> bool:
         return False
     if user.role in ("managing_director", "admin"):
         return True
+    known = standing(user)
+    if known is not None:
+        return known.moderates_any
     from ..councils.models import Membership
 
     return db.session.scalar(

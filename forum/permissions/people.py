@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from .viewer import standing
 
 
 def is_signed_in(user) -> bool:
@@ -43,6 +44,9 @@ def council_role(user, council) -> str | None:
     """'member', 'moderator' or None, read from the database now."""
     if not is_signed_in(user) or council is None:
         return None
+    known = standing(user)
+    if known is not None:
+        return known.roles.get(council.id)
     from ..councils.models import Membership
 
     return db.session.scalar(
@@ -54,6 +58,9 @@ def council_roles(user) -> dict[int, str]:
     """{council id: 'member' | 'moderator'} for every council `user` belongs to (one query, for lists)."""
     if not is_signed_in(user):
         return {}
+    known = standing(user)
+    if known is not None:
+        return dict(known.roles)
     from ..councils.models import Membership
 
     return dict(db.session.execute(

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
@@ -100,7 +101,8 @@ def threads(proposal: Proposal) -> list[Thread]:
     """Top-level comments in order, each with its replies (one query, authors included).
     Deleted comments without replies are left out."""
     rows = db.session.scalars(
-        select(Comment).options(joinedload(Comment.author)).where(Comment.proposal_id == proposal.id)
+        select(Comment).options(joinedload(Comment.author).load_only(User.name, User.stakeholder))
+        .where(Comment.proposal_id == proposal.id)
         .order_by(Comment.created_at, Comment.id).limit(THREAD_LIMIT)
     ).all()
     by_id: dict[int, Thread] = {}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, false, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, case, exists, false, func, literal, null, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..accounts.models import STAKEHOLDERS, User
 from ..councils.models import Council
@@ -17,7 +17,7 @@ from ..councils.visibility import council_column_visible, visible_council_filter
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..permissions import hidden_text_visible
-from .models import STATUSES, Proposal, ProposalTag
+from .models import STATUSES, Follow, Proposal, ProposalTag, Vote
 from .search import normalise_query, search_clause
 from .services import TAG_MAX
 
@@ -105,10 +105,20 @@ def list_statement(filters: ListFilters, user) -> Select:
     return stmt.order_by(*SORTS[filters.sort])
 
 
-def with_list_details(stmt: Select) -> Select:
-    """Load authors and councils in the same query, tags in one more."""
+# What the list page shows of a proposal and its author (the API shows more: it loads whole rows).
+LIST_COLUMNS = (Proposal.id, Proposal.title, Proposal.status, Proposal.council_id, Proposal.author_id,
+                Proposal.created_at, Proposal.hidden_at, Proposal.excerpt, Proposal.hide_votes,
+                Proposal.votes_count, Proposal.comments_count)
+
+
+def with_list_details(stmt: Select, lean: bool = False) -> Select:
+    """Load authors and councils in the same query, tags in one more; `lean`: only the columns the
+    list page shows (not the body, the 18 vote counters or the author's password hash)."""
     # joinedload aliases the joined tables, so the visibility subqueries over Council and User
     # in the WHERE clause are not correlated with them.
+    if lean:
+        return stmt.options(load_only(*LIST_COLUMNS), joinedload(Proposal.author).load_only(User.name, User.stakeholder),
+                            joinedload(Proposal.council), selectinload(Proposal.tags))
     return stmt.options(joinedload(Proposal.author), joinedload(Proposal.council), selectinload(Proposal.tags))
 
 
@@ -116,11 +126,31 @@ def count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def page_of(filters: ListFilters, user, page: int, per_page: int) -> tuple[list[Proposal], int]:
-    """One page of the list and the total number of matches."""
+def page_of(filters: ListFilters, user, page: int, per_page: int, lean: bool = False) -> tuple[list[Proposal], int]:
+    """One page of the list and the total number of matches (`lean`: see with_list_details)."""
     stmt = list_statement(filters, user)
     total = count(stmt)
     items = list(db.session.scalars(
-        with_list_details(stmt).limit(per_page).offset((page - 1) * per_page)
+        with_list_details(stmt, lean).limit(per_page).offset((page - 1) * per_page)
     ).unique())
     return items, total
+
+
+def page_of_proposal(proposal_id: int, user) -> tuple[Proposal | None, str | None, bool]:
+    """The proposal page's proposal with author, council and tags, and the viewer's vote and follow,
+    in one query: (proposal or None, the viewer's choice or None, whether the viewer follows it).
+    Whether the viewer may see it is the caller's question."""
+    uid = user.id if getattr(user, "is_authenticated", False) else None
+    if uid is None:
+        mine, following = null(), literal(False)
+    else:
+        mine = (select(Vote.choice).where(Vote.proposal_id == Proposal.id, Vote.user_id == uid)
+                .scalar_subquery())
+        following = exists().where(Follow.proposal_id == Proposal.id, Follow.user_id == uid)
+    row = db.session.execute(
+        select(Proposal, mine.label("my_vote"), following.label("following")).where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.author), joinedload(Proposal.council), joinedload(Proposal.tags))
+    ).unique().first()
+    if row is None:
+        return None, None, False
+    return row[0], row[1], bool(row[2])

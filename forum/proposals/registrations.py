@@ -4,7 +4,7 @@ their data export, and their erasure."""
 from __future__ import annotations
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import registry
 from ..councils.visibility import council_column_visible
@@ -87,6 +87,8 @@ def register() -> None:
     registry.register_target(
         "proposal",
         load=lambda item_id: db.session.get(Proposal, item_id),
+        load_many=lambda ids: {p.id: p for p in db.session.scalars(
+            select(Proposal).options(joinedload(Proposal.council)).where(Proposal.id.in_(ids)))},
         council_of=lambda p: p.council,
         author_of=lambda p: p.author_id,
         can_view=lambda user, p: p.status != "draft" and can_view_proposal(user, p),
@@ -97,6 +99,9 @@ def register() -> None:
     registry.register_target(
         "comment",
         load=lambda item_id: db.session.get(Comment, item_id),
+        load_many=lambda ids: {c.id: c for c in db.session.scalars(
+            select(Comment).options(joinedload(Comment.proposal).joinedload(Proposal.council))
+            .where(Comment.id.in_(ids)))},
         council_of=lambda c: c.proposal.council,
         author_of=lambda c: c.author_id,
         can_view=lambda user, c: c.deleted_at is None and c.proposal.status != "draft"

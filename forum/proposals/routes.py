@@ -20,6 +20,7 @@ from ..councils.models import Council
 from ..councils.visibility import visible_council_filter, visible_councils
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..i18n import Labels
 from ..pagination import page_args
 from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
                            can_vote, can_withdraw_proposal, is_signed_in, voting_open)
@@ -28,7 +29,7 @@ from . import comments, lifecycle, pagecache, services, voting
 from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
 from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
-from .queries import SORTS, page_of, parse_filters
+from .queries import SORTS, page_of, page_of_proposal, parse_filters
 from .schemas import votes as serialize_votes
 
 bp = Blueprint("proposals", __name__)
@@ -40,8 +41,8 @@ cached_markdown = lru_cache(maxsize=4096)(render_markdown)
 def _template_globals(state) -> None:
     """Labels and helpers for proposal templates (globals, so imported macros see them too)."""
     state.app.jinja_env.globals.update(
-        status_labels=lifecycle.STATUS_LABELS, stakeholder_labels=STAKEHOLDER_LABELS, group_labels=GROUP_LABELS,
-        choice_labels=CHOICE_LABELS, vote_chart=vote_chart, render_markdown=cached_markdown)
+        status_labels=Labels(lifecycle.STATUS_LABELS), stakeholder_labels=Labels(STAKEHOLDER_LABELS),
+        group_labels=Labels(GROUP_LABELS), choice_labels=Labels(CHOICE_LABELS), vote_chart=vote_chart, render_markdown=cached_markdown)
 
 
 def load_visible(proposal_id: int) -> Proposal:
@@ -70,7 +71,7 @@ def index():
     if body is None:
         filters = parse_filters(request.args, current_user)
         page, per_page = page_args()
-        items, total = page_of(filters, current_user, page, per_page)
+        items, total = page_of(filters, current_user, page, per_page, lean=True)
         councils = db.session.scalars(visible_councils(current_user)).all()
         # Rendered without the context processors (the page around it runs them once).
         body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
@@ -194,14 +195,16 @@ def _status_form(proposal: Proposal, form: StatusForm | None = None) -> StatusFo
 
 
 def render_detail(proposal: Proposal, status: int = 200, *, comment_form: CommentForm | None = None,
-                  status_form: StatusForm | None = None):
-    """The detail page (also re-rendered with a failed form and a 4xx status)."""
+                  status_form: StatusForm | None = None, viewer_state: tuple[str | None, bool] | None = None):
+    """The detail page (also re-rendered with a failed form and a 4xx status). `viewer_state` is
+    (the viewer's vote, whether they follow) when loaded with the proposal; read here otherwise."""
     shown = voting.votes_visible(proposal)
+    if viewer_state is None:
+        viewer_state = voting.vote_of(proposal, current_user), services.is_following(proposal, current_user)
     return render_template(
         "proposals/detail.html", proposal=proposal,
         body_html=cached_markdown(proposal.body), response_html=cached_markdown(proposal.response or ""),
-        threads=comments.threads(proposal), my_vote=voting.vote_of(proposal, current_user),
-        following=services.is_following(proposal, current_user),
+        threads=comments.threads(proposal), my_vote=viewer_state[0], following=viewer_state[1],
         votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown,
         may_vote=can_vote(current_user, proposal), vote_hint=_vote_hint(proposal),
         may_comment=can_comment(current_user, proposal), may_edit=can_edit_proposal(current_user, proposal),
@@ -213,7 +216,10 @@ def render_detail(proposal: Proposal, status: int = 200, *, comment_form: Commen
 
 @bp.get("/proposals/<int:proposal_id>")
 def detail(proposal_id: int):
-    return render_detail(load_visible(proposal_id))
+    proposal, my_vote, following = page_of_proposal(proposal_id, current_user)
+    if proposal is None or not can_view_proposal(current_user, proposal):
+        abort(404)
+    return render_detail(proposal, viewer_state=(my_vote, following))
 
 
 @bp.get("/proposals/<int:proposal_id>/votes")

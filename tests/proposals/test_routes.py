@@ -365,3 +365,35 @@ def test_expired_list_is_rendered_by_one_request_while_others_keep_the_old_one(a
             assert pagecache.get(key) is None
     finally:
         pagecache.clear()
+
+
+def test_the_cache_serves_only_the_anonymous_list_and_search(app, client, login, make_user, make_proposal):
+    """Issue 18, item 4: the one page cache holds the anonymous list and search; the proposal page,
+    signed-in lists and searches are rendered fresh every time."""
+    from forum.proposals import pagecache
+    from forum.proposals.comments import add_comment
+
+    app.config["PROPOSAL_LIST_CACHE_SECONDS"] = 60
+    try:
+        first = make_proposal("Radweg am Ring")
+        assert "Radweg am Ring" in client.get("/proposals?q=Radweg").get_data(as_text=True)
+        make_proposal("Radweg zur Schule")
+        assert "Radweg zur Schule" not in client.get("/proposals?q=Radweg").get_data(as_text=True)  # cached search
+        add_comment(first, make_user(), "Ganz frisch kommentiert")
+        assert "Ganz frisch kommentiert" in client.get(f"/proposals/{first.id}").get_data(as_text=True)
+        login(make_user())
+        assert "Radweg zur Schule" in client.get("/proposals?q=Radweg").get_data(as_text=True)
+    finally:
+        pagecache.clear()
+
+
+def test_list_cache_seconds_from_the_environment(monkeypatch):
+    from config import Config
+
+    monkeypatch.setenv("FORUM_PROPOSAL_LIST_CACHE_SECONDS", "0")
+    assert Config.from_env().PROPOSAL_LIST_CACHE_SECONDS == 0
+    monkeypatch.delenv("FORUM_PROPOSAL_LIST_CACHE_SECONDS")
+    assert Config.from_env().PROPOSAL_LIST_CACHE_SECONDS == 2
+    monkeypatch.setenv("FORUM_PROPOSAL_LIST_CACHE_SECONDS", "zwei")
+    with pytest.raises(RuntimeError):
+        Config.from_env()
