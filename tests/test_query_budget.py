@@ -62,7 +62,7 @@ def busy_world(world, make_user, make_proposal, make_meeting, make_project):
         project = make_project(f"Projekt {n}", councils=[w.council], proposals=[w.voting])
         db.session.add(Milestone(project_id=project.id, title="Start", due_date=date.today() + timedelta(days=n)))
     notify([w.people["citizen"], w.people["council_member"]], "Neuigkeit", "Etwas ist passiert", "/proposals",
-           email=False)
+           category="followed_proposals", email=False)
     from forum.moderation import services as moderation
     from forum.proposals.models import Comment, Proposal
 

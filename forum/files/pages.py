@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from .. import registry
 from . import services, storage
@@ -26,6 +27,9 @@ def files_of(kind: str, owner) -> list:
     spec = registry.file_owner(kind)
     if owner is None or spec is None or not spec.can_view(current_user, owner):
         return []
+    state = inspect(owner)
+    if "files" in state.mapper.relationships and "files" not in state.unloaded:
+        return list(owner.files)  # loaded with the owner (the proposal page)
     return services.files_for(kind, [owner.id])[owner.id]
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..councils.models import Council, Membership
@@ -20,7 +20,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..permissions import can_manage_meetings, can_view_meeting, is_verified_member
 from ..proposals.models import Proposal
-from .models import PUBLIC_STATUSES, AgendaItem, Meeting, agenda_item_proposals
+from .models import PUBLIC_STATUSES, AgendaItem, Meeting, MeetingFollow, agenda_item_proposals
 
 
 def visible_meetings_filter(user, *, drafts: bool = True) -> ColumnElement[bool]:
@@ -46,6 +46,21 @@ def get_visible_meeting(meeting_id: int, user) -> Meeting:
     if meeting is None or not can_view_meeting(user, meeting):
         raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
     return meeting
+
+
+def page_of_meeting(meeting_id: int, user) -> tuple[Meeting, bool]:
+    """The meeting page's meeting (with council and agenda) and whether `user` follows it, in one
+    query; NotFound (404) when `user` may not see it."""
+    uid = user.id if getattr(user, "is_authenticated", False) else None
+    following = (exists().where(MeetingFollow.meeting_id == Meeting.id, MeetingFollow.user_id == uid)
+                 if uid is not None else literal(False))
+    row = db.session.execute(
+        select(Meeting, following.label("following")).where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.council), joinedload(Meeting.items))
+    ).unique().first()
+    if row is None or not can_view_meeting(user, row[0]):
+        raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
+    return row[0], bool(row[1])
 
 
 def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STATUSES, upcoming: bool | None = None,

@@ -130,12 +130,12 @@ def create():
 
 @bp.get("/meetings/<int:meeting_id>")
 def detail(meeting_id: int):
-    meeting = load(meeting_id)
+    meeting, following = queries.page_of_meeting(meeting_id, current_user)
     items = list(meeting.items)
     return render_template(
         "meetings/detail.html", meeting=meeting, items=items, links=queries.linked_proposals(items, current_user),
         description_html=render_markdown(meeting.description), minutes_html=render_markdown(meeting.minutes),
-        following=services.is_following(meeting, current_user), form=ActionForm(), choice_form=ItemChoiceForm(),
+        following=following, form=ActionForm(), choice_form=ItemChoiceForm(),
         revisions=meeting.revisions if not meeting.is_draft else [], render_markdown=render_markdown)
 
 

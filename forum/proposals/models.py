@@ -89,6 +89,9 @@ class Proposal(db.Model):
     council: Mapped[Council | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+    # its attachments (forum/files/), read-only from here: the proposal page loads them with the proposal
+    files: Mapped[list["StoredFile"]] = relationship(  # noqa: F821
+        "StoredFile", viewonly=True, order_by="StoredFile.id", lazy="select")
     tags: Mapped[list["ProposalTag"]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalTag.tag"
     )

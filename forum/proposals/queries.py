@@ -137,7 +137,7 @@ def page_of(filters: ListFilters, user, page: int, per_page: int, lean: bool = F
 
 
 def page_of_proposal(proposal_id: int, user) -> tuple[Proposal | None, str | None, bool]:
-    """The proposal page's proposal with author, council and tags, and the viewer's vote and follow,
+    """The proposal page's proposal with author, council, tags and files, and the viewer's vote and follow,
     in one query: (proposal or None, the viewer's choice or None, whether the viewer follows it).
     Whether the viewer may see it is the caller's question."""
     uid = user.id if getattr(user, "is_authenticated", False) else None
@@ -149,7 +149,8 @@ def page_of_proposal(proposal_id: int, user) -> tuple[Proposal | None, str | Non
         following = exists().where(Follow.proposal_id == Proposal.id, Follow.user_id == uid)
     row = db.session.execute(
         select(Proposal, mine.label("my_vote"), following.label("following")).where(Proposal.id == proposal_id)
-        .options(joinedload(Proposal.author), joinedload(Proposal.council), joinedload(Proposal.tags))
+        .options(joinedload(Proposal.author), joinedload(Proposal.council), joinedload(Proposal.tags),
+                 joinedload(Proposal.files))
     ).unique().first()
     if row is None:
         return None, None, False
