@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import utcnow
@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     # Mirrors the suspension in force (forum.moderation.suspensions); far future = for good.
     suspended_until: Mapped[datetime | None]
+    # The person agreed to be named in the public OParl interface (Person, Membership); off by default.
+    public_listing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
