@@ -1,7 +1,8 @@
 """Account forms. Labels are German msgids; English comes from the catalogue."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..validators import SingleLine
@@ -55,6 +56,11 @@ class ResendForm(FlaskForm):
 class NameForm(FlaskForm):
     name = StringField(_l("Name"), validators=[SingleLine(), DataRequired(), Length(max=120)])
     submit = SubmitField(_l("Namen speichern"))
+
+
+class PublicListingForm(FlaskForm):
+    public_listing = BooleanField(_l("Mich mit Namen und meinen Fachbeiräten in der OParl-Schnittstelle nennen"))
+    submit = SubmitField(_l("Einstellung speichern"))
 
 
 class PasswordChangeForm(FlaskForm):

@@ -100,6 +100,13 @@ def change_name(user: User, name: str) -> None:
     db.session.flush()
 
 
+def set_public_listing(user: User, listed: bool) -> None:
+    """Whether `user` agrees to be named in the public OParl interface (as a Person, with their
+    memberships in public councils); takes effect on the next request there."""
+    user.public_listing = bool(listed)
+    db.session.flush()
+
+
 def pending_organisations() -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.verification == "pending").order_by(User.created_at)
