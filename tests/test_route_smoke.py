@@ -295,6 +295,8 @@ HTML = {
     "GET /oparl/v1/body/forum/meeting": S(O + "/body/forum/meeting", "anonymous"),
     "GET /oparl/v1/meeting/<int:meeting_id>": S(f(O + "/meeting/{w.meeting.id}"), "anonymous", "council_member",
                                                 404, refused_url=f(O + "/meeting/{w.private_meeting.id}")),
+    "GET /oparl/v1/location/<int:meeting_id>": S(f(O + "/location/{w.meeting.id}"), "anonymous", "council_member",
+                                                 404, refused_url=f(O + "/location/{w.private_meeting.id}")),
     "GET /oparl/v1/agendaitem/<int:item_id>": S(f(O + "/agendaitem/{w.item_id}"), "anonymous", "council_member",
                                                 404, refused_url=f(O + "/agendaitem/{w.private_meeting.items[0].id}")),
     "GET /oparl/v1/body/forum/paper": S(O + "/body/forum/paper", "anonymous"),

@@ -106,11 +106,22 @@ def agenda_item(item, meeting, *, embedded: bool = False) -> dict:
     })
 
 
+def location(m, *, embedded: bool = False) -> dict | None:
+    """A meeting's place as written on its page (no geodata); None where it names none."""
+    if not (m.location or "").strip():
+        return None
+    return _clean({
+        "id": url("location", meeting_id=m.id), "type": _type("Location"), "description": m.location,
+        "meetings": None if embedded else [url("meeting", meeting_id=m.id)],
+        "created": iso(m.created_at), "modified": iso(m.updated_at),
+    })
+
+
 def meeting(m) -> dict:
     return _clean({
         "id": url("meeting", meeting_id=m.id), "type": _type("Meeting"), "name": m.title,
         "meetingState": MEETING_STATES.get(m.status), "cancelled": True if m.status == "cancelled" else None,
-        "start": iso(m.starts_at), "end": iso(m.ends_at),
+        "start": iso(m.starts_at), "end": iso(m.ends_at), "location": location(m, embedded=True),
         "organization": [url("organization", council_id=m.council_id)] if m.council_id else None,
         "agendaItem": [agenda_item(item, m, embedded=True) for item in m.items],
         "web": external_url("meetings.detail", meeting_id=m.id),

@@ -123,6 +123,12 @@ def meeting(meeting_id: int):
     return jsonify(objects.meeting(_found(queries.one(queries.meetings(), Meeting, meeting_id))))
 
 
+@bp.get("/location/<int:meeting_id>")
+def location(meeting_id: int):
+    """The place of a published meeting (a Location per meeting: the forum keeps places as text)."""
+    return jsonify(_found(objects.location(_found(queries.one(queries.meetings(), Meeting, meeting_id)))))
+
+
 @bp.get("/agendaitem/<int:item_id>")
 def agenda_item(item_id: int):
     item = _found(queries.agenda_item(item_id))

@@ -46,6 +46,7 @@ def crawl(client, limit: int | None = None) -> tuple[list[dict], list[dict]]:
             todo.extend(obj.get("membership", []))
         elif kind in ("Meeting", "Person"):
             todo.extend(item["id"] for item in obj.get("agendaItem", []) + obj.get("membership", []))
+            todo.extend([obj["location"]["id"]] if "location" in obj else [])
     return objects, pages
 
 
@@ -54,18 +55,19 @@ def test_every_object_validates_against_the_official_schema(client, oparl_world)
     checked = [inner for obj in objects for inner in validate(obj)]
     kinds = {type_of(obj) for obj in checked}
     assert kinds >= {"System", "Body", "LegislativeTerm", "Organization", "Membership", "Person", "Meeting",
-                     "AgendaItem", "Paper"}, kinds
+                     "AgendaItem", "Paper", "Location"}, kinds
 
 
 def test_every_id_is_absolute_and_resolves_to_itself(client, oparl_world):
     objects, _pages = crawl(client)
-    for obj in objects:
+    for obj in [inner for top in objects for inner in validate(top)]:  # embedded objects too
         assert obj["id"].startswith(BASE + "/oparl/v1/")
         alone = fetch(client, obj["id"])
         assert alone["id"] == obj["id"] and alone["type"] == obj["type"]
         # a listed or embedded object is the same object fetched alone, less its back reference
-        assert {k: v for k, v in alone.items() if k not in ("meeting", "person", "body")} == \
-            {k: v for k, v in obj.items() if k not in ("meeting", "person", "body")}
+        backrefs = ("meeting", "meetings", "person", "body")
+        assert {k: v for k, v in alone.items() if k not in backrefs} == \
+            {k: v for k, v in obj.items() if k not in backrefs}
 
 
 def test_system_and_body_name_the_forum_and_the_1_1_version(client, oparl_world):
@@ -100,6 +102,8 @@ def test_meetings_embed_their_agenda_items_in_order(client, oparl_world):
         ("1", 1, "Begrüßung"), ("2", 2, "Parken"), ("3", 3, "Verschiedenes")]
     assert meeting["organization"] == [BASE + f"/oparl/v1/organization/{oparl_world.council.id}"]
     assert "meeting" not in meeting["agendaItem"][0]  # embedded: no back reference
+    assert meeting["location"]["description"] == "Rathaus Braunschweig"
+    assert fetch(client, meeting["location"]["id"])["meetings"] == [meeting["id"]]
     item = fetch(client, meeting["agendaItem"][1]["id"])
     assert item["meeting"] == meeting["id"]
     cancelled = fetch(client, BASE + f"/oparl/v1/meeting/{oparl_world.cancelled.id}")
