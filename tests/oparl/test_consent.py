@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from forum.extensions import db
 from tests.conftest import sign_in
 from tests.oparl.conftest import BASE, fetch
 
@@ -37,6 +38,7 @@ def test_the_consent_form_needs_its_csrf_token(csrf_app, client, make_user):
     person = make_user()
     sign_in(client, person)
     assert client.post("/profile/listing", data={"public_listing": "y"}).status_code == 400
+    db.session.refresh(person)
     assert person.public_listing is False
 
 
@@ -51,3 +53,14 @@ def test_the_consent_reads_in_english_too(client, make_user):
 def test_the_open_data_page_links_the_oparl_entry_point(client, based):
     page = client.get("/open-data").get_data(as_text=True)
     assert f'href="{BASE}/oparl/v1/system"' in page
+
+
+def test_the_data_export_names_the_consent(client, make_user):
+    from forum.moderation.privacy import export_data
+
+    person = make_user()
+    assert export_data(person)["account"]["public_listing"] is False
+    sign_in(client, person)
+    client.post("/profile/listing", data={"public_listing": "y"})
+    db.session.refresh(person)
+    assert export_data(person)["account"]["public_listing"] is True
