@@ -88,6 +88,8 @@ class Config:
     MAIL_SENDER = "Smart-City-Forum <forum@localhost>"
     PER_PAGE_MAX = 100
     REPORT_THRESHOLD = 3  # reports from different people that hide an item pending review
+    UPLOAD_MAX_MB = 20  # FORUM_UPLOAD_MAX_MB: the largest accepted file (forum/files/)
+    UPLOAD_PATH: str | None = None  # FORUM_UPLOAD_PATH: where files are stored; None = <instance>/uploads
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -129,6 +131,10 @@ class Config:
         cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
         cfg.ACCOUNT_PASSWORD_LIMIT = env.get("FORUM_ACCOUNT_PASSWORD_LIMIT") or cls.ACCOUNT_PASSWORD_LIMIT
         cfg.PASSWORD_RESET_LIMIT = env.get("FORUM_PASSWORD_RESET_LIMIT") or cls.PASSWORD_RESET_LIMIT
+        cfg.UPLOAD_MAX_MB = _whole_number("FORUM_UPLOAD_MAX_MB", cls.UPLOAD_MAX_MB)
+        if cfg.UPLOAD_MAX_MB < 1:
+            raise RuntimeError("FORUM_UPLOAD_MAX_MB must be a whole number of at least 1")
+        cfg.UPLOAD_PATH = env.get("FORUM_UPLOAD_PATH", "").strip() or None
         threshold = env.get("FORUM_REPORT_THRESHOLD", "").strip()
         if threshold:
             if not threshold.isdigit() or int(threshold) < 1:

@@ -25,7 +25,7 @@ def create_app(config: object | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import database, effects, errors, i18n, ops, security, urls
+    from . import assets, database, effects, errors, i18n, ops, security, urls
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -65,6 +65,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     urls.init_app(app)  # after Socket.IO: ProxyFix wraps its middleware too
     security.init_app(app)
+    assets.init_app(app)  # content-hashed static URLs, cached for a year
     ops.init_app(app)
     errors.init_app(app)
     _init_areas(app)
@@ -106,13 +107,14 @@ def _init_login(app: Flask, login_manager) -> None:
 def _init_areas(app: Flask) -> None:
     """Each area registers its pages and plugs itself into the core registries (report targets,
     export, erasure: forum/registry.py) from its own `init_app`."""
-    from . import controlling, councils, meetings, moderation, notifications, oparl, proposals
+    from . import controlling, councils, files, meetings, moderation, notifications, oparl, proposals
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
     notifications.init_app(app)
+    files.init_app(app)  # before the content areas: its erasure reads their rows before they go
     app.register_blueprint(accounts_bp)
     councils.init_app(app)
     moderation.init_app(app)

@@ -88,22 +88,41 @@ def inline_path_parameters(paths: dict) -> dict:
     return paths
 
 
-# Text as the services accept it (forum/proposals/services.py clean_title / clean_body): no
-# control characters but tab and line breaks (none in a line), and not blank.
-_LINE = r"[^\u0000-\u0008\u000a-\u000c\u000e-\u001f\u007f]"
+# Text as the server takes it, in patterns that mean the same to every regex dialect (explicit
+# code points, no `\s`: ECMA's, Python's and Rust's whitespace classes differ).
+# Blank is what Python's str.strip()/split() remove — the services trim with them: tab, LF, VT, FF,
+# CR, U+001C–U+001F, space, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028/U+2029, U+202F, U+205F, U+3000.
+_BLANK = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# One line (forum/validators.py): no control character (Unicode Cc: U+0000–U+001F, U+007F–U+009F) and
+# no line or paragraph separator (U+2028/U+2029).
+_LINE = r"[^\u0000-\u001f\u007f-\u009f\u2028\u2029]"
+_LINE_SHOWN = r"[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # not blank
+SINGLE_LINE = rf"^{_LINE}*$"
+# Markdown text (forum/proposals/services.py clean_body): no control character but tab, LF and CR.
 _TEXT = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]"
+_TEXT_SHOWN = r"[^\u0000-\u0020\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Free text (minutes): anything but NUL (the API's input plumbing refuses it everywhere).
+_FREE_SHOWN = rf"[^\u0000{_BLANK}]"
 
 
-def line(max_length: int, **extra) -> dict:
-    """A one-line text (a title, a name): 1…max_length characters, not blank."""
-    return {"type": "string", "minLength": 1, "maxLength": max_length,
-            "pattern": rf"^{_LINE}*[^\s\u0000-\u001f\u007f]{_LINE}*$", **extra}
+def line(max_length: int, *, min_length: int = 1, **extra) -> dict:
+    """A one-line text that must not be blank (a title, a name): at most max_length characters, and
+    at least min_length once trimmed."""
+    middle = _LINE + (f"{{{min_length - 2},}}" if min_length > 2 else "*")
+    shown = rf"{_LINE_SHOWN}{middle}{_LINE_SHOWN}" if min_length > 1 else _LINE_SHOWN
+    return {"type": "string", "minLength": min_length, "maxLength": max_length,
+            "pattern": rf"^{_LINE}*{shown}{_LINE}*$", **extra}
+
+
+def optional_line(max_length: int, **extra) -> dict:
+    """A one-line text that may be empty (a place, a mandate)."""
+    return {"type": "string", "maxLength": max_length, "pattern": SINGLE_LINE, **extra}
 
 
 def text(max_length: int, **extra) -> dict:
     """A Markdown text (a body, a comment): 1…max_length characters, not blank."""
     return {"type": "string", "minLength": 1, "maxLength": max_length,
-            "pattern": rf"^{_TEXT}*[^\s\u0000-\u001f\u007f]{_TEXT}*$", **extra}
+            "pattern": rf"^{_TEXT}*{_TEXT_SHOWN}{_TEXT}*$", **extra}
 
 
 # Shapes several areas use (components.schemas holds them under these names as well; a nullable
@@ -124,9 +143,23 @@ def nullable(schema: dict) -> dict:
 
 
 def nonblank(max_length: int, **extra) -> dict:
-    """Free text that must not be blank (a reason): 1…max_length characters, no NUL."""
+    """Free text that must not be blank (minutes): 1…max_length characters, no NUL, not only what
+    str.strip() removes."""
     return {"type": "string", "minLength": 1, "maxLength": max_length,
-            "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$", **extra}
+            "pattern": rf"^[^\u0000]*{_FREE_SHOWN}[^\u0000]*$", **extra}
+
+
+# A reason (moderation, reports, suspensions; forum/moderation/services.py clean_reason): its
+# whitespace runs, line breaks among them, become one space; any other control character is refused.
+_REASON = r"[^\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]"
+
+
+def reason(max_length: int, *, required: bool = True, **extra) -> dict:
+    """A reason as clean_reason takes it; `required`: not blank."""
+    if not required:
+        return {"type": "string", "maxLength": max_length, "pattern": rf"^{_REASON}*$", **extra}
+    return {"type": "string", "minLength": 1, "maxLength": max_length,
+            "pattern": rf"^{_REASON}*{_LINE_SHOWN}{_REASON}*$", **extra}
 
 
 NO_NUL = r"^[^\u0000]*$"

@@ -12,17 +12,28 @@ from flask.cli import FlaskGroup, with_appcontext
 def main() -> None:
     """Console-script entry. `forum serve` needs gevent's monkey patching before anything else loads."""
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        # In production a configuration that fails `forum check` is refused before the app is built,
+        # with one line per problem (a missing secret key would otherwise end in a traceback).
+        from .ops.check import refuse_unsafe_production, workers_argument
+
+        refuse_unsafe_production(workers_argument(sys.argv[2:]))
         from gevent import monkey
 
         monkey.patch_all()
         os.environ["FORUM_ASYNC_MODE"] = "gevent"
     from . import create_app
 
+    from .ops.check import check_command
+
     cli = FlaskGroup(create_app=lambda: create_app(), help="Smart-City-Forum")
+    cli.add_command(check_command)  # on the group itself: it must run when the app cannot be built
     cli.main(prog_name="forum")
 
 
 def register_commands(app: Flask) -> None:
+    from .ops.check import check_command
+
+    app.cli.add_command(check_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(serve_command)

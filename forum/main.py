@@ -59,6 +59,10 @@ def healthz():
     queue_url = current_app.config.get("MESSAGE_QUEUE")
     if queue_url:
         report["message_queue"] = "ok" if _queue_ok(queue_url) else "failing"
+    from .urls import forwarded_headers_ignored
+
+    if forwarded_headers_ignored():  # a proxy in front that FORUM_TRUSTED_PROXIES does not count (forum check)
+        report["warnings"] = ["FORUM_TRUSTED_PROXIES: X-Forwarded-* headers arrive and are ignored"]
     failing = [k for k in ("database", "message_queue") if report[k] == "failing"]
     if failing:
         report["status"] = "failing"

@@ -11,3 +11,4 @@ from .controlling.models import Milestone, Project, ProjectCouncil, ProjectPartn
 from .controlling.scoring_models import CriteriaCatalogue, Criterion, Evaluator, Score  # noqa: F401
 from .controlling.cooperation_models import CooperationReply, CooperationRequest  # noqa: F401
 from .ops.ledger import AccountDeletion  # noqa: F401
+from .files.models import StoredFile  # noqa: F401

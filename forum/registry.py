@@ -5,6 +5,8 @@ plugs into moderation and data protection without those knowing the area.
 - `register_export(name, fn)`: `fn(user)` answers that person's data of one area for the export.
 - `register_erasure(name, fn)`: `fn(user, delete_contributions)` erases or detaches that
   person's data of one area before the account row is deleted.
+- `register_file_owner(kind, …)`: a kind of thing files can be attached to (meeting, proposal), with
+  who may see its files and who may add or remove them (forum/files/ asks only here).
 
 Each area registers its own from its `init_app` (e.g. forum/proposals/registrations.py); the
 moderation queue and the data-rights services only ever ask here. Registering a name again
@@ -36,7 +38,19 @@ class Target:
     excerpt_of: Callable[[Any], str]          # plain text for the moderation queue
 
 
+@dataclass(frozen=True)
+class FileOwner:
+    kind: str
+    load: Callable[[int], Any]                # the item or None
+    can_view: Callable[[Any, Any], bool]      # (user, item): may `user` see the item's files
+    can_manage: Callable[[Any, Any], bool]    # (user, item): may `user` add and remove its files
+    url_of: Callable[[Any], str]              # the site path of the item's page
+    parts_of: Callable[[Any], dict]           # {part id: title}: where a file may be filed (agenda items)
+    is_public: Callable[[Any], bool]          # listed in open data
+
+
 _targets: dict[str, Target] = {}
+_file_owners: dict[str, FileOwner] = {}
 _exports: dict[str, Callable[[Any], Any]] = {}
 _erasures: dict[str, Callable[[Any, bool], None]] = {}
 
@@ -83,6 +97,15 @@ def register_erasure(name: str, fn: Callable[[Any, bool], None]) -> None:
 
 def erasures() -> dict[str, Callable[[Any, bool], None]]:
     return dict(_erasures)
+
+
+def register_file_owner(kind: str, *, load, can_view, can_manage, url_of, parts_of=lambda item: {},
+                        is_public=lambda item: False) -> None:
+    _file_owners[kind] = FileOwner(kind, load, can_view, can_manage, url_of, parts_of, is_public)
+
+
+def file_owner(kind: str) -> FileOwner | None:
+    return _file_owners.get(kind)
 
 
 def is_hidden(item) -> bool:

@@ -10,9 +10,15 @@ header is a 400), except `GET /healthz`, which load balancers and monitors call 
 Proxies: X-Forwarded-For/-Proto/-Host are believed for exactly `FORUM_TRUSTED_PROXIES` hops
 (werkzeug's ProxyFix); with 0 they are ignored, so a made-up header cannot escape a rate limit.
 This module is the only place that reads the Host header or those headers (a test keeps it so).
+With 0, the first request of a process that brings such headers is noted (a warning in the log, the
+file `forwarded-headers-seen` in the instance folder, `GET /healthz`), so `forum check` can tell the
+operator that a proxy stands in front whose client addresses are being ignored.
 """
 from __future__ import annotations
 
+import json
+import logging
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, has_request_context, jsonify, request, url_for
@@ -23,6 +29,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 _FALLBACK = "http://127.0.0.1:8000"
 _ANY_HOST_PATHS = frozenset({"/healthz"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_FORWARDED = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host")
+FORWARDED_MARKER = "forwarded-headers-seen"  # read by forum/ops/check.py
+log = logging.getLogger("forum.urls")
 
 
 def site_url() -> str:
@@ -110,6 +119,31 @@ def _foreign_host(_err: SecurityError):
     return Response(message + "\n", status=400, mimetype="text/plain")
 
 
+def forwarded_headers_ignored() -> bool:
+    """True once this process has seen X-Forwarded-* headers it ignored (FORUM_TRUSTED_PROXIES=0)."""
+    return bool(current_app.extensions.get("forum_forwarded_seen"))
+
+
+def _note_ignored_forwarded_headers() -> None:
+    """Once per process: log and note in the instance folder that forwarded headers arrive unbelieved."""
+    if current_app.extensions.get("forum_forwarded_seen"):
+        return
+    names = [name for name in _FORWARDED if name in request.headers]
+    if not names:
+        return
+    current_app.extensions["forum_forwarded_seen"] = names
+    log.warning("FORUM_TRUSTED_PROXIES is 0 but a request came with %s: ignored; every client seems to "
+                "come from the proxy's address (see `forum check`)", ", ".join(names))
+    from .database import utcnow
+
+    marker = Path(current_app.instance_path) / FORWARDED_MARKER
+    try:
+        if not marker.exists():
+            marker.write_text(json.dumps({"at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), "headers": names}))
+    except OSError:  # a read-only instance folder: the log line and /healthz still tell
+        log.exception("could not write %s", marker)
+
+
 def init_app(app: Flask) -> None:
     """Refuse foreign hosts in production and believe forwarded headers only from trusted proxies.
     Called after Socket.IO wrapped `wsgi_app`, so the live channel sees the corrected client too."""
@@ -120,4 +154,6 @@ def init_app(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    else:
+        app.before_request(_note_ignored_forwarded_headers)
     app.jinja_env.globals["external_url"] = external_url

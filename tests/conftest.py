@@ -552,6 +552,8 @@ DB_SPECIFIC = (
     "tests/councils/test_candidate_search.py",
     "tests/councils/test_services.py",
     "tests/councils/test_visibility.py",
+    "tests/files/test_api.py",
+    "tests/files/test_lifecycle.py",
     "tests/live/test_services.py",
     "tests/meetings/test_calendar.py",
     "tests/meetings/test_services.py",
@@ -573,9 +575,9 @@ DB_SPECIFIC = (
 # Tests that wait on real processes (servers, browsers, the CLI) go first, so that the last tests of
 # a run are short ones both workers share; modules that start a server for all their tests
 # (module-scoped fixtures) stay on one worker (`--dist loadgroup`, the Makefile passes it).
-SLOW_FIRST = ("tests/browser/", "tests/ops/", "tests/live/test_multiprocess.py", "tests/live/test_server.py",
+SLOW_FIRST = ("tests/deploy/", "tests/browser/", "tests/ops/", "tests/live/test_multiprocess.py", "tests/live/test_server.py",
               "tests/proposals/test_races.py", "tests/test_cli.py", "tests/test_schema.py")
-ONE_WORKER_PER_MODULE = ("tests/browser/", "tests/ops/test_redis_outage.py", "tests/ops/test_database_outage.py",
+ONE_WORKER_PER_MODULE = ("tests/deploy/", "tests/browser/", "tests/ops/test_redis_outage.py", "tests/ops/test_database_outage.py",
                          "tests/live/test_multiprocess.py", "tests/live/test_server.py", "tests/test_i18n.py")
 
 

@@ -11,6 +11,7 @@ invisible). `refused=None` marks a page everyone may open.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -164,6 +165,10 @@ HTML = {
     "GET /meetings/<int:meeting_id>": S(f("/meetings/{w.private_meeting.id}"), "council_member", "citizen", 404),
     "GET /meetings/<int:meeting_id>.ics": S(f("/meetings/{w.private_meeting.id}.ics"), "council_member", "citizen",
                                             404),
+    # files (forum/files/): visible as what they belong to; attached by those who may change it
+    "GET /files/<int:file_id>": S(f("/files/{w.private_file_id}"), "council_member", "citizen", 404),
+    "POST /<any(meetings, proposals):area>/<int:owner_id>/files": S(f(P + "/files"), "author", "citizen"),
+    "POST /files/<int:file_id>/delete": S(f("/files/{w.proposal_file_id}/delete"), "author", "citizen"),
     "GET /meetings/<int:meeting_id>/print": S(f("/meetings/{w.private_meeting.id}/print"), "council_member",
                                               "citizen", 404),
     "GET /meetings/<int:meeting_id>/edit": S(f(M + "/edit"), "managing_director", "moderator"),
@@ -213,6 +218,12 @@ HTML = {
     "POST /privacy/edit": S("/privacy/edit", "admin", "managing_director", data={"body": "Datenschutz"}),
     "GET /imprint/edit": S("/imprint/edit", "admin", "managing_director"),
     "POST /imprint/edit": S("/imprint/edit", "admin", "managing_director", data={"body": "Impressum"}),
+    "GET /accessibility": S("/accessibility", "anonymous"),
+    "GET /accessibility/edit": S("/accessibility/edit", "admin", "managing_director"),
+    "POST /accessibility/edit": S("/accessibility/edit", "admin", "managing_director", data={"body": "Erklärung"}),
+    "GET /accessibility/edit/en": S("/accessibility/edit/en", "admin", "managing_director"),
+    "POST /accessibility/edit/en": S("/accessibility/edit/en", "admin", "managing_director",
+                                     data={"body": "Statement"}),
     # notifications
     "GET /notifications": S("/notifications", "citizen", "anonymous", "login"),
     "POST /notifications/read": S("/notifications/read", "citizen", "anonymous", "login"),
@@ -393,6 +404,13 @@ API = {
                                                            "moderator", data=lambda w: {"item_ids": w.item_ids[::-1]}),
     "PUT /api/v1/meetings/<int:meeting_id>/minutes": S(f(A + M + "/minutes"), "managing_director", "moderator",
                                                        data={"minutes": "Protokoll"}),
+    "POST /api/v1/meetings/<int:meeting_id>/files": S(f(A + "/meetings/{w.draft_meeting.id}/files"), "moderator",
+                                                      "citizen", 404),
+    "DELETE /api/v1/meetings/<int:meeting_id>/files/<int:file_id>": S(f(A + M + "/files/{w.meeting_file_id}"),
+                                                                      "managing_director", "moderator"),
+    "POST /api/v1/proposals/<int:proposal_id>/files": S(f(A + P + "/files"), "author", "citizen"),
+    "DELETE /api/v1/proposals/<int:proposal_id>/files/<int:file_id>": S(f(A + P + "/files/{w.proposal_file_id}"),
+                                                                        "author", "citizen"),
     "GET /api/v1/moderation/reports": S(A + "/moderation/reports", "moderator", "citizen"),
     "POST /api/v1/moderation/<target>/<int:item_id>/hide": S(f(A + "/moderation/comment/{w.comment.id}/hide"),
                                                              "moderator", "citizen", data={"reason": "Beleidigend"}),
@@ -448,6 +466,9 @@ def world(app, make_user, make_council, make_proposal, make_meeting, make_projec
     from forum.text import render_markdown
 
     from forum.controlling.scoring import CriterionSpec, publish_catalogue
+    from forum.files import storage
+    from forum.files.models import StoredFile
+    from tests.files import samples
 
     app.config["METRICS_TOKEN"] = METRICS_TOKEN
     people = {"anonymous": None, "metrics_scraper": None}
@@ -486,6 +507,11 @@ def world(app, make_user, make_council, make_proposal, make_meeting, make_projec
     message = LiveMessage(room=f"council:{council.slug}", author_id=people["council_member"].id, body="Hallo",
                           body_html=render_markdown("Hallo"))
     db.session.add_all([milestone, partner, cooperation, message])
+    stored = storage.store(io.BytesIO(samples.PDF))
+    files = [StoredFile(name="Vorlage.pdf", content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                        **owner) for owner in ({"meeting_id": private_meeting.id}, {"meeting_id": meeting.id},
+                                               {"proposal_id": proposal.id, "uploaded_by_id": people["author"].id})]
+    db.session.add_all(files)
     db.session.flush()
     issue_token(people["citizen"], "Smoke")
     publish_catalogue(people["managing_director"], [CriterionSpec("Nutzen", 60), CriterionSpec("Kosten", 40)])
@@ -502,7 +528,8 @@ def world(app, make_user, make_council, make_proposal, make_meeting, make_projec
         project=project, internal=internal, milestone_id=milestone.id, partner_id=partner.id,
         cooperation_id=cooperation.id, live_message_id=message.id, token_id=token_id, evaluator_id=evaluator_id,
         public_membership_id=_membership_id(council, people["moderator"]),
-        private_membership_id=_membership_id(private, people["moderator"]))
+        private_membership_id=_membership_id(private, people["moderator"]),
+        private_file_id=files[0].id, meeting_file_id=files[1].id, proposal_file_id=files[2].id)
 
 
 def _membership_id(council, user) -> int:

@@ -62,8 +62,10 @@ def bearer_token(request) -> str | None:
 
 
 def load_user_from_request(request) -> User | None:
-    """Bearer tokens authenticate API calls only; pages use the session cookie."""
-    if not request.path.startswith("/api/"):
+    """Bearer tokens authenticate API calls, and reading a file at the `url` the API names
+    (`GET /files/<id>`, forum/files/); pages use the session cookie."""
+    reads_file = request.method in ("GET", "HEAD") and request.path.startswith("/files/")
+    if not (request.path.startswith("/api/") or reads_file):
         return None
     token = bearer_token(request)
     found = user_for_token(token)

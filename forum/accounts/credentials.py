@@ -29,6 +29,7 @@ from .. import access
 from ..database import utcnow
 from ..errors import DomainError, Invalid, NotAllowed, NotFound
 from ..extensions import db, limiter
+from ..validators import is_single_line
 from .auth import new_token_value, token_digest
 from .models import ApiToken, User
 
@@ -221,7 +222,7 @@ def issue_token(user: User, label: str | None = None) -> str:
     """Create an API token and return its value (shown once; only the digest is stored, with
     its first characters as a prefix the person can recognise it by)."""
     label = (label or "").strip() or None
-    if label is not None and (len(label) > LABEL_MAX or any(ord(ch) < 32 for ch in label)):
+    if label is not None and (len(label) > LABEL_MAX or not is_single_line(label)):
         raise Invalid(_("Die Bezeichnung darf höchstens %(max)s Zeichen lang sein und keine Steuerzeichen "
                         "enthalten.", max=LABEL_MAX), "invalid_label")
     value = new_token_value()

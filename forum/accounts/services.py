@@ -16,10 +16,10 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..permissions import can_verify_organisations
 from ..validators import single_line
-from .credentials import (MIN_PASSWORD, TooManyAttempts, authenticate, change_password,  # noqa: F401 (the area's API)
-                          check_password_rules, end_all_sessions, hash_password, issue_token, normalise_email,
-                          password_matches, reset_password, reset_token, revoke_all_tokens, revoke_token,
-                          revoke_token_of, user_tokens)
+from .credentials import (LABEL_MAX, MIN_PASSWORD, TooManyAttempts, authenticate,  # noqa: F401 (the area's API)
+                          change_password, check_password_rules, end_all_sessions, hash_password, issue_token,
+                          normalise_email, password_matches, reset_password, reset_token, revoke_all_tokens,
+                          revoke_token, revoke_token_of, user_tokens)
 from .models import ORGANISATION_STAKEHOLDERS, ROLES, STAKEHOLDERS, User
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600

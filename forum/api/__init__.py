@@ -30,4 +30,4 @@ def _parameters_as_documented():
     check_parameters()
 
 
-from . import accounts, councils, meetings, moderation, openapi, projects, proposals  # noqa: E402,F401  (routes register on bp)
+from . import accounts, councils, files, meetings, moderation, openapi, projects, proposals  # noqa: E402,F401  (routes register on bp)

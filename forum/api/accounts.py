@@ -11,7 +11,7 @@ from ..councils.queries import roles_of
 from ..database import iso
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, path_param, ref
+from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, optional_line, path_param, ref
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
@@ -33,7 +33,7 @@ def create_token():
     data = json_body()
     email = field(data, "email", max_length=254)
     password = field(data, "password", max_length=200)
-    label = field(data, "label", required=False, max_length=200)
+    label = field(data, "label", required=False, max_length=services.LABEL_MAX)
     user = services.authenticate(email, password)
     if user is None:
         raise BadCredentials(_("E-Mail-Adresse oder Passwort ist falsch."))
@@ -129,8 +129,7 @@ PATHS = {
                        "limit's storage is unreachable (signing in fails closed).",
         "requestBody": json_request(obj({"email": {"type": "string", "maxLength": 254},
                                       "password": {"type": "string", "maxLength": 200},
-                                      "label": {"type": "string", "maxLength": 80,
-                                                "description": "A name to recognise the token by"}},
+                                      "label": optional_line(80, description="A name to recognise the token by")},
                                      ["email", "password"])),
         "responses": {"201": json_response(ref("Token"), "The token"), **errors(401, 429, 503)},
     }},

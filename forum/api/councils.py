@@ -22,7 +22,7 @@ from ..extensions import db
 from ..pagination import paginate
 from ..permissions import can_manage_members
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, errors, inline_path_parameters, json_response, no_content,
-                      nullable, obj, page_of, path_param, query, ref)
+                      line, nullable, obj, optional_line, page_of, path_param, query, ref)
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
@@ -231,8 +231,7 @@ def withdraw_join_request(slug: str, request_id: int):
 
 _SLUG = path_param("slug", "slug")
 _REQUEST_ID = path_param("request_id")
-_NAME = {"type": "string", "maxLength": 120, "pattern": r"^\s*[^\s\u0000][^\u0000]+[^\s\u0000]\s*$",
-         "description": "3–120 characters"}
+_NAME = line(120, min_length=3, description="One line, 3–120 characters once trimmed")
 _SUMMARY_PROPS = {
     "slug": {"type": "string"}, "name": {"type": "string"}, "mandate": {"type": "string"},
     "visibility": {"type": "string", "enum": ["public", "private"]},
@@ -242,7 +241,7 @@ _SUMMARY_PROPS = {
 _COUNCIL_WRITE = {"name": _NAME,
                   "description": {"type": "string", "maxLength": 20000, "description": "Markdown"},
                   "visibility": {"type": "string", "enum": ["public", "private"]},
-                  "mandate": {"type": "string", "maxLength": 300},
+                  "mandate": optional_line(300),
                   "join_policy": {"type": "string", "enum": ["open", "request", "appointed"]}}
 _MEMBER_ROLE = {"type": "string", "enum": ["member", "moderator"]}
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..councils.visibility import get_visible_council_or_404
 from ..errors import BadRequest, Invalid, NotAllowed, NotFound
 from ..extensions import db
+from ..files.services import files_for
 from ..meetings import agenda, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
 from ..meetings.schemas import meeting as serialize_meeting
@@ -34,7 +35,8 @@ def _only(data: dict, allowed: set[str]) -> dict:
 def _respond(meeting: Meeting, status: int = 200, **extra):
     db.session.expire(meeting, ["items"])
     links = queries.linked_proposals(meeting.items, current_user)
-    return jsonify({**serialize_meeting(meeting, links, revisions=True), **extra}), status
+    files = files_for("meeting", [meeting.id])[meeting.id]
+    return jsonify({**serialize_meeting(meeting, links, revisions=True, files=files), **extra}), status
 
 
 def _load(meeting_id: int, check=None) -> Meeting:
@@ -91,7 +93,8 @@ def list_meetings():
     page = paginate(queries.meetings_query(current_user, council=council, statuses=statuses, upcoming=upcoming),
                     lambda m: m)
     links = queries.linked_proposals([item for m in page["items"] for item in m.items], current_user)
-    page["items"] = [serialize_meeting(m, links) for m in page["items"]]
+    files = files_for("meeting", [m.id for m in page["items"]])
+    page["items"] = [serialize_meeting(m, links, files=files[m.id]) for m in page["items"]]
     return jsonify(page)
 
 

@@ -1,7 +1,8 @@
 """OpenAPI description of /api/v1/meetings… (merged into /api/v1/openapi.json via meetings.PATHS beside it)."""
 from __future__ import annotations
 
-from ..apidoc import OPTIONAL_AUTH, PAGING, errors, json_response, no_content, nonblank, obj, path_param, query, ref
+from ..apidoc import (OPTIONAL_AUTH, PAGING, errors, json_response, line, no_content, nonblank, obj, optional_line,
+                      path_param, query, ref)
 
 ERR = {"$ref": "#/components/responses/Error"}
 TIME_NOTE = ("ISO 8601 date-time WITH an offset or Z, e.g. 2026-05-04T18:00:00+02:00. A time without an "
@@ -38,22 +39,24 @@ MEETING = {"type": "object", "required": ["id", "title", "status", "items", "cur
     "minutes": {"type": "object", "nullable": True, "properties": {
         "html": {"type": "string"}, "attendance_count": {"type": "integer", "nullable": True},
         "organisations": {"type": "array", "items": {"type": "string"}}, "published_at": TIME}},
+    "files": {"type": "array", "items": ref("File"),
+              "description": "Its documents; `agenda_item_id` names the TOP a document belongs to."},
     "revisions": {"type": "array", "description": "Single meeting only: changes after publishing, newest first.",
                   "items": {"type": "object", "properties": {"summary": {"type": "string"}, "created_at": TIME}}}}}
 
 ITEM_INPUT = {"type": "object", "required": ["title"], "additionalProperties": False, "properties": {
-    "title": nonblank(200, nullable=False), "description": {"type": "string", "maxLength": 20000},
+    "title": line(200, nullable=False), "description": {"type": "string", "maxLength": 20000},
     "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 600, "nullable": True},
-    "presenter": {"type": "string", "maxLength": 200, "nullable": True},
+    "presenter": optional_line(200, nullable=True),
     "proposal_ids": {"type": "array", "maxItems": 20, "items": {"type": "integer"},
                      "description": "Only proposals the caller may see; any other id is a 422 `unknown_proposal`."}}}
 
 MEETING_INPUT_PROPS = {
-    "title": nonblank(200, nullable=False),
+    "title": line(200, nullable=False),
     "starts_at": {"type": "string", "format": "date-time", "description": TIME_NOTE, "nullable": False},
     "ends_at": {"type": "string", "format": "date-time", "description": TIME_NOTE, "nullable": False},
-    "location": {"type": "string", "maxLength": 300, "description": "May be empty when online_url is given."},
-    "online_url": {"type": "string", "maxLength": 500, "nullable": True, "description": "http(s) only."},
+    "location": optional_line(300, description="May be empty when online_url is given."),
+    "online_url": optional_line(500, nullable=True, description="http(s) only."),
     "description": {"type": "string", "maxLength": 20000, "description": "Markdown."}}
 
 
@@ -160,7 +163,7 @@ PATHS = {
         body={"type": "object", "required": ["minutes"], "additionalProperties": False, "properties": {
             "minutes": nonblank(20000, description="Markdown."),
             "attendance_count": {"type": "integer", "minimum": 0, "maximum": 100000, "nullable": True},
-            "organisations": {"type": "array", "maxItems": 200, "items": {"type": "string", "maxLength": 200}},
+            "organisations": {"type": "array", "maxItems": 200, "items": optional_line(200)},
             "outcomes": {"type": "array", "items": {"type": "object", "required": ["item_id", "outcome"], "properties": {
                 "item_id": {"type": "integer"},
                 "outcome": {"type": "string", "maxLength": 20000, "description": "Markdown."}}}}}},

@@ -18,7 +18,7 @@ from ..moderation.schemas import report as serialize_report
 from ..moderation.schemas import suspension as serialize_suspension
 from ..pagination import paginate
 from ..permissions import can_read_audit, can_suspend
-from ..apidoc import PAGING, errors, json_response, no_content, nonblank, obj, page_of, path_param, query, ref
+from ..apidoc import PAGING, errors, json_response, no_content, obj, page_of, path_param, query, reason, ref
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
@@ -154,7 +154,7 @@ def delete_me():
 
 # --- OpenAPI ---------------------------------------------------------------------------------
 
-_REASON = nonblank(1000)
+_REASON = reason(1000)
 _TARGET = {"type": "string", "enum": ["proposal", "comment", "message"]}
 _TARGET_PARAMS = [{"name": "target", "in": "path", "required": True, "schema": _TARGET}, path_param("item_id")]
 _USER_PARAM = [path_param("user_id")]
@@ -217,7 +217,7 @@ PATHS = {
                  "x-unprocessable": "an `until` that is not in the future",
                  "responses": {"201": json_response(ref("Suspension"), "The suspension"), **errors(403)}},
         "delete": {"summary": "Lift the suspension in force", "parameters": _USER_PARAM,
-                   "requestBody": json_request(obj({"reason": {"type": "string", "maxLength": 1000}}),
+                   "requestBody": json_request(obj({"reason": reason(1000, required=False)}),
                                                required=False),
                    "responses": {"204": no_content("Lifted"), **errors(403, 409)}},
     },

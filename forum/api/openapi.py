@@ -30,6 +30,7 @@ MODULES = {
     "meetings": ("Meetings", "Meetings of the forum and its councils, with agendas and minutes"),
     "projects": ("Projects", "The public smart-city project portfolio"),
     "moderation": ("Moderation", "Reports, moderation decisions, suspensions, audit log, data rights"),
+    "files": ("Files", "Documents on meetings and their agenda items, attachments of proposals"),
 }
 METHODS = ("get", "put", "post", "delete", "patch")
 

@@ -19,7 +19,9 @@ from ..councils.visibility import visible_council_filter
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..pagination import page_args, paginate
-from ..permissions import can_view_proposal
+from ..files.schemas import file as serialize_file
+from ..files.services import files_for
+from ..permissions import can_view_proposal, can_view_proposal_files
 from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
 from ..proposals.models import Proposal
@@ -45,7 +47,10 @@ def _load(proposal_id: int) -> Proposal:
 
 
 def _detail(proposal: Proposal) -> dict:
-    return serialize_proposal(proposal, my_vote=voting.vote_of(proposal, current_user), include_my_vote=True)
+    data = serialize_proposal(proposal, my_vote=voting.vote_of(proposal, current_user), include_my_vote=True)
+    shown = files_for("proposal", [proposal.id])[proposal.id] if can_view_proposal_files(current_user, proposal) else []
+    data["files"] = [serialize_file(f) for f in shown]  # a hidden proposal's files go with its text
+    return data
 
 
 def _vote_answer(shown: dict, my_vote: str | None):
@@ -256,7 +261,10 @@ SCHEMAS = {
         "voting_ends_at": {"type": "string", "format": "date-time", "nullable": True},
         "response": obj({"body_html": {"type": "string"}, "responded_at": {"type": "string", "format": "date-time"},
                          "by": ref("Person")}, nullable=True),
-        "url": {"type": "string"}, **_HIDDEN},
+        "url": {"type": "string"},
+        "files": {"type": "array", "items": ref("File"),
+                  "description": "Its attachments (the detail only; none while its text is hidden from the caller)"},
+        **_HIDDEN},
         ["id", "title", "body_html", "status", "council", "author", "votes", "votes_hidden", "comments_count",
          "created_at", "hidden"]),
     "Comment": obj({

@@ -169,6 +169,21 @@ def meeting_rows() -> list[dict]:
              "url": f"{site}/meetings/{m.id}", "ics_url": f"{site}/meetings/{m.id}.ics"} for m in meetings]
 
 
+def document_rows() -> list[dict]:
+    """The documents of the meetings in `meeting_rows` (public ones only), oldest first."""
+    from ..files.services import files_for
+    from ..meetings.models import Meeting
+    from ..meetings.queries import meetings_query
+
+    meetings = db.session.scalars(meetings_query(ANONYMOUS).order_by(None).order_by(Meeting.starts_at, Meeting.id)).all()
+    positions = {item.id: item.position for m in meetings for item in m.items}
+    found = files_for("meeting", [m.id for m in meetings])
+    site = site_url()
+    return [{"id": f.id, "meeting_id": m.id, "agenda_item": positions.get(f.agenda_item_id), "name": f.name,
+             "content_type": f.content_type, "size": f.size, "created_at": _iso(f.created_at),
+             "url": site + f.url} for m in meetings for f in found[m.id]]
+
+
 def criteria_rows() -> list[dict]:
     rows = db.session.execute(select(CriteriaCatalogue.version, Criterion).join(
         Criterion, Criterion.catalogue_id == CriteriaCatalogue.id).order_by(CriteriaCatalogue.version, Criterion.position))
@@ -220,6 +235,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
              ("proposal_ids", _l("behandelte Vorschläge")), ("minutes_published", _l("Protokoll veröffentlicht")),
              ("attendance_count", _l("Zahl der Teilnehmenden")), ("url", _l("Adresse im Forum")),
              ("ics_url", _l("Kalenderdatei (iCalendar)"))), meeting_rows),
+    Dataset("meeting_documents", _l("Sitzungsunterlagen"),
+            _l("Die Unterlagen der veröffentlichten Sitzungen des Forums und der öffentlichen Fachbeiräte."),
+            (("id", _l("Nummer")), ("meeting_id", _l("Nummer der Sitzung")),
+             ("agenda_item", _l("Tagesordnungspunkt (leer: die Sitzung insgesamt)")), ("name", _l("Dateiname")),
+             ("content_type", _l("Dateityp (MIME)")), ("size", _l("Größe in Byte")),
+             ("created_at", _l("hochgeladen (UTC)")), ("url", _l("Adresse der Datei"))), document_rows),
     Dataset("criteria", _l("Kriterienkatalog"),
             _l("Alle Versionen des Kriterienkatalogs, nach dem Projekte und Vorschläge bewertet werden."),
             (("version", _l("Version")), ("position", _l("Reihenfolge")), ("name", _l("Kriterium")),

@@ -20,8 +20,11 @@ def agenda_item(item, proposal_ids: list[int]) -> dict:
     }
 
 
-def meeting(m, links: dict, *, revisions: bool = False) -> dict:
-    """A meeting with its agenda; `links` maps item id → proposals the caller may see."""
+def meeting(m, links: dict, *, revisions: bool = False, files=()) -> dict:
+    """A meeting with its agenda; `links` maps item id → proposals the caller may see, `files` are
+    its documents (each with its `agenda_item_id`, or none for the meeting as a whole)."""
+    from ..files.schemas import file as serialize_file
+
     data = {
         "id": m.id,
         "title": m.title,
@@ -43,6 +46,7 @@ def meeting(m, links: dict, *, revisions: bool = False) -> dict:
         "ics_url": f"/meetings/{m.id}.ics",
         "items": [agenda_item(item, [p.id for p in links.get(item.id, [])]) for item in m.items],
         "minutes": None,
+        "files": [serialize_file(f) for f in files],
     }
     if m.minutes_published_at is not None:
         data["minutes"] = {

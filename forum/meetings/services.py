@@ -19,6 +19,8 @@ from ..councils.models import Council, Membership
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
+from ..files.services import files_for
+from ..files.services import forget as forget_files
 from ..notifications.services import notify
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
@@ -233,6 +235,7 @@ def delete_draft(meeting: Meeting, actor) -> None:
         raise Conflict(_("Veröffentlichte Sitzungen werden abgesagt, nicht gelöscht."), "not_a_draft")
     meeting.current_item_id = None
     db.session.flush()
+    forget_files(files_for("meeting", [meeting.id])[meeting.id])  # their stored bytes go after the commit
     db.session.delete(meeting)
     db.session.flush()
 

@@ -15,7 +15,7 @@ from ..extensions import db
 TARGET_KINDS = ("proposal", "comment", "message")
 DECISIONS = ("auto_hide", "hide", "restore", "dismiss")
 REPORT_STATUSES = ("open", "upheld", "dismissed")
-SITE_PAGES = ("privacy", "imprint")
+SITE_PAGES = ("privacy", "imprint", "accessibility", "accessibility_en")
 
 
 class Report(db.Model):
@@ -93,7 +93,7 @@ class Suspension(db.Model):
 
 
 class SitePage(db.Model):
-    """The privacy notice and the imprint; admins edit the Markdown body."""
+    """The privacy notice, the imprint and the accessibility statement (German and English); admins edit the Markdown body."""
 
     __tablename__ = "site_pages"
     __table_args__ = (CheckConstraint(_in("slug", SITE_PAGES), name="slug"),)

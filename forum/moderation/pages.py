@@ -1,4 +1,5 @@
-"""The privacy notice and the imprint: Markdown that admins edit, with German defaults."""
+"""The privacy notice, the imprint and the accessibility statement: Markdown that admins edit, with
+defaults (the statement in German and English: forum/moderation/accessibility.py)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from ..database import utcnow
 from ..errors import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import can_edit_site_pages
+from .accessibility import DEFAULTS as ACCESSIBILITY_DEFAULTS
 from .models import SITE_PAGES, SitePage
 
 BODY_MAX = 50_000
@@ -64,6 +66,7 @@ Die Stadt Braunschweig ist eine Körperschaft des öffentlichen Rechts. Sie wird
 Für die Beiträge der Mitglieder sind deren Verfasser*innen verantwortlich. Die Moderation blendet Beiträge aus, die gegen die Regeln des Forums verstoßen.
 """,
 }
+DEFAULTS.update(ACCESSIBILITY_DEFAULTS)
 
 
 def get_page(slug: str) -> SitePage:

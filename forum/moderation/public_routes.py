@@ -1,10 +1,12 @@
-"""Public pages (transparency, privacy notice, imprint) and each person's data rights."""
+"""Public pages (transparency, privacy notice, imprint, accessibility statement) and each person's data rights."""
 from __future__ import annotations
 
 import json
 
 from flask import Response, abort, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from ..errors import DomainError
@@ -15,7 +17,8 @@ from . import pages, privacy, stats
 from .forms import DeleteAccountForm, SitePageForm
 from .routes import bp
 
-TITLES = {"privacy": "Datenschutz", "imprint": "Impressum"}
+TITLES = {"privacy": _l("Datenschutz"), "imprint": _l("Impressum"),
+          "accessibility": _l("Erklärung zur Barrierefreiheit"), "accessibility_en": _l("Erklärung zur Barrierefreiheit")}
 
 
 @bp.get("/transparency")
@@ -29,11 +32,24 @@ def transparency():
 def site_page(slug: str):
     page = pages.get_page(slug)
     return render_template("moderation/site_page.html", page=page, body_html=render_markdown(page.body),
-                           title=_(TITLES[slug]), slug=slug)
+                           title=TITLES[slug], slug=slug)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement in the reader's language (English: its own page, edited separately)."""
+    slug = "accessibility_en" if str(get_locale()) == "en" else "accessibility"
+    page = pages.get_page(slug)
+    return render_template("moderation/site_page.html", page=page, body_html=render_markdown(page.body),
+                           title=TITLES[slug], slug=slug)
 
 
 @bp.route("/privacy/edit", methods=["GET", "POST"], defaults={"slug": "privacy"}, endpoint="edit_privacy")
 @bp.route("/imprint/edit", methods=["GET", "POST"], defaults={"slug": "imprint"}, endpoint="edit_imprint")
+@bp.route("/accessibility/edit", methods=["GET", "POST"], defaults={"slug": "accessibility"},
+          endpoint="edit_accessibility")
+@bp.route("/accessibility/edit/en", methods=["GET", "POST"], defaults={"slug": "accessibility_en"},
+          endpoint="edit_accessibility_en")
 @login_required
 def edit_site_page(slug: str):
     if not can_edit_site_pages(current_user):
@@ -49,8 +65,8 @@ def edit_site_page(slug: str):
         else:
             db.session.commit()
             flash(_("Die Seite ist gespeichert."), "success")
-            return redirect(url_for(f"moderation.{slug}"))
-    return render_template("moderation/site_page_edit.html", form=form, title=_(TITLES[slug]), slug=slug), \
+            return redirect(url_for(f"moderation.{slug.removesuffix('_en')}"))
+    return render_template("moderation/site_page_edit.html", form=form, title=TITLES[slug], slug=slug), \
         (422 if form.errors else 200)
 
 

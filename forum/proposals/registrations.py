@@ -10,7 +10,7 @@ from .. import registry
 from ..councils.visibility import council_column_visible
 from ..database import iso
 from ..extensions import db
-from ..permissions import can_view_proposal
+from ..permissions import can_attach_to_proposal, can_view_proposal, can_view_proposal_files
 from ..text import plain_excerpt
 from . import pagecache
 from .models import Comment, Follow, Proposal, Vote
@@ -109,3 +109,12 @@ def register() -> None:
     registry.register_export("votes", votes)
     registry.register_export("proposal_follows", follows)
     registry.register_erasure("proposals", erase)
+    registry.register_file_owner(
+        "proposal",
+        load=lambda proposal_id: db.session.get(Proposal, proposal_id),
+        can_view=can_view_proposal_files,
+        can_manage=can_attach_to_proposal,
+        url_of=lambda p: f"/proposals/{p.id}",
+        is_public=lambda p: p.status != "draft" and p.hidden_at is None
+        and (p.council is None or not p.council.is_private),
+    )

@@ -4,7 +4,7 @@ A person is listed as an OParl `Person` (with their council memberships as `Memb
 they agreed on their profile page; council moderators of public councils are listed by name anyway.
 
 Revision ID: 0012_oparl
-Revises: 0010_search_repair
+Revises: 0013_deploy
 Create Date: 2026-12-07 06:15:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_oparl'
-down_revision = '0010_search_repair'
+down_revision = '0013_deploy'
 branch_labels = None
 depends_on = None
 

@@ -294,7 +294,11 @@
     var elements = document.querySelectorAll("[data-live-room]");
     if (!elements.length || typeof window.io !== "function") { return; }
     Array.prototype.forEach.call(elements, setupPanel);
-    socket = window.io("/live", {withCredentials: true});
+    // WebSocket first: one connection that stays with the worker that accepted it, so
+    // `forum serve --workers N` needs no sticky sessions; long-polling only when WebSocket fails
+    // (a proxy without it), which behind N > 1 workers needs sticky sessions (README, Deployment).
+    socket = window.io("/live", {withCredentials: true, transports: ["websocket", "polling"],
+                                 tryAllTransports: true});
     socket.on("connect", function () { Object.keys(rooms).forEach(join); });
     socket.on("disconnect", function () {
       Object.keys(rooms).forEach(function (name) {

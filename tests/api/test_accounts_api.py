@@ -248,3 +248,13 @@ def test_new_account_endpoints_are_described(client):
         for status, answer in operation["responses"].items():
             if status.startswith("4"):
                 assert answer == {"$ref": "#/components/responses/Error"}
+
+
+@pytest.mark.parametrize("label, status", [("Ratsinfo\u2028App", 422), ("Ratsinfo\x85App", 422), ("Tab\tApp", 422),
+                                           ("x" * 81, 422), ("  Ratsinfo – App 📱  ", 201)])
+def test_a_token_label_is_one_line_of_at_most_80_characters(client, make_user, label, status):
+    user = make_user()
+    answer = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD, "label": label})
+    assert answer.status_code == status
+    if status == 422:
+        assert answer.get_json()["error"]["code"] in ("invalid_label", "too_long")

@@ -118,3 +118,13 @@ def test_forgot_password_mail_reset_and_sign_in(new_page, create_user, outbox_ma
     axe_check(page)
     elsewhere.goto("/profile")
     assert "/login" in elsewhere.url  # the other browser's session ended with the reset
+
+
+def test_every_footer_leads_to_the_accessibility_statement(new_page, axe_check):
+    page = new_page()
+    page.goto("/login")
+    page.get_by_role("contentinfo").get_by_role("link", name="Barrierefreiheit").click()
+    page.wait_for_url(re.compile(r"/accessibility$"))
+    expect(page.get_by_role("heading", level=1, name="Erklärung zur Barrierefreiheit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Schlichtungsverfahren")).to_be_visible()
+    axe_check(page)

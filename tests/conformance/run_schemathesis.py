@@ -2,8 +2,15 @@
 
 A fresh SQLite database (or the PostgreSQL named by --database-url) is migrated and seeded with
 the demo, `forum serve` starts on a free port, and Schemathesis runs twice, as a citizen and as the
-managing director (bearer tokens of the demo accounts), over every operation the document lists
-but `DELETE /tokens/current` (it would revoke the token the run uses). Any failure fails the run.
+managing director (demo accounts), over every operation the document lists but `DELETE /tokens/current`
+(the one call whose answer to a fresh token cannot be replayed). Any failure fails the run.
+
+The run signs in as Schemathesis' dynamic bearer auth (`POST /tokens` with the persona's e-mail
+address and password): the run itself revokes tokens (`DELETE /me/tokens`, `DELETE /me/tokens/{id}`),
+and on the 401 that follows Schemathesis fetches a new token and replays the request. A hook records
+every answer; an operation that documents a 2xx but answered schema-valid requests with nothing but
+401 was never tested behind its sign-in check, so such a hollow run fails as well. Per persona the
+runner prints the operations and how many of them answered a 2xx.
 
     .venv/bin/python tests/conformance/run_schemathesis.py [--examples N] [--seed N] [--port N]
 
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter, defaultdict
 import os
 import secrets
 import shutil
@@ -63,14 +71,6 @@ def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 60) -> N
     raise SystemExit("forum serve did not answer /healthz in time")
 
 
-def token_for(base: str, email: str) -> str:
-    request = urllib.request.Request(
-        f"{base}/api/v1/tokens", data=json.dumps({"email": email, "password": DEMO_PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["token"]
-
-
 def validate_document(base: str, folder: Path) -> None:
     document = folder / "openapi.json"
     with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=10) as response:
@@ -93,7 +93,12 @@ def write_config(folder: Path) -> Path:
              # Links between operations only from Location headers: the "dependency analysis" guess
              # takes the `id` in an answer for the created thing's id, but e.g. POST
              # /meetings/{id}/items answers with the meeting, so it would look for item <meeting id>.
-             "[phases.stateful.inference]", 'algorithms = ["location-headers"]', ""]
+             "[phases.stateful.inference]", 'algorithms = ["location-headers"]', "",
+             # A token per persona from POST /tokens, fetched again after a 401 (the run revokes
+             # its own tokens now and then), the request then replayed with the new one.
+             "[auth.dynamic.openapi.bearer]", 'path = "/tokens"', 'method = "post"',
+             'payload = { email = "${FORUM_CONFORMANCE_EMAIL}", password = "${FORUM_CONFORMANCE_PASSWORD}", '
+             'label = "schemathesis" }', 'extract_selector = "/token"', "retry_on = [401]", ""]
     if ids:
         lines += ["[[operations]]", f"include-operation-id = {json.dumps(ids)}",
                   f"checks.positive_data_acceptance.expected-statuses = {json.dumps([*ACCEPTED, '422'])}"]
@@ -102,11 +107,16 @@ def write_config(folder: Path) -> Path:
     return config
 
 
-def schemathesis(base: str, token: str, args, folder: Path, label: str) -> int:
+def schemathesis(base: str, email: str, args, folder: Path, label: str) -> tuple[int, Path]:
+    """Run Schemathesis as the persona with `email`; its exit status and the file of answers seen."""
+    statuses = folder / f"statuses-{label.replace(' ', '-')}.tsv"
+    env = {**os.environ, "FORUM_CONFORMANCE_EMAIL": email, "FORUM_CONFORMANCE_PASSWORD": DEMO_PASSWORD,
+           "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("status_hook.py")),
+           "FORUM_CONFORMANCE_STATUS_LOG": str(statuses)}
     command = [
         str(BIN / "st"), "--no-color", "--config-file", str(folder / "schemathesis.toml"),
         "run", f"{base}/api/v1/openapi.json",
-        "--checks", CHECKS, "--header", f"Authorization: Bearer {token}",
+        "--checks", CHECKS,
         "--max-examples", str(args.examples), "--seed", str(args.seed), "--generation-database", "none",
         "--workers", str(args.workers), "--request-timeout", "20", "--suppress-health-check", "all",
         "--report", "junit", "--report-junit-path", str(folder / f"junit-{label.replace(' ', '-')}.xml"),
@@ -114,7 +124,57 @@ def schemathesis(base: str, token: str, args, folder: Path, label: str) -> int:
     for operation_id in EXCLUDED_OPERATIONS:
         command += ["--exclude-operation-id", operation_id]
     print(f"== Schemathesis as the {label} ==", flush=True)
-    return subprocess.run(command, cwd=folder).returncode
+    return subprocess.run(command, cwd=folder, env=env).returncode, statuses
+
+
+def requires_token(document: dict, op: dict) -> bool:
+    security = op.get("security", document.get("security", []))
+    return bool(security) and all(security)  # no `{}`: anonymous calls are refused
+
+
+def coverage(document: dict, statuses: Path, label: str) -> list[str]:
+    """Print what the run reached per operation and return the hollow ones: an operation that needs
+    a token and documents a 2xx, yet answered every schema-valid request carrying a token (negative
+    ones may be refused before the sign-in check, so they prove nothing) of a generating phase with
+    401, or never got one."""
+    seen: dict[str, Counter] = defaultdict(Counter)  # operation → (phase, mode, sent, status) → calls
+    if statuses.exists():
+        for entry in statuses.read_text(encoding="utf-8").splitlines():
+            operation, phase, mode, sent, status = entry.split("\t")
+            seen[operation][(phase, mode, sent, int(status))] += 1
+    operations = {f"{method.upper()} {path}": op for path, ops in document["paths"].items()
+                  for method, op in ops.items() if isinstance(op, dict)
+                  and op.get("operationId") not in EXCLUDED_OPERATIONS
+                  and any(str(code).startswith("2") for code in op.get("responses", {}))}
+    answered_2xx = [name for name in operations if any(200 <= key[-1] < 300 for key in seen[name])]
+    hollow = []
+    for name, op in operations.items():
+        if not requires_token(document, op):
+            continue
+        valid = [(phase, status) for (phase, mode, sent, status) in seen[name]
+                 if mode != "negative" and sent == "token"]
+        phases = {phase for phase, _ in valid} & {"coverage", "fuzzing"} or {"any phase"}
+        if any(all(status == 401 for p, status in valid if p == phase or phase == "any phase")
+               for phase in phases):
+            hollow.append(name)
+    calls = sum(seen_op.total() for seen_op in seen.values())
+    refused = sum(n for seen_op in seen.values() for (_, mode, sent, status), n in seen_op.items()
+                  if status == 401 and mode != "negative" and sent == "token")
+    print(f"coverage as the {label}: {len(operations)} operations documenting a 2xx, {len(answered_2xx)} answered "
+          f"a 2xx, {len(hollow)} hollow; {calls} calls, {refused} schema-valid ones answered 401 "
+          "with a token (revoked by the run; each replayed with a new one)")
+    for name in operations:
+        if name not in answered_2xx:
+            by_status: Counter = Counter()
+            for (*_, status), n in seen[name].items():
+                by_status[status] += n
+            answers = ", ".join(f"{status}×{n}" for status, n in sorted(by_status.items()))
+            if not answers and not operations[name].get("parameters") and "requestBody" not in operations[name]:
+                answers = "not called: nothing to generate for it"  # GET /openapi.json, validated above
+            print(f"  no 2xx: {name} ({answers or 'not called'})")
+    for name in hollow:
+        print(f"  HOLLOW: {name} answered the schema-valid requests of a phase only with 401")
+    return hollow
 
 
 def main() -> int:
@@ -136,8 +196,10 @@ def main() -> int:
     env = {**os.environ, "FORUM_INSTANCE_PATH": str(folder / "instance"), "FORUM_SECRET_KEY": secrets.token_hex(32),
            "FORUM_DATABASE_URL": args.database_url or f"sqlite:///{folder / 'forum.db'}",
            # The login limit would answer most generated token requests with 429 and leave the
-           # endpoint itself untested; 429 stays documented.
-           "FORUM_LOGIN_RATE_LIMIT": "10000 per minute"}
+           # endpoint itself untested; 429 stays documented. The per-account limit on failed password
+           # checks would lock the persona out after ten generated wrong passwords (PUT /me/password,
+           # DELETE /me), and with it the token the run fetches again after a revocation.
+           "FORUM_LOGIN_RATE_LIMIT": "10000 per minute", "FORUM_ACCOUNT_PASSWORD_LIMIT": "100000 per minute"}
     for name in ("FORUM_BASE_URL", "FORUM_MESSAGE_QUEUE", "FORUM_RATELIMIT_STORAGE_URL", "FORUM_MAIL_URL"):
         env.pop(name, None)
     started = time.monotonic()
@@ -151,9 +213,10 @@ def main() -> int:
         wait_until_up(base, server)
         validate_document(base, folder)
         write_config(folder)
-        tokens = [(label, token_for(base, email)) for label, email in PERSONAS]
-        for label, token in tokens:
-            if schemathesis(base, token, args, folder, label) != 0:
+        document = json.loads((folder / "openapi.json").read_text())
+        for label, email in PERSONAS:
+            status, statuses = schemathesis(base, email, args, folder, label)
+            if coverage(document, statuses, label) or status != 0:
                 failed.append(label)
     finally:
         server.terminate()

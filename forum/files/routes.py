@@ -1,0 +1,99 @@
+"""File pages: the file itself (inline or as a download), attaching from a meeting's or proposal's
+page, and removing. The JSON API's routes are in forum/api/files.py; both call forum/files/services.py."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from . import services, storage
+from .models import StoredFile
+
+bp = Blueprint("files", __name__)
+KINDS = {"meetings": "meeting", "proposals": "proposal"}
+# What a multipart body adds around the file itself (boundaries, part headers, the CSRF field).
+MULTIPART_SLACK = 64 * 1024
+# A file is never a page of the forum: no scripts, no frames of it elsewhere; a download also sandboxed.
+FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+PROGRESS_HEADER = "X-Forum-Upload"  # static/js/upload.js: answer with where to go instead of a redirect
+
+
+def upload_view(view):
+    """Marks a view that takes a file: its body may be FORUM_UPLOAD_MAX_MB (see raise_upload_limit)."""
+    view.forum_upload = True
+    return view
+
+
+def raise_upload_limit():
+    """Before any other hook reads the body (CSRF reads the form): upload views take up to
+    FORUM_UPLOAD_MAX_MB plus the multipart envelope, every other request MAX_CONTENT_LENGTH. Werkzeug
+    refuses a larger Content-Length with 413 before reading, and stops a longer body at the limit."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "forum_upload", False):
+        request.max_content_length = storage.max_bytes() + MULTIPART_SLACK
+
+
+@bp.get("/files/<int:file_id>")
+def serve(file_id: int):
+    """The file, for whoever may see what it belongs to (404 for everyone else)."""
+    row = db.session.get(StoredFile, file_id)
+    if row is None:
+        abort(404)
+    services.owner_or_404(row.owner_kind, row.owner_id, current_user)
+    path = storage.path_for(row.sha256)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, as_attachment=not row.inline, download_name=row.name,
+                         conditional=True, etag=row.sha256, last_modified=row.updated_at, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP + ("" if row.inline else "; sandbox")
+    return response
+
+
+def _back(target: str):
+    if request.headers.get(PROGRESS_HEADER):
+        return jsonify(redirect=target)
+    return redirect(target, 303)
+
+
+@bp.post("/<any(meetings, proposals):area>/<int:owner_id>/files")
+@login_required
+@upload_view
+def upload(area: str, owner_id: int):
+    """Attach the form's file (`file`; for meetings optionally to the TOP `agenda_item`)."""
+    kind = KINDS[area]
+    spec, owner = services.owner_or_404(kind, owner_id, current_user)
+    if not spec.can_manage(current_user, owner):
+        abort(403)
+    part = request.form.get("agenda_item", "")
+    try:
+        services.attach(kind, owner, request.files.get("file"), current_user,
+                        part_id=int(part) if part.isdigit() else None)
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Die Datei ist angehängt."), "success")
+    return _back(spec.url_of(owner) + "#unterlagen")
+
+
+@bp.post("/files/<int:file_id>/delete")
+@login_required
+def delete(file_id: int):
+    """Remove a file (those who may add files to its meeting or proposal)."""
+    row = db.session.get(StoredFile, file_id)
+    if row is None:
+        abort(404)
+    spec, owner = services.owner_or_404(row.owner_kind, row.owner_id, current_user)
+    if not spec.can_manage(current_user, owner):
+        abort(403)
+    services.remove(row.owner_kind, owner, row, current_user)
+    db.session.commit()
+    flash(_("Die Datei ist entfernt."), "success")
+    return redirect(spec.url_of(owner) + "#unterlagen", 303)
