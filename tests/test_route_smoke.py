@@ -311,6 +311,8 @@ HTML = {
     "GET /oparl/v1/agendaitem/<int:item_id>": S(f(O + "/agendaitem/{w.item_id}"), "anonymous", "council_member",
                                                 404, refused_url=f(O + "/agendaitem/{w.private_meeting.items[0].id}")),
     "GET /oparl/v1/body/forum/paper": S(O + "/body/forum/paper", "anonymous"),
+    "GET /oparl/v1/file/<int:file_id>": S(f(O + "/file/{w.meeting_file_id}"), "anonymous", "council_member", 404,
+                                          refused_url=f(O + "/file/{w.private_file_id}")),
     "GET /oparl/v1/paper/<int:paper_id>": S(f(O + "/paper/{w.proposal.id}"), "anonymous", "council_member", 404,
                                             refused_url=f(O + "/paper/{w.private_proposal.id}")),
 }

@@ -95,12 +95,28 @@ def person(user, memberships) -> dict:
     })
 
 
-def agenda_item(item, meeting, *, embedded: bool = False) -> dict:
+def file(row, *, embedded: bool = False) -> dict:
+    """A document of a meeting (or one of its agenda items) or an attachment of a proposal. Alone it
+    names what it belongs to; `accessUrl` is the forum's own file URL (PDFs and images open inline)."""
+    alone = not embedded
+    return _clean({
+        "id": url("file", file_id=row.id), "type": _type("File"), "name": row.name, "fileName": row.name,
+        "mimeType": row.content_type, "size": row.size, "date": _date(row.created_at),
+        "accessUrl": external_url("files.serve", file_id=row.id),
+        "meeting": [url("meeting", meeting_id=row.meeting_id)] if alone and row.meeting_id else None,
+        "agendaItem": [url("agenda_item", item_id=row.agenda_item_id)] if alone and row.agenda_item_id else None,
+        "paper": [url("paper", paper_id=row.proposal_id)] if alone and row.proposal_id else None,
+        "created": iso(row.created_at), "modified": iso(row.updated_at),
+    })
+
+
+def agenda_item(item, meeting, files=(), *, embedded: bool = False) -> dict:
     return _clean({
         "id": url("agenda_item", item_id=item.id), "type": _type("AgendaItem"),
         "meeting": None if embedded else url("meeting", meeting_id=meeting.id),
         "number": str(item.position), "order": item.position, "name": item.title, "public": True,
         "resolutionText": item.outcome or None, "start": iso(item.started_at),
+        "auxiliaryFile": [file(f, embedded=True) for f in files if f.agenda_item_id == item.id],
         "web": external_url("meetings.detail", meeting_id=meeting.id),
         "created": iso(meeting.created_at), "modified": iso(meeting.updated_at),
     })
@@ -117,19 +133,21 @@ def location(m, *, embedded: bool = False) -> dict | None:
     })
 
 
-def meeting(m) -> dict:
+def meeting(m, files=()) -> dict:
+    """`files`: the meeting's documents; those of an agenda item go with that item."""
     return _clean({
         "id": url("meeting", meeting_id=m.id), "type": _type("Meeting"), "name": m.title,
         "meetingState": MEETING_STATES.get(m.status), "cancelled": True if m.status == "cancelled" else None,
         "start": iso(m.starts_at), "end": iso(m.ends_at), "location": location(m, embedded=True),
         "organization": [url("organization", council_id=m.council_id)] if m.council_id else None,
-        "agendaItem": [agenda_item(item, m, embedded=True) for item in m.items],
+        "agendaItem": [agenda_item(item, m, files, embedded=True) for item in m.items],
+        "auxiliaryFile": [file(f, embedded=True) for f in files if f.agenda_item_id is None],
         "web": external_url("meetings.detail", meeting_id=m.id),
         "created": iso(m.created_at), "modified": iso(m.updated_at),
     })
 
 
-def paper(p) -> dict:
+def paper(p, files=()) -> dict:
     """A proposal as a `Paper`; one the moderation hid is a removed object: `deleted: true`, nothing more."""
     base = {"id": url("paper", paper_id=p.id), "type": _type("Paper"),
             "created": iso(p.created_at), "modified": iso(p.updated_at)}
@@ -139,5 +157,6 @@ def paper(p) -> dict:
         **base, "body": url("body"), "name": p.title, "reference": f"SCF-{p.id}",
         "date": _date(p.published_at or p.created_at), "paperType": "Vorschlag",
         "underDirectionOf": [url("organization", council_id=p.council_id)] if p.council_id else None,
-        "keyword": p.tag_names, "web": external_url("proposals.detail", proposal_id=p.id),
+        "keyword": p.tag_names, "auxiliaryFile": [file(f, embedded=True) for f in files],
+        "web": external_url("proposals.detail", proposal_id=p.id),
     })

@@ -92,6 +92,26 @@ def papers(*, deleted: bool = True) -> Select:
     return stmt if deleted else stmt.where(Proposal.hidden_at.is_(None))
 
 
+def files_of(kind: str, ids) -> dict:
+    """{owner id: [StoredFile]} for one page of meetings or proposals, in one query; the caller
+    passes only owners it showed (a hidden proposal's files are not asked for)."""
+    from ..files.services import files_for
+
+    return files_for(kind, ids)
+
+
+def stored_file(file_id: int):
+    """A file whose meeting is public, or whose proposal is public and not hidden; else None."""
+    from ..files.models import StoredFile
+
+    row = db.session.get(StoredFile, file_id)
+    if row is None:
+        return None
+    if row.meeting_id is not None:
+        return row if one(meetings(), Meeting, row.meeting_id) is not None else None
+    return row if one(papers(deleted=False), Proposal, row.proposal_id) is not None else None
+
+
 def one(stmt: Select, model, object_id: int):
     """The row of `stmt` with this id, or None."""
     return db.session.scalar(stmt.where(model.id == object_id))

@@ -102,7 +102,8 @@ def person(person_id: int):
 
 
 def _meetings(rows) -> list[dict]:
-    return [objects.meeting(m) for m in rows]
+    files = queries.files_of("meeting", [m.id for m in rows])
+    return [objects.meeting(m, files[m.id]) for m in rows]
 
 
 @bp.get("/body/forum/meeting")
@@ -120,7 +121,7 @@ def organization_meetings(council_id: int):
 
 @bp.get("/meeting/<int:meeting_id>")
 def meeting(meeting_id: int):
-    return jsonify(objects.meeting(_found(queries.one(queries.meetings(), Meeting, meeting_id))))
+    return jsonify(_meetings([_found(queries.one(queries.meetings(), Meeting, meeting_id))])[0])
 
 
 @bp.get("/location/<int:meeting_id>")
@@ -132,11 +133,13 @@ def location(meeting_id: int):
 @bp.get("/agendaitem/<int:item_id>")
 def agenda_item(item_id: int):
     item = _found(queries.agenda_item(item_id))
-    return jsonify(objects.agenda_item(item, item.meeting))
+    files = queries.files_of("meeting", [item.meeting_id])[item.meeting_id]
+    return jsonify(objects.agenda_item(item, item.meeting, files))
 
 
 def _papers(rows) -> list[dict]:
-    return [objects.paper(p) for p in rows]
+    files = queries.files_of("proposal", [p.id for p in rows if p.hidden_at is None])
+    return [objects.paper(p, files[p.id]) for p in rows]
 
 
 @bp.get("/body/forum/paper")
@@ -147,4 +150,9 @@ def papers():
 
 @bp.get("/paper/<int:paper_id>")
 def paper(paper_id: int):
-    return jsonify(objects.paper(_found(queries.one(queries.papers(), Proposal, paper_id))))
+    return jsonify(_papers([_found(queries.one(queries.papers(), Proposal, paper_id))])[0])
+
+
+@bp.get("/file/<int:file_id>")
+def file(file_id: int):
+    return jsonify(objects.file(_found(queries.stored_file(file_id))))

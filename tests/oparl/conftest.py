@@ -32,6 +32,22 @@ def fetch(client, url: str, status: int = 200):
     return answer.get_json()
 
 
+def attach_files(owners: dict) -> dict:
+    """{name: StoredFile} of one small PDF per name, attached to the owner given."""
+    import io
+
+    from forum.files import storage
+    from forum.files.models import StoredFile
+    from tests.files import samples
+
+    stored = storage.store(io.BytesIO(samples.PDF))
+    rows = {name: StoredFile(name=name, content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                             **owner) for name, owner in owners.items()}
+    db.session.add_all(rows.values())
+    db.session.flush()
+    return rows
+
+
 @pytest.fixture
 def oparl_world(based, make_user, make_council, make_proposal, make_meeting):
     listed = make_user(name="Lena Öffentlich")
@@ -53,5 +69,11 @@ def oparl_world(based, make_user, make_council, make_proposal, make_meeting):
     cancelled = make_meeting("Abgesagte Sitzung", council=council, status="cancelled")
     draft_meeting = make_meeting("Entwurfssitzung", council=council, status="draft")
     private_meeting = make_meeting("Geheime Sitzung", council=private, items=("Geheimer Punkt",))
+    files = attach_files({
+        "Einladung.pdf": {"meeting_id": meeting.id}, "Parkkonzept.pdf": {"meeting_id": meeting.id,
+                                                                         "agenda_item_id": meeting.items[1].id},
+        "Skizze.pdf": {"proposal_id": proposal.id}, "Verborgene Anlage.pdf": {"proposal_id": hidden.id},
+        "Geheime Unterlage.pdf": {"meeting_id": private_meeting.id},
+        "Geheime Anlage.pdf": {"proposal_id": private_proposal.id}})
     db.session.commit()
     return SimpleNamespace(**locals())

@@ -7,7 +7,7 @@ import copy
 import pytest
 from jsonschema import ValidationError
 
-from tests.oparl.conftest import BASE, SYSTEM, fetch
+from tests.oparl.conftest import BASE, SYSTEM, fetch, path_of
 from tests.oparl.oparl_schema import type_of, validate
 
 
@@ -47,6 +47,9 @@ def crawl(client, limit: int | None = None) -> tuple[list[dict], list[dict]]:
         elif kind in ("Meeting", "Person"):
             todo.extend(item["id"] for item in obj.get("agendaItem", []) + obj.get("membership", []))
             todo.extend([obj["location"]["id"]] if "location" in obj else [])
+        for inner in validate(obj)[1:]:  # embedded files (of meetings, agenda items, papers) alone too
+            if type_of(inner) == "File":
+                todo.append(inner["id"])
     return objects, pages
 
 
@@ -55,7 +58,7 @@ def test_every_object_validates_against_the_official_schema(client, oparl_world)
     checked = [inner for obj in objects for inner in validate(obj)]
     kinds = {type_of(obj) for obj in checked}
     assert kinds >= {"System", "Body", "LegislativeTerm", "Organization", "Membership", "Person", "Meeting",
-                     "AgendaItem", "Paper", "Location"}, kinds
+                     "AgendaItem", "Paper", "Location", "File"}, kinds
 
 
 def test_every_id_is_absolute_and_resolves_to_itself(client, oparl_world):
@@ -65,7 +68,7 @@ def test_every_id_is_absolute_and_resolves_to_itself(client, oparl_world):
         alone = fetch(client, obj["id"])
         assert alone["id"] == obj["id"] and alone["type"] == obj["type"]
         # a listed or embedded object is the same object fetched alone, less its back reference
-        backrefs = ("meeting", "meetings", "person", "body")
+        backrefs = ("meeting", "meetings", "person", "body", "agendaItem", "paper")
         assert {k: v for k, v in alone.items() if k not in backrefs} == \
             {k: v for k, v in obj.items() if k not in backrefs}
 
@@ -183,4 +186,21 @@ def test_lists_cost_the_same_few_queries_however_long(client, app, oparl_world, 
         make_meeting(f"Weitere Sitzung {n}", council=oparl_world.council, items=("A", "B"))
         make_proposal(f"Weiterer Vorschlag {n}", council=oparl_world.council)
     after = {name: statements_for(f"/oparl/v1/body/forum/{name}") for name in lists}
-    assert after == before and max(after.values()) <= 5, (before, after)
+    assert after == before and max(after.values()) <= 6, (before, after)
+
+
+def test_documents_are_files_with_an_access_url_that_serves_them(client, oparl_world):
+    w = oparl_world
+    meeting = fetch(client, BASE + f"/oparl/v1/meeting/{w.meeting.id}")
+    assert [f["name"] for f in meeting["auxiliaryFile"]] == ["Einladung.pdf"]
+    assert [[f["name"] for f in i.get("auxiliaryFile", [])] for i in meeting["agendaItem"]] == [
+        [], ["Parkkonzept.pdf"], []]
+    paper = fetch(client, BASE + f"/oparl/v1/paper/{w.proposal.id}")
+    [sketch] = paper["auxiliaryFile"]
+    assert sketch["mimeType"] == "application/pdf" and sketch["accessUrl"] == BASE + f"/files/{w.files['Skizze.pdf'].id}"
+    served = client.get(path_of(sketch["accessUrl"]))  # anonymously, as an OParl client fetches it
+    assert served.status_code == 200 and served.data.startswith(b"%PDF")
+    alone = fetch(client, sketch["id"])
+    assert alone["paper"] == [paper["id"]] and validate(alone)
+    item_file = fetch(client, meeting["agendaItem"][1]["auxiliaryFile"][0]["id"])
+    assert item_file["meeting"] == [meeting["id"]] and item_file["agendaItem"] == [meeting["agendaItem"][1]["id"]]

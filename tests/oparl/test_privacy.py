@@ -11,7 +11,8 @@ from tests.oparl.conftest import BASE, fetch
 from tests.oparl.test_objects import crawl
 
 SECRETS = ("Geheimer Kreis", "Geheimer Vorschlag", "Geheime Sitzung", "Geheimer Punkt", "Sigrid Geheim",
-           "Quentin Still", "Entwurf eines Vorschlags", "Entwurfssitzung", "Verborgener Vorschlag", "Beleidigend")
+           "Quentin Still", "Entwurf eines Vorschlags", "Entwurfssitzung", "Verborgener Vorschlag", "Beleidigend",
+           "Geheime Unterlage", "Geheime Anlage", "Verborgene Anlage")
 
 
 def everything(client) -> str:
@@ -36,7 +37,9 @@ def private_urls(w) -> list[str]:
     return [f"/oparl/v1/organization/{w.private.id}", f"/oparl/v1/organization/{w.private.id}/meeting",
             f"/oparl/v1/meeting/{w.private_meeting.id}", f"/oparl/v1/agendaitem/{w.private_meeting.items[0].id}",
             f"/oparl/v1/paper/{w.private_proposal.id}", f"/oparl/v1/membership/{membership_id}",
-            f"/oparl/v1/person/{w.secret_moderator.id}", f"/oparl/v1/person/{w.quiet.id}"]
+            f"/oparl/v1/person/{w.secret_moderator.id}", f"/oparl/v1/person/{w.quiet.id}",
+            *(f"/oparl/v1/file/{w.files[name].id}" for name in ("Geheime Unterlage.pdf", "Geheime Anlage.pdf",
+                                                               "Verborgene Anlage.pdf"))]
 
 
 @pytest.mark.parametrize("viewer", [None, "listed", "secret_moderator"])
