@@ -115,7 +115,7 @@ def _init_login(app: Flask, login_manager) -> None:
 def _init_areas(app: Flask) -> None:
     """Each area registers its pages and plugs itself into the core registries (report targets,
     export, erasure: forum/registry.py) from its own `init_app`."""
-    from . import controlling, councils, files, meetings, moderation, notifications, proposals
+    from . import controlling, councils, files, meetings, moderation, notifications, oparl, proposals
     from .accounts.routes import bp as accounts_bp
     from .api import bp as api_bp
     from .main import bp as main_bp
@@ -130,6 +130,7 @@ def _init_areas(app: Flask) -> None:
     controlling.init_app(app)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     proposals.init_app(app)
+    oparl.init_app(app)  # the read-only OParl 1.1 source; a presentation layer, nothing imports it
 
 
 def _register_models() -> None:

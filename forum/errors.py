@@ -68,7 +68,7 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith(("/api/", "/oparl/")) or request.path == "/healthz"
 
 
 def error_response(status: int, code: str | None = None, message: str | None = None):

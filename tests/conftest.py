@@ -571,6 +571,7 @@ DB_SPECIFIC = (
     "tests/moderation/test_report_threshold.py",
     "tests/moderation/test_services.py",
     "tests/notifications/",
+    "tests/oparl/",
     "tests/ops/test_backup.py",
     "tests/ops/test_backup_safety.py",
     "tests/proposals/test_races.py",

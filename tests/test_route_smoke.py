@@ -45,6 +45,7 @@ M = "/meetings/{w.meeting.id}"
 J = "/projects/{w.project.id}"
 C = "/councils/{w.council.slug}"
 A = "/api/v1"
+O = "/oparl/v1"
 
 
 def f(template):
@@ -81,6 +82,7 @@ HTML = {
     "POST /profile/name": S("/profile/name", "citizen", "anonymous", "login", data={"name": "Neuer Name"}),
     "POST /profile/language": S("/profile/language", "citizen", "anonymous", "login", data={"language": "en"}),
     "POST /profile/password": S("/profile/password", "citizen", "anonymous", "login"),
+    "POST /profile/listing": S("/profile/listing", "citizen", "anonymous", "login", data={"public_listing": "y"}),
     "POST /profile/tokens/<int:token_id>/revoke": S(f("/profile/tokens/{w.token_id}/revoke"), "citizen", "anonymous",
                                                     "login"),
     "POST /profile/tokens/revoke-all": S("/profile/tokens/revoke-all", "citizen", "anonymous", "login"),
@@ -290,6 +292,38 @@ HTML = {
     "GET /open-data": S("/open-data", "anonymous"),
     "GET /open-data/<name>.csv": S("/open-data/projects.csv", "anonymous"),
     "GET /open-data/<name>.json": S("/open-data/projects.json", "anonymous"),
+    # OParl (read-only, the same for everyone: a private council's member sees its things there as 404 too)
+    "GET /oparl/v1/system": S(O + "/system", "anonymous"),
+    "GET /oparl/v1/bodies": S(O + "/bodies", "anonymous"),
+    "GET /oparl/v1/body/forum": S(O + "/body/forum", "anonymous"),
+    "GET /oparl/v1/body/forum/legislativeterm": S(O + "/body/forum/legislativeterm", "anonymous"),
+    "GET /oparl/v1/legislativeterm/<int:term_id>": S(O + "/legislativeterm/1", "anonymous"),
+    "GET /oparl/v1/body/forum/organization": S(O + "/body/forum/organization", "anonymous"),
+    "GET /oparl/v1/organization/<int:council_id>": S(f(O + "/organization/{w.council.id}"), "anonymous",
+                                                     "council_member", 404,
+                                                     refused_url=f(O + "/organization/{w.private.id}")),
+    "GET /oparl/v1/organization/<int:council_id>/meeting": S(f(O + "/organization/{w.council.id}/meeting"),
+                                                             "anonymous", "council_member", 404,
+                                                             refused_url=f(O + "/organization/{w.private.id}/meeting")),
+    "GET /oparl/v1/membership/<int:membership_id>": S(f(O + "/membership/{w.public_membership_id}"), "anonymous",
+                                                      "council_member", 404,
+                                                      refused_url=f(O + "/membership/{w.private_membership_id}")),
+    "GET /oparl/v1/body/forum/person": S(O + "/body/forum/person", "anonymous"),
+    "GET /oparl/v1/person/<int:person_id>": S(f(O + "/person/{w.people[moderator].id}"), "anonymous",
+                                              "council_member", 404,
+                                              refused_url=f(O + "/person/{w.people[council_member].id}")),
+    "GET /oparl/v1/body/forum/meeting": S(O + "/body/forum/meeting", "anonymous"),
+    "GET /oparl/v1/meeting/<int:meeting_id>": S(f(O + "/meeting/{w.meeting.id}"), "anonymous", "council_member",
+                                                404, refused_url=f(O + "/meeting/{w.private_meeting.id}")),
+    "GET /oparl/v1/location/<int:meeting_id>": S(f(O + "/location/{w.meeting.id}"), "anonymous", "council_member",
+                                                 404, refused_url=f(O + "/location/{w.private_meeting.id}")),
+    "GET /oparl/v1/agendaitem/<int:item_id>": S(f(O + "/agendaitem/{w.item_id}"), "anonymous", "council_member",
+                                                404, refused_url=f(O + "/agendaitem/{w.private_meeting.items[0].id}")),
+    "GET /oparl/v1/body/forum/paper": S(O + "/body/forum/paper", "anonymous"),
+    "GET /oparl/v1/file/<int:file_id>": S(f(O + "/file/{w.meeting_file_id}"), "anonymous", "council_member", 404,
+                                          refused_url=f(O + "/file/{w.private_file_id}")),
+    "GET /oparl/v1/paper/<int:paper_id>": S(f(O + "/paper/{w.proposal.id}"), "anonymous", "council_member", 404,
+                                            refused_url=f(O + "/paper/{w.private_proposal.id}")),
 }
 
 API = {
@@ -514,7 +548,16 @@ def world(app, make_user, make_council, make_proposal, make_meeting, make_projec
         draft_meeting=draft_meeting, item_id=meeting.items[0].id, item_ids=[i.id for i in meeting.items],
         project=project, internal=internal, milestone_id=milestone.id, partner_id=partner.id,
         cooperation_id=cooperation.id, live_message_id=message.id, token_id=token_id, evaluator_id=evaluator_id,
+        public_membership_id=_membership_id(council, people["moderator"]),
+        private_membership_id=_membership_id(private, people["moderator"]),
         private_file_id=files[0].id, meeting_file_id=files[1].id, proposal_file_id=files[2].id)
+
+
+def _membership_id(council, user) -> int:
+    from forum.councils.models import Membership
+
+    return db.session.scalar(db.select(Membership.id).where(Membership.council_id == council.id,
+                                                            Membership.user_id == user.id))
 
 
 def _request(app, key: str, case: Smoke, world, kind: str, url: str | None = None):

@@ -1,7 +1,8 @@
 """Account forms. Labels are German msgids; English comes from the catalogue."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..validators import SingleLine
@@ -61,6 +62,11 @@ class LanguageForm(FlaskForm):
     language = RadioField(_l("Sprache der Seiten, Benachrichtigungen und E-Mails"),
                           choices=[("de", "Deutsch"), ("en", "English")], validators=[DataRequired()])
     submit = SubmitField(_l("Sprache speichern"))
+
+
+class PublicListingForm(FlaskForm):
+    public_listing = BooleanField(_l("Mich mit Namen und meinen Fachbeiräten in der OParl-Schnittstelle nennen"))
+    submit = SubmitField(_l("Einstellung speichern"))
 
 
 class PasswordChangeForm(FlaskForm):

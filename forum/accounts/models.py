@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import utcnow
@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None]
     # "de" or "en": the pages, notices and mails of this person; None: the browser decides (forum/i18n.py)
     language: Mapped[str | None] = mapped_column(String(2))
+    # The person agreed to be named in the public OParl interface (Person, Membership); off by default.
+    public_listing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -14,8 +14,8 @@ from ..permissions import can_verify_organisations
 from ..security import is_safe_path
 from ..urls import external_url
 from . import services
-from .forms import (ConfirmForm, LanguageForm, LoginForm, NameForm, PasswordChangeForm, RegisterForm, ResendForm,
-                    RevokeAllTokensForm, RevokeTokenForm, VerificationForm)
+from .forms import (ConfirmForm, LanguageForm, LoginForm, NameForm, PasswordChangeForm, PublicListingForm,
+                    RegisterForm, ResendForm, RevokeAllTokensForm, RevokeTokenForm, VerificationForm)
 from .models import User
 
 bp = Blueprint("accounts", __name__)
@@ -158,6 +158,7 @@ def _render_profile(status: int = 200, **forms):
     forms.setdefault("name_form", NameForm(name=current_user.name))
     forms.setdefault("language_form", LanguageForm(language=current_user.language or str(get_locale())))
     forms.setdefault("password_form", PasswordChangeForm())
+    forms.setdefault("listing_form", PublicListingForm(public_listing=current_user.public_listing))
     forms.setdefault("resend_form", ResendForm())
     forms.setdefault("revoke_form", RevokeTokenForm())
     forms.setdefault("revoke_all_form", RevokeAllTokensForm())
@@ -274,4 +275,4 @@ def decide_verification(user_id: int):
     return redirect(url_for("accounts.verifications"))
 
 
-from . import recovery  # noqa: E402,F401  (its routes register on bp)
+from . import listing, recovery  # noqa: E402,F401  (their routes register on bp)

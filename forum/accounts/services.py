@@ -107,6 +107,12 @@ def change_language(user: User, language: str | None) -> None:
     if language not in current_app.config["LANGUAGES"]:
         raise Invalid(_("Bitte wähle eine der angebotenen Sprachen."), "invalid_language")
     user.language = language
+
+
+def set_public_listing(user: User, listed: bool) -> None:
+    """Whether `user` agrees to be named in the public OParl interface (as a Person, with their
+    memberships in public councils); takes effect on the next request there."""
+    user.public_listing = bool(listed)
     db.session.flush()
 
 

@@ -27,6 +27,7 @@ def account_data(user) -> dict:
         "organisation": user.organisation, "role": user.role, "verification": user.verification,
         "verification_note": user.verification_note, "email_confirmed_at": iso(user.email_confirmed_at),
         "created_at": iso(user.created_at), "suspended_until": iso(user.suspended_until),
+        "public_listing": user.public_listing,
     }
 
 

@@ -1,0 +1,158 @@
+"""The OParl endpoints. Read-only, anonymous, the same answer for everyone (a signed-in member of a
+private council sees no more here than a visitor): private councils and what belongs to them are
+404 like anything that does not exist."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify
+from sqlalchemy import func
+
+from ..councils.models import Council, Membership
+from ..meetings.models import Meeting
+from ..proposals.models import Proposal
+from . import objects, queries
+from .lists import object_list, wants_deleted
+
+bp = Blueprint("oparl", __name__)
+
+
+@bp.after_request
+def _open_to_every_origin(response):
+    """Public data, no cookies read: any web client may fetch it."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _found(value):
+    return value if value is not None else abort(404)
+
+
+@bp.get("/system")
+def system():
+    return jsonify(objects.system())
+
+
+@bp.get("/bodies")
+def bodies():
+    started = queries.first_activity()
+    return jsonify({"data": [objects.body(started)],
+                    "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
+                    "links": {"first": objects.url("bodies"), "last": objects.url("bodies")}})
+
+
+@bp.get("/body/forum")
+def body():
+    return jsonify(objects.body(queries.first_activity()))
+
+
+@bp.get("/body/forum/legislativeterm")
+def legislative_terms():
+    started = queries.first_activity()
+    term = objects.legislative_term(started)
+    return jsonify({"data": [term],
+                    "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
+                    "links": {"first": objects.url("legislative_terms"), "last": objects.url("legislative_terms")}})
+
+
+@bp.get("/legislativeterm/<int:term_id>")
+def legislative_term(term_id: int):
+    if term_id != objects.TERM_ID:
+        abort(404)
+    return jsonify(objects.legislative_term(queries.first_activity()))
+
+
+def _organizations(councils) -> list[dict]:
+    ids = queries.membership_ids_by_council([c.id for c in councils])
+    return [objects.organization(c, ids[c.id]) for c in councils]
+
+
+@bp.get("/body/forum/organization")
+def organizations():
+    return jsonify(object_list(queries.councils(), _organizations, "organizations", created=Council.created_at,
+                               modified=func.coalesce(Council.archived_at, Council.created_at)))
+
+
+@bp.get("/organization/<int:council_id>")
+def organization(council_id: int):
+    return jsonify(_organizations([_found(queries.one(queries.councils(), Council, council_id))])[0])
+
+
+@bp.get("/membership/<int:membership_id>")
+def membership(membership_id: int):
+    return jsonify(objects.membership(_found(queries.one(queries.memberships(), Membership, membership_id))))
+
+
+def _people(users) -> list[dict]:
+    by_person = queries.memberships_by_person([u.id for u in users])
+    return [objects.person(u, by_person[u.id]) for u in users]
+
+
+@bp.get("/body/forum/person")
+def people():
+    from ..accounts.models import User
+
+    return jsonify(object_list(queries.people(), _people, "people", created=User.created_at,
+                               modified=User.created_at))
+
+
+@bp.get("/person/<int:person_id>")
+def person(person_id: int):
+    from ..accounts.models import User
+
+    return jsonify(_people([_found(queries.one(queries.people(), User, person_id))])[0])
+
+
+def _meetings(rows) -> list[dict]:
+    files = queries.files_of("meeting", [m.id for m in rows])
+    return [objects.meeting(m, files[m.id]) for m in rows]
+
+
+@bp.get("/body/forum/meeting")
+def meetings():
+    return jsonify(object_list(queries.meetings(), _meetings, "meetings", created=Meeting.created_at,
+                               modified=Meeting.updated_at))
+
+
+@bp.get("/organization/<int:council_id>/meeting")
+def organization_meetings(council_id: int):
+    _found(queries.one(queries.councils(), Council, council_id))
+    return jsonify(object_list(queries.meetings(council_id), _meetings, "organization_meetings",
+                               created=Meeting.created_at, modified=Meeting.updated_at, council_id=council_id))
+
+
+@bp.get("/meeting/<int:meeting_id>")
+def meeting(meeting_id: int):
+    return jsonify(_meetings([_found(queries.one(queries.meetings(), Meeting, meeting_id))])[0])
+
+
+@bp.get("/location/<int:meeting_id>")
+def location(meeting_id: int):
+    """The place of a published meeting (a Location per meeting: the forum keeps places as text)."""
+    return jsonify(_found(objects.location(_found(queries.one(queries.meetings(), Meeting, meeting_id)))))
+
+
+@bp.get("/agendaitem/<int:item_id>")
+def agenda_item(item_id: int):
+    item = _found(queries.agenda_item(item_id))
+    files = queries.files_of("meeting", [item.meeting_id])[item.meeting_id]
+    return jsonify(objects.agenda_item(item, item.meeting, files))
+
+
+def _papers(rows) -> list[dict]:
+    files = queries.files_of("proposal", [p.id for p in rows if p.hidden_at is None])
+    return [objects.paper(p, files[p.id]) for p in rows]
+
+
+@bp.get("/body/forum/paper")
+def papers():
+    return jsonify(object_list(queries.papers(deleted=wants_deleted()), _papers, "papers", created=Proposal.created_at,
+                               modified=Proposal.updated_at))
+
+
+@bp.get("/paper/<int:paper_id>")
+def paper(paper_id: int):
+    return jsonify(_papers([_found(queries.one(queries.papers(), Proposal, paper_id))])[0])
+
+
+@bp.get("/file/<int:file_id>")
+def file(file_id: int):
+    return jsonify(objects.file(_found(queries.stored_file(file_id))))

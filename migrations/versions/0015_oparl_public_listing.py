@@ -1,0 +1,28 @@
+"""oparl: users.public_listing, the consent to be named in the OParl interface
+
+A person is listed as an OParl `Person` (with their council memberships as `Membership`) only when
+they agreed on their profile page; council moderators of public councils are listed by name anyway.
+
+Revision ID: 0015_oparl
+Revises: 0014_mail
+Create Date: 2026-12-07 06:15:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = '0015_oparl'
+down_revision = '0014_mail'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('public_listing', sa.Boolean(), server_default=sa.false(), nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('public_listing')
