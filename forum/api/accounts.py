@@ -11,7 +11,8 @@ from ..councils.queries import roles_of
 from ..database import iso
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..apidoc import NO_AUTH, STAKEHOLDERS, errors, json_response, no_content, obj, optional_line, path_param, ref
+from ..apidoc import (NO_AUTH, STAKEHOLDERS, errors, json_response, line, no_content, obj, optional_line,
+                      path_param, ref)
 from ..apidoc import json_body as json_request
 from . import bp
 from .helpers import field, json_body
@@ -164,7 +165,7 @@ PATHS = {
         "patch": {
             "summary": "Change your name or language",
             "description": "`language` is that of your pages, notices and mails.",
-            "requestBody": json_request(obj({"name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "requestBody": json_request(obj({"name": line(120),
                                              "language": {"type": "string", "enum": ["de", "en"]}}, [])),
             "responses": {"200": json_response(ref("Me"), "Profile"), **errors(400, 422)},
         },
