@@ -48,8 +48,8 @@ def queue_from_select(columns: list[str], rows) -> int:
     """Outbox rows straight from a SELECT (`INSERT … SELECT`, `columns` name OutboxMail columns in the
     order of the SELECT's): no row passes through Python. Returns how many."""
     statement = insert(OutboxMail.__table__).from_select(columns, rows)
-    count = db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount  # an INSERT's rowcount
-    # is only kept when asked for (SQLAlchemy 2)
+    # SQLAlchemy keeps an INSERT's rowcount only when asked to
+    count = db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
     if count:
         _wake_after_commit()
     return count

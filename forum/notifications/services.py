@@ -7,9 +7,9 @@ from typing import Iterable
 from sqlalchemy import JSON, DateTime, String, case, func, insert, literal, select, update
 from sqlalchemy.sql import Select
 
+from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
-from ..accounts.models import User
 from ..mail import queue_from_select, queue_many
 from .messages import freeze
 from .models import Notification, NotificationSetting
