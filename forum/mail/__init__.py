@@ -44,6 +44,17 @@ def queue_many(rows: Iterable[dict]) -> int:
     return len(rows)
 
 
+def queue_from_select(columns: list[str], rows) -> int:
+    """Outbox rows straight from a SELECT (`INSERT … SELECT`, `columns` name OutboxMail columns in the
+    order of the SELECT's): no row passes through Python. Returns how many."""
+    statement = insert(OutboxMail.__table__).from_select(columns, rows)
+    # SQLAlchemy keeps an INSERT's rowcount only when asked to
+    count = db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
+    if count:
+        _wake_after_commit()
+    return count
+
+
 def _current_language() -> str:
     from flask_babel import get_locale
 

@@ -22,7 +22,7 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..files.services import files_for
 from ..files.services import forget as forget_files
-from ..notifications.services import notify
+from ..notifications.services import notify, notify_selected
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from ..validators import single_line
@@ -171,20 +171,17 @@ def followers(meeting: Meeting) -> list[User]:
         .where(MeetingFollow.meeting_id == meeting.id).order_by(User.id)))
 
 
-def members_concerned(meeting: Meeting) -> list[User]:
-    """Who hears of a published agenda. A council's meeting (the board included): its members and
-    moderators. A forum meeting: the members of every public council, the staff (chair, managing
-    director, admin) and the meeting's followers — the forum's active participants, not every account."""
+def concerned_ids(meeting: Meeting):
+    """The ids of who hears of a published agenda, as a SELECT. A council's meeting (the board
+    included): its members and moderators. A forum meeting: the members of every public council,
+    the staff (chair, managing director, admin) and the meeting's followers — the forum's active
+    participants, not every account."""
     if meeting.council_id is not None:
-        return list(db.session.scalars(
-            select(User).join(Membership, Membership.user_id == User.id)
-            .where(Membership.council_id == meeting.council_id).order_by(User.id)))
+        return select(Membership.user_id).where(Membership.council_id == meeting.council_id)
     public_members = (select(Membership.user_id).join(Council, Council.id == Membership.council_id)
                       .where(Council.visibility == "public"))
     followed = select(MeetingFollow.user_id).where(MeetingFollow.meeting_id == meeting.id)
-    return list(db.session.scalars(
-        select(User).where(or_(User.id.in_(public_members), User.role.in_(STAFF_ROLES), User.id.in_(followed)))
-        .order_by(User.id)))
+    return select(User.id).where(or_(User.id.in_(public_members), User.role.in_(STAFF_ROLES), User.id.in_(followed)))
 
 
 def publish_meeting(meeting: Meeting, actor) -> int:
@@ -204,8 +201,8 @@ def publish_meeting(meeting: Meeting, actor) -> int:
     subject = _l("Neue Sitzung: %(title)s", title=meeting.title)
     body = _l("Die Tagesordnung für „%(title)s“ am %(when)s ist veröffentlicht. Folge der Sitzung, "
               "um über Änderungen informiert zu werden.", title=meeting.title, when=meeting.starts_at)
-    return notify(members_concerned(meeting), subject, body, meeting_path(meeting), category="meetings",
-                  kind="meeting.published", exclude=actor)
+    return notify_selected(concerned_ids(meeting), subject, body, meeting_path(meeting), category="meetings",
+                           kind="meeting.published", exclude=actor)
 
 
 def cancel_meeting(meeting: Meeting, actor) -> None:
@@ -223,8 +220,9 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
     subject = _l("Sitzung abgesagt: %(title)s", title=meeting.title)
     body = _l("Die Sitzung am %(when)s findet nicht statt.", when=meeting.starts_at)
     record_revision(meeting, actor, [summary], notify_followers=False)
-    notify(members_concerned(meeting) + followers(meeting), subject, body, meeting_path(meeting), category="meetings",
-           kind="meeting.cancelled", exclude=actor)
+    followed = select(MeetingFollow.user_id).where(MeetingFollow.meeting_id == meeting.id)
+    notify_selected(concerned_ids(meeting).union(followed), subject, body, meeting_path(meeting),
+                    category="meetings", kind="meeting.cancelled", exclude=actor)
     announce_agenda(meeting)
 
 
