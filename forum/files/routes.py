@@ -1,5 +1,5 @@
 """File pages: the file itself (inline or as a download), attaching from a meeting's or proposal's
-page, and removing. The JSON API's routes are in forum/api/files.py; both call forum/files/services.py."""
+page, and removing. The JSON API's routes (files.py of the API package) and these both call forum/files/services.py."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file
