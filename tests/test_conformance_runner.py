@@ -4,6 +4,7 @@ nothing fetched a new one) was never tested, however green Schemathesis reports 
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,20 @@ def test_the_run_signs_in_again_after_a_revocation(tmp_path):
     config = runner.write_config(tmp_path).read_text()
     assert "[auth.dynamic.openapi.bearer]" in config and 'path = "/tokens"' in config
     assert "retry_on = [401]" in config and "${FORUM_CONFORMANCE_EMAIL}" in config
+
+
+def test_only_the_uploads_may_refuse_schema_valid_content_with_415(tmp_path):
+    import tomllib
+
+    ops = {"/a": {"post": {"operationId": "create_meeting", "x-unprocessable": "an end before the start"}},
+           "/m": {"post": {"operationId": "attach_meeting_file", "x-unprocessable": "an unknown TOP"}},
+           "/p": {"post": {"operationId": "attach_proposal_file", "x-unprocessable": "more than 50 files"}},
+           "/b": {"get": {"operationId": "get_me"}}}
+    (tmp_path / "openapi.json").write_text(json.dumps({"paths": ops}))
+    entries = tomllib.loads(runner.write_config(tmp_path).read_text())["operations"]
+    expected = {op_id: entry["checks"]["positive_data_acceptance"]["expected-statuses"]
+                for entry in entries for op_id in entry["include-operation-id"]}
+    assert sum(len(entry["include-operation-id"]) for entry in entries) == len(expected) == 3  # one entry each
+    assert "415" not in expected["create_meeting"] and "422" in expected["create_meeting"]
+    assert {"415", "422"} <= set(expected["attach_meeting_file"]) and "get_me" not in expected
+    assert expected["attach_meeting_file"] == expected["attach_proposal_file"]

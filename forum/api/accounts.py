@@ -63,15 +63,16 @@ def get_me():
 @bp.patch("/me")
 @login_required
 def update_me():
-    """`{name?, language?}`: the name others see, the language of pages, notices and mails."""
+    """`{name?, language?}`: the name others see, the language of pages, notices and mails; a field
+    given as null counts as not given (as everywhere in the API), other keys are refused."""
     data = json_body()
     unknown = set(data) - {"name", "language"}
     if unknown:
         raise DomainError(_("Unbekannte Felder: %(fields)s", fields=", ".join(sorted(unknown))), "unknown_fields")
     person = current_user._get_current_object()
-    if "name" in data:
+    if data.get("name") is not None:
         services.change_name(person, field(data, "name", max_length=120))
-    if "language" in data:
+    if data.get("language") is not None:
         services.change_language(person, field(data, "language", max_length=2))
     db.session.commit()
     return jsonify(serialize_me(person, roles_of(person)))
@@ -164,9 +165,10 @@ PATHS = {
         },
         "patch": {
             "summary": "Change your name or language",
-            "description": "`language` is that of your pages, notices and mails.",
+            "description": "`language` is that of your pages, notices and mails. A field given as null is "
+                           "left as it is; any other key is a 400 `unknown_fields`.",
             "requestBody": json_request(obj({"name": line(120),
-                                             "language": {"type": "string", "enum": ["de", "en"]}}, [])),
+                                             "language": {"type": "string", "enum": ["de", "en"]}}, closed=True)),
             "responses": {"200": json_response(ref("Me"), "Profile"), **errors(400, 422)},
         },
     },

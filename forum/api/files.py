@@ -12,7 +12,9 @@ from ..extensions import db
 from ..files import services
 from ..files.routes import upload_view
 from ..files.schemas import file as serialize_file
+from ..files.storage import ACCEPTED as ACCEPTED_TYPES
 from . import bp
+from .helpers import INT_MAX
 
 OWNERS = {"meetings": "meeting", "proposals": "proposal"}
 
@@ -20,10 +22,11 @@ OWNERS = {"meetings": "meeting", "proposals": "proposal"}
 def _attach(kind: str, owner_id: int):
     _spec, owner = services.owner_or_404(kind, owner_id, current_user)
     part = request.form.get("agenda_item_id")
-    if part is not None and (kind != "meeting" or not part.isdigit() or len(part) > 10):
+    part_id = int(part) if part is not None and part.isascii() and part.isdigit() and len(part) <= 10 else 0
+    if part is not None and (kind != "meeting" or not 1 <= part_id <= INT_MAX):
         raise Invalid(_("agenda_item_id ist die Nummer eines TOPs dieser Sitzung."), "invalid_field")
     row = services.attach(kind, owner, request.files.get("file"), current_user,
-                          part_id=int(part) if part is not None else None)
+                          part_id=part_id if part is not None else None)
     db.session.commit()
     return jsonify(serialize_file(row)), 201
 
@@ -78,16 +81,25 @@ ACCEPTED = ("PDF, PNG, JPEG, WebP, OpenDocument (odt, ods, odp), Office Open XML
 
 def _upload_op(summary: str, id_name: str, *, agenda: bool) -> dict:
     props = {"file": {"type": "string", "format": "binary"}}
-    if agenda:
-        props["agenda_item_id"] = {"type": "string", "pattern": "^[0-9]{1,10}$",
+    if agenda:  # the form field is digits; null is not "no TOP" here (leave the field out for that)
+        props["agenda_item_id"] = {"type": "integer", "minimum": 1, "maximum": INT_MAX, "nullable": False,
                                    "description": "The TOP of this meeting the file belongs to (optional)."}
+    # Other form fields are ignored, so the schema leaves them open.
+    unprocessable = f"more than {services.MAX_FILES} files"
+    if agenda:
+        unprocessable = f"an agenda_item_id that is no TOP of this meeting, {unprocessable}"
     return {
         "summary": summary,
-        "description": f"Multipart field `file`. Accepted: {ACCEPTED} Anything else (HTML, SVG, …) is a 415 "
-                       "`unsupported_type`; over FORUM_UPLOAD_MAX_MB (default 20 MB) a 413 `too_large`.",
+        "description": f"Multipart field `file`. Accepted: {ACCEPTED} What a file is, is judged from its bytes "
+                       "(libmagic), which no schema can state: anything else (HTML, SVG, ZIP, …) is a 415 "
+                       "`unsupported_type` whatever type the part claims; over FORUM_UPLOAD_MAX_MB (default "
+                       "20 MB) a 413 `too_large`.",
         "parameters": [path_param(id_name)],
-        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(props, ["file"])}}},
+        "requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": obj(props, ["file"]),
+            "encoding": {"file": {"contentType": ", ".join(sorted(ACCEPTED_TYPES))}}}}},
         "responses": {"201": json_response(ref("File"), "The stored file"), **errors(403, 413, 415, 422)},
+        "x-unprocessable": unprocessable,
     }
 
 

@@ -33,7 +33,7 @@ def put_notification_settings():
     if set(data) != {"settings"} or not isinstance(chosen, dict):
         raise Invalid(_("Erwartet wird {\"settings\": {Art: Modus}}."), "invalid_settings")
     for category, mode in chosen.items():
-        if category not in settings.CATEGORIES or mode not in settings.MODES:
+        if category not in settings.CATEGORIES or not isinstance(mode, str) or mode not in settings.MODES:
             raise Invalid(_("Unbekannte Art oder unbekannter Modus: %(what)s", what=f"{category}={mode}"[:80]),
                           "invalid_settings")
     settings.set_modes(current_user.id, chosen)
@@ -58,9 +58,12 @@ PATHS = {
         },
         "put": {
             "summary": "Change how you hear of some categories",
-            "requestBody": json_request(obj({"settings": {"type": "object", "additionalProperties": False,
-                                                          "properties": {c: _MODES for c in settings.CATEGORIES}}},
-                                            ["settings"])),
+            "description": "The categories named change, the others keep their mode; `settings: {}` changes "
+                           "nothing. Unknown keys (at either level) and unknown modes are a 422 `invalid_settings`.",
+            "requestBody": json_request(obj({"settings": obj({c: {**_MODES, "nullable": False}
+                                                              for c in settings.CATEGORIES}, closed=True,
+                                                             nullable=False)},
+                                            ["settings"], closed=True)),
             "responses": {"200": json_response(ref("NotificationSettings"), "Every category's mode"),
                           **errors(422)},
         },

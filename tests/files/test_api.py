@@ -207,6 +207,23 @@ def test_missing_file_and_unknown_agenda_item(client, api_token, manager, make_m
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "missing_file"
     response = attach(client, headers, f"meetings/{meeting.id}", samples.PDF, "a.pdf", agenda_item_id="999999")
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "unknown_item"
+    # the document says: an integer from 1 to 2^31-1, never null
+    for wrong in ("null", "0", "-1", "1.5", "\u0661", "2147483648", "99999999999", ""):
+        response = attach(client, headers, f"meetings/{meeting.id}", samples.PDF, "a.pdf", agenda_item_id=wrong)
+        assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_field", wrong
+
+
+def test_upload_document_states_the_multipart_body(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/meetings/{meeting_id}/files", "/proposals/{proposal_id}/files"):
+        op = document["paths"][path]["post"]
+        body = op["requestBody"]["content"]["multipart/form-data"]
+        assert set(body["encoding"]["file"]["contentType"].split(", ")) == storage.ACCEPTED
+        assert {"413", "415", "422"} <= set(op["responses"]) and "libmagic" in op["description"]
+        assert "more than" in op["x-unprocessable"]
+    agenda = document["paths"]["/meetings/{meeting_id}/files"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]["properties"]["agenda_item_id"]
+    assert agenda["type"] == "integer" and agenda["minimum"] == 1 and agenda["nullable"] is False
 
 
 def test_export_lists_own_files(client, api_token, make_user, make_proposal):

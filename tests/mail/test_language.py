@@ -26,6 +26,9 @@ def test_a_person_chooses_the_language_over_the_api(client, make_user, api_token
     unknown = client.patch("/api/v1/me", json={"email": "x@example.org"}, headers=headers)
     assert unknown.status_code == 400 and unknown.get_json()["error"]["code"] == "unknown_fields"
     assert client.patch("/api/v1/me", json={"language": "en"}).status_code == 401
+    # null is "not given", as the OpenAPI document says (nullable): nothing changes
+    kept = client.patch("/api/v1/me", json={"language": None, "name": None}, headers=headers)
+    assert kept.status_code == 200 and kept.get_json()["language"] == "en" and kept.get_json()["name"] == "Ann Other"
     # the chosen language beats the browser's
     login(person)
     assert client.get("/", headers={"Accept-Language": "de"}).headers["Content-Language"] == "en"

@@ -77,6 +77,14 @@ def test_settings_page_and_api(client, make_user, login, api_token):
     bad = client.put("/api/v1/me/notification-settings", json={"settings": {"meetings": "laut"}}, headers=headers)
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_settings"
     assert client.put("/api/v1/me/notification-settings", json=[], headers=headers).status_code in (400, 422)
+    for mode in ({}, [], None, 1, True):  # not a string: the error shape, never a 500 (an unhashable mode)
+        odd = client.put("/api/v1/me/notification-settings", json={"settings": {"own_proposals": mode}},
+                         headers=headers)
+        assert odd.status_code == 422 and odd.get_json()["error"]["code"] == "invalid_settings", mode
+    extra = client.put("/api/v1/me/notification-settings", json={"settings": {}, "x": 1}, headers=headers)
+    assert extra.status_code == 422 and extra.get_json()["error"]["code"] == "invalid_settings"
+    same = client.put("/api/v1/me/notification-settings", json={"settings": {}}, headers=headers)
+    assert same.status_code == 200 and same.get_json() == put.get_json()
 
 
 def test_a_daily_digest_gathers_the_notices_in_one_mail(app, client, make_user, make_council, make_meeting,
