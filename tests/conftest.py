@@ -520,11 +520,20 @@ def outbox(app):
     return read
 
 
-def extract_link(mail_text: str, path_prefix: str) -> str:
-    """The first link in a mail whose path starts with `path_prefix`, as a path."""
-    import quopri
+def mail_text(raw: str) -> str:
+    """A mail as a reader sees it: its headers, then every text part decoded. The standard library
+    picks quoted-printable or base64 per part by what is shorter, so a test must not assume one."""
+    from email import message_from_string, policy
 
-    decoded = quopri.decodestring(mail_text.encode()).decode("utf-8", "replace")
+    message = message_from_string(raw, policy=policy.default)
+    headers = "".join(f"{name}: {value}\n" for name, value in message.items())
+    parts = [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+    return headers + "\n" + "\n".join(parts)
+
+
+def extract_link(raw_mail: str, path_prefix: str) -> str:
+    """The first link in a mail whose path starts with `path_prefix`, as a path."""
+    decoded = mail_text(raw_mail)
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", decoded)
     assert match, f"no link to {path_prefix} in mail"
     return match.group(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.conftest import PASSWORD, extract_link
+from tests.conftest import PASSWORD, extract_link, mail_text
 
 
 def _ask(client, email, **kwargs):
@@ -31,12 +31,10 @@ def test_the_answer_is_the_same_for_unknown_addresses_and_only_accounts_get_mail
 
 
 def test_the_link_is_built_on_the_base_url_never_on_the_host_header(app, client, make_user, outbox):
-    import quopri
-
     app.config["BASE_URL"] = "https://forum.braunschweig.example"
     make_user(email="erika@example.org")
     _ask(client, "erika@example.org", headers={"Host": "evil.example"})
-    text = quopri.decodestring(outbox()[-1].encode()).decode()
+    text = mail_text(outbox()[-1])
     assert "https://forum.braunschweig.example/password/reset/" in text and "evil.example" not in text
 
 
