@@ -43,6 +43,10 @@ def get_visible_meeting(meeting_id: int, user) -> Meeting:
     # Every page of a meeting shows its council and agenda: both come in the same query.
     meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.council), joinedload(Meeting.items)]
                              ) if isinstance(meeting_id, int) else None
+    return _visible(meeting, user)
+
+
+def _visible(meeting: Meeting | None, user) -> Meeting:
     if meeting is None or not can_view_meeting(user, meeting):
         raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
     return meeting
@@ -58,9 +62,7 @@ def page_of_meeting(meeting_id: int, user) -> tuple[Meeting, bool]:
         select(Meeting, following.label("following")).where(Meeting.id == meeting_id)
         .options(joinedload(Meeting.council), joinedload(Meeting.items))
     ).unique().first()
-    if row is None or not can_view_meeting(user, row[0]):
-        raise NotFound(_("Diese Sitzung gibt es nicht."), "meeting_not_found")
-    return row[0], bool(row[1])
+    return _visible(row[0] if row else None, user), bool(row and row[1])
 
 
 def meetings_query(user, *, council: Council | None = None, statuses=PUBLIC_STATUSES, upcoming: bool | None = None,
