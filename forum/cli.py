@@ -35,12 +35,25 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(check_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(permissions_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(serve_command)
     from .ops.cli import COMMANDS as ops_commands
 
     for command in ops_commands:
         app.cli.add_command(command)
+
+
+@click.command("permissions")
+@with_appcontext
+def permissions_command():
+    """List every route with the permission predicate it declares (forum/handlers.py: allow)."""
+    from flask import current_app
+
+    from .handlers import route_permissions
+
+    for methods, rule, predicate in route_permissions(current_app):
+        click.echo(f"{methods:<12} {rule:<60} {predicate}")
 
 
 @click.command("create-user")

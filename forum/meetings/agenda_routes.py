@@ -11,7 +11,8 @@ from ..permissions import can_edit_meeting
 from . import agenda, queries
 from .forms import ActionForm, AgendaItemForm, MoveForm
 from .models import AgendaItem, Meeting
-from .routes import attempt, bp, load
+from ..handlers import attempt
+from .routes import bp, load
 
 # The add form shares the edit page with the meeting's own form: its fields get distinct names and ids.
 ADD_PREFIX = "item"

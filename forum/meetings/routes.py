@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..councils.models import Council, Membership
 from ..councils.visibility import get_visible_council_or_404
-from ..errors import DomainError
 from ..extensions import db
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page, require, signed_in
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_manage_meetings,
                            can_publish_meeting, can_run_meeting)
 from ..text import render_markdown
 from . import live  # noqa: F401  (registers the "meeting" room kind)
 from . import queries, services
-from .forms import ActionForm, ItemChoiceForm, MeetingEditForm, MeetingForm
+from .forms import ItemChoiceForm, MeetingEditForm, MeetingForm
 from .models import Meeting
 from .times import local_to_utc, utc_to_local_input
 
@@ -30,23 +30,6 @@ PAST_PER_PAGE = 20
 def load(meeting_id: int) -> Meeting:
     """The meeting if the viewer may see it; a 404 page otherwise."""
     return queries.get_visible_meeting(meeting_id, current_user)
-
-
-def attempt(action, success: str | None = None) -> bool:
-    """Run a service call; commit and flash `success`, or roll back and flash why not.
-    Permission failures still end in their error page."""
-    try:
-        action()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
 
 
 def creatable_councils(user) -> list[Council]:
@@ -66,6 +49,7 @@ def meeting_discussions(proposal) -> list:
 
 
 @bp.get("/meetings")
+@allow(anyone)
 def index():
     """Upcoming and past meetings the viewer may see, drafts for those who edit them."""
     council = None
@@ -96,14 +80,13 @@ def _meeting_form_choices(form: MeetingForm) -> None:
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@login_required
+@allow(signed_in)
 def create():
     """Create a draft meeting of the forum or of a council."""
     if request.method == "POST":
         slug = (request.form.get("council") or "")[:80]
         council = get_visible_council_or_404(slug, current_user) if slug else None
-        if not can_create_meeting(current_user, council):
-            abort(403)
+        require(can_create_meeting, council)
     form = MeetingForm()
     _meeting_form_choices(form)
     if not form.council.choices:
@@ -111,38 +94,32 @@ def create():
     if request.method == "GET" and request.args.get("council"):
         form.council.data = request.args["council"]
     if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(
-                current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
-                ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
-                online_url=form.online_url.data, description=form.description.data or "", council=council)
-        except DomainError as err:
-            db.session.rollback()
-            if err.status in (403, 404):
-                raise
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Der Entwurf ist angelegt. Jetzt fehlt noch die Tagesordnung."), "success")
-            return redirect(url_for("meetings.edit", meeting_id=meeting.id))
-    return render_template("meetings/new.html", form=form), (422 if form.errors or form.form_errors else 200)
+        created = attempt(lambda: services.create_meeting(
+            current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+            ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
+            online_url=form.online_url.data, description=form.description.data or "", council=council),
+            _("Der Entwurf ist angelegt. Jetzt fehlt noch die Tagesordnung."), form=form)
+        if created:
+            return redirect(url_for("meetings.edit", meeting_id=created.value.id))
+    return form_page("meetings/new.html", form)
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@allow(anyone)  # page_of_meeting: 404 for what the viewer may not see
 def detail(meeting_id: int):
     meeting, following = queries.page_of_meeting(meeting_id, current_user)
     items = list(meeting.items)
     return render_template(
         "meetings/detail.html", meeting=meeting, items=items, links=queries.linked_proposals(items, current_user),
         description_html=render_markdown(meeting.description), minutes_html=render_markdown(meeting.minutes),
-        following=following, form=ActionForm(), choice_form=ItemChoiceForm(),
+        following=following, form=ButtonForm(), choice_form=ItemChoiceForm(),
         revisions=meeting.revisions if not meeting.is_draft else [], render_markdown=render_markdown)
 
 
 @bp.get("/meetings/<int:meeting_id>/print")
-def print_agenda(meeting_id: int):
+@allow(anyone, load=load)
+def print_agenda(meeting: Meeting):
     """The agenda on one printable page."""
-    meeting = load(meeting_id)
     items = list(meeting.items)
     return render_template("meetings/print.html", meeting=meeting, items=items,
                            links=queries.linked_proposals(items, current_user),
@@ -150,90 +127,67 @@ def print_agenda(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(meeting_id: int):
+@allow(can_edit_meeting, load=load)
+def edit(meeting: Meeting):
     """Details and agenda of a meeting; after publishing every change is kept as a revision."""
-    meeting = load(meeting_id)
-    if not can_edit_meeting(current_user, meeting):
-        abort(403)
     form = MeetingEditForm(obj=None if request.method == "POST" else meeting)
     if request.method == "GET":
         form.starts_at.data = utc_to_local_input(meeting.starts_at)
         form.ends_at.data = utc_to_local_input(meeting.ends_at)
     if form.validate_on_submit():
-        try:
-            summaries = services.update_meeting(
-                meeting, current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
-                ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
-                online_url=form.online_url.data, description=form.description.data or "")
-        except DomainError as err:
-            db.session.rollback()
-            if err.status in (403, 404):
-                raise
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Gespeichert.") if not summaries or meeting.is_draft
+        was_draft = meeting.is_draft
+        saved = attempt(lambda: services.update_meeting(
+            meeting, current_user, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+            ends_at=local_to_utc(form.ends_at.data), location=form.location.data or "",
+            online_url=form.online_url.data, description=form.description.data or ""), form=form)
+        if saved:
+            flash(_("Gespeichert.") if not saved.value or was_draft
                   else _("Gespeichert. Die Änderung ist in der Versionsgeschichte sichtbar."), "success")
             return redirect(url_for("meetings.edit", meeting_id=meeting.id))
     from .agenda_routes import agenda_context
 
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("meetings/edit.html", meeting=meeting, form=form, **agenda_context(meeting)), status
+    return form_page("meetings/edit.html", form, meeting=meeting, **agenda_context(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")
-@login_required
-def publish(meeting_id: int):
-    meeting = load(meeting_id)
-    if not can_publish_meeting(current_user, meeting):
-        abort(403)
-    if ActionForm().validate_on_submit():
+@allow(can_publish_meeting, load=load)
+def publish(meeting: Meeting):
+    if button_pressed():
         attempt(lambda: services.publish_meeting(meeting, current_user),
                 _("Die Tagesordnung ist veröffentlicht; die Beteiligten wurden benachrichtigt."))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
-@login_required
-def cancel(meeting_id: int):
-    meeting = load(meeting_id)
-    if not can_run_meeting(current_user, meeting):
-        abort(403)
-    if ActionForm().validate_on_submit():
+@allow(can_run_meeting, load=load)
+def cancel(meeting: Meeting):
+    if button_pressed():
         attempt(lambda: services.cancel_meeting(meeting, current_user), _("Die Sitzung ist abgesagt."))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
-@login_required
-def delete(meeting_id: int):
-    meeting = load(meeting_id)
-    if not can_edit_meeting(current_user, meeting):
-        abort(403)
-    if ActionForm().validate_on_submit() and attempt(lambda: services.delete_draft(meeting, current_user),
+@allow(can_edit_meeting, load=load)
+def delete(meeting: Meeting):
+    if button_pressed() and attempt(lambda: services.delete_draft(meeting, current_user),
                                                      _("Der Entwurf ist gelöscht.")):
         return redirect(url_for("meetings.index"))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/follow")
-@login_required
-def follow(meeting_id: int):
-    meeting = load(meeting_id)
-    if not can_follow_meeting(current_user, meeting):
-        abort(403)
-    if ActionForm().validate_on_submit():
+@allow(can_follow_meeting, load=load)
+def follow(meeting: Meeting):
+    if button_pressed():
         attempt(lambda: services.follow(meeting, current_user),
                 _("Du folgst dieser Sitzung und erfährst von Änderungen."))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/unfollow")
-@login_required
-def unfollow(meeting_id: int):
-    meeting = load(meeting_id)
-    if ActionForm().validate_on_submit():
+@allow(signed_in, load=load)
+def unfollow(meeting: Meeting):
+    if button_pressed():
         attempt(lambda: services.unfollow(meeting, current_user), _("Du folgst dieser Sitzung nicht mehr."))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

@@ -11,7 +11,8 @@ from ..permissions import can_run_meeting
 from . import running
 from .forms import ActionForm, ItemChoiceForm, minutes_form_for, outcome_field_name
 from .models import AgendaItem, Meeting
-from .routes import attempt, bp, load
+from ..handlers import attempt
+from .routes import bp, load
 
 
 def _runnable(meeting_id: int) -> Meeting:

@@ -14,7 +14,8 @@ import sys
 from .people import (can_appoint, can_archive_council, can_decide_requests, can_edit_council,
     can_found_council, can_join_council, can_leave_council, can_manage_council, can_manage_members,
     can_moderate, can_remove_member, can_request_to_join, can_verify_organisations, can_view_council,
-    council_role, council_roles, is_signed_in, is_staff, is_suspended, is_verified_member)  # noqa: F401
+    council_role, council_roles, is_signed_in, is_staff, is_suspended, is_verified_member,
+    welcomes_visitors)  # noqa: F401
 from .moderation import (can_edit_site_pages, can_moderate_content, can_read_audit, can_report,
     can_see_hidden, can_suspend, can_view_queue)  # noqa: F401
 from .meetings import (MEETING_MANAGER_ROLES, can_create_meeting, can_edit_meeting, can_follow_meeting,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .viewer import standing
-from .people import is_signed_in, is_staff
+from .people import is_signed_in, is_staff, welcomes_visitors
 from .proposals import can_view_proposal
 
 
@@ -41,6 +41,7 @@ def can_view_internal_projects(user) -> bool:
     return is_staff(user) or is_board_member(user)
 
 
+@welcomes_visitors
 def can_view_project(user, project) -> bool:
     """Public projects for everyone; internal ones for staff and the Smart-City-Board, except that a
     project from a private council (linked to it or made from its proposal) stays hidden from those

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .hidden import text_hidden
 from .meetings import can_edit_meeting, can_view_meeting
-from .people import can_moderate
+from .people import can_moderate, welcomes_visitors
 from .proposals import can_edit_proposal, can_view_proposal
 
 
+@welcomes_visitors
 def can_view_meeting_files(user, meeting) -> bool:
     return can_view_meeting(user, meeting)
 
@@ -17,6 +18,7 @@ def can_attach_to_meeting(user, meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
+@welcomes_visitors
 def can_view_proposal_files(user, proposal) -> bool:
     return can_view_proposal(user, proposal) and not text_hidden(user, proposal, proposal.council)
 

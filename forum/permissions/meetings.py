@@ -1,7 +1,8 @@
 """Meetings: who prepares, publishes, runs, sees and posts in them."""
 from __future__ import annotations
 
-from .people import can_view_council, council_role, is_signed_in, is_staff, is_verified_member
+from .people import (can_view_council, council_role, is_signed_in, is_staff, is_verified_member,
+                     welcomes_visitors)
 
 
 MEETING_MANAGER_ROLES = ("managing_director", "admin")
@@ -31,6 +32,7 @@ def can_edit_meeting(user, meeting) -> bool:
     return meeting.status == "draft" and _moderates(user, meeting.council)
 
 
+@welcomes_visitors
 def can_view_meeting(user, meeting) -> bool:
     """Drafts only for those who may edit them; otherwise whoever may see the meeting's council."""
     if meeting is None:

@@ -7,6 +7,14 @@ from ..extensions import db
 from .viewer import standing
 
 
+def welcomes_visitors(predicate):
+    """Mark a predicate that may say yes to a visitor who is not signed in. A route guarded by any
+    other predicate (forum/handlers.py: allow) sends visitors to the login page before it loads
+    anything, the way a signed-out managing director following a link to a draft expects."""
+    predicate.welcomes_visitors = True
+    return predicate
+
+
 def is_signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
@@ -68,6 +76,7 @@ def council_roles(user) -> dict[int, str]:
     ).all())
 
 
+@welcomes_visitors
 def can_view_council(user, council) -> bool:
     if council is None:
         return True

@@ -1,9 +1,11 @@
 """Proposals, their comments and votes, and live rooms."""
 from __future__ import annotations
 
-from .people import can_moderate, can_view_council, is_signed_in, is_suspended, is_verified_member
+from .people import (can_moderate, can_view_council, is_signed_in, is_suspended, is_verified_member,
+                     welcomes_visitors)
 
 
+@welcomes_visitors
 def can_view_proposal(user, proposal) -> bool:
     """Drafts only for their author; everything else for whoever may see its council."""
     if proposal is None:
@@ -92,6 +94,7 @@ def can_delete_comment(user, comment) -> bool:
     """The comment's author (moderation of others' comments belongs to the moderation feature)."""
     return (is_signed_in(user) and comment is not None and comment.author_id == user.id
             and comment.deleted_at is None)
+@welcomes_visitors
 def can_read_live(user, room) -> bool:
     """A live room (forum.rooms.Room) resolved for `user`; None means missing or invisible."""
     return room is not None and room.can_read(user)
