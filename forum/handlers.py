@@ -18,7 +18,7 @@ import inspect
 from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, current_app, flash, make_response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -82,7 +82,8 @@ def require(predicate: Callable[..., bool], *args) -> None:
 def refuse():
     """A visitor is asked to sign in; a signed-in person is told they may not."""
     if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())
+        # The handler answers a redirect (pages) or a (response, 401) pair (API): abort takes a response.
+        abort(make_response(current_app.login_manager.unauthorized()))
     raise NotAllowed(_("Dafür fehlt dir die Berechtigung."))
 
 
