@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from ..accounts import services
 from ..accounts.schemas import me as serialize_me
@@ -11,6 +11,7 @@ from ..councils.queries import roles_of
 from ..database import iso
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..handlers import allow, anyone, signed_in
 from ..apidoc import (NO_AUTH, STAKEHOLDERS, errors, json_response, line, no_content, obj, optional_line,
                       path_param, ref)
 from ..apidoc import json_body as json_request
@@ -29,6 +30,7 @@ def serialize_token(token, current_id: int | None = None) -> dict:
 
 
 @bp.post("/tokens")
+@allow(anyone)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def create_token():
     data = json_body()
@@ -44,7 +46,7 @@ def create_token():
 
 
 @bp.delete("/tokens/current")
-@login_required
+@allow(signed_in)
 def revoke_current_token():
     token = g.get("api_token")
     if token is None:
@@ -55,13 +57,13 @@ def revoke_current_token():
 
 
 @bp.get("/me")
-@login_required
+@allow(signed_in)
 def get_me():
     return jsonify(serialize_me(current_user, roles_of(current_user)))
 
 
 @bp.patch("/me")
-@login_required
+@allow(signed_in)
 def update_me():
     """`{name?, language?}`: the name others see, the language of pages, notices and mails; a field
     given as null counts as not given (as everywhere in the API), other keys are refused."""
@@ -79,7 +81,7 @@ def update_me():
 
 
 @bp.get("/me/tokens")
-@login_required
+@allow(signed_in)
 def list_tokens():
     current = g.get("api_token")
     tokens = services.user_tokens(current_user)
@@ -87,7 +89,7 @@ def list_tokens():
 
 
 @bp.delete("/me/tokens")
-@login_required
+@allow(signed_in)
 def revoke_all_tokens():
     services.revoke_all_tokens(current_user)
     db.session.commit()
@@ -95,7 +97,7 @@ def revoke_all_tokens():
 
 
 @bp.delete("/me/tokens/<int:token_id>")
-@login_required
+@allow(signed_in)
 def revoke_token(token_id: int):
     services.revoke_token_of(current_user, token_id)
     db.session.commit()
@@ -103,7 +105,7 @@ def revoke_token(token_id: int):
 
 
 @bp.put("/me/password")
-@login_required
+@allow(signed_in)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def change_password():
     """The same service as the profile form: every other session ends, every token (this one

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accounts.models import User
 from ..councils import membership as members_service
@@ -17,10 +17,11 @@ from ..councils import queries, services
 from ..councils.models import REQUEST_STATUSES, JoinRequest
 from ..councils.schemas import council_detail, council_member, council_summary, join_request
 from ..councils.visibility import get_visible_council_or_404, visible_councils
-from ..errors import BadRequest, Invalid, NotAllowed
+from ..errors import BadRequest, Invalid
 from ..extensions import db
 from ..pagination import paginate
-from ..permissions import can_manage_members
+from ..handlers import allow, anyone, require, signed_in
+from ..permissions import can_archive_council, can_found_council, can_manage_council, can_manage_members
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, errors, inline_path_parameters, json_response, no_content,
                       line, nullable, obj, optional_line, page_of, path_param, query, ref)
 from ..apidoc import json_body as json_request
@@ -43,11 +44,9 @@ def _detail(council, status: int = 200):
     return jsonify(body), status
 
 
-def _managed_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    if not can_manage_members(current_user, council):
-        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats und die Geschäftsführung sehen das."))
-    return council
+def _council(slug: str):
+    """The loader of every route about one council: the council if the caller may see it, else a 404."""
+    return get_visible_council_or_404(slug, current_user)
 
 
 def _request_of(council, request_id: int) -> JoinRequest:
@@ -58,6 +57,7 @@ def _request_of(council, request_id: int) -> JoinRequest:
 
 
 @bp.get("/councils")
+@allow(anyone)
 def list_councils():
     archived = request.args.get("archived")
     if archived not in (None, "true", "false"):
@@ -67,7 +67,7 @@ def list_councils():
 
 
 @bp.post("/councils")
-@login_required
+@allow(can_found_council)
 def create_council():
     data = json_body()
     _only(data, COUNCIL_FIELDS)
@@ -86,14 +86,14 @@ def create_council():
 
 
 @bp.get("/councils/<slug>")
-def get_council(slug: str):
-    return _detail(get_visible_council_or_404(slug, current_user))
+@allow(anyone, load=_council)
+def get_council(council):
+    return _detail(council)
 
 
 @bp.patch("/councils/<slug>")
-@login_required
-def update_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(can_manage_council, load=_council)  # the service answers 409 while it is archived
+def update_council(council):
     data = json_body()
     _only(data, COUNCIL_FIELDS)
     limits = {"name": services.NAME_MAX, "description": services.DESCRIPTION_MAX, "mandate": services.MANDATE_MAX,
@@ -104,35 +104,28 @@ def update_council(slug: str):
     return _detail(council)
 
 
-@bp.post("/councils/<slug>/archive")
-@login_required
-def archive_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    services.archive_council(current_user, council)
-    db.session.commit()
-    return _detail(council)
+_ARCHIVING = {"POST": services.archive_council, "DELETE": services.restore_council}
 
 
-@bp.delete("/councils/<slug>/archive")
-@login_required
-def restore_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    services.restore_council(current_user, council)
+@bp.post("/councils/<slug>/archive", endpoint="archive_council")
+@bp.delete("/councils/<slug>/archive", endpoint="restore_council")
+@allow(can_archive_council, load=_council)
+def archiving(council):
+    """Archive the council (POST) or restore it (DELETE)."""
+    _ARCHIVING[request.method](current_user, council)
     db.session.commit()
     return _detail(council)
 
 
 @bp.get("/councils/<slug>/members")
-@login_required
-def list_members(slug: str):
-    council = _managed_council(slug)
+@allow(can_manage_members, load=_council)
+def list_members(council):
     return jsonify(paginate(queries.members_select(council), lambda row: council_member(*row), scalars=False))
 
 
 @bp.post("/councils/<slug>/members")
-@login_required
-def add_member(slug: str):
-    council = _managed_council(slug)
+@allow(can_manage_members, load=_council)
+def add_member(council):
     data = json_body()
     _only(data, {"user_id", "role"})
     user_id = field(data, "user_id", int)
@@ -146,11 +139,11 @@ def add_member(slug: str):
 
 
 @bp.delete("/councils/<slug>/members/<int:user_id>")
-@login_required
-def delete_member(slug: str, user_id: int):
-    council = get_visible_council_or_404(slug, current_user)
-    if user_id != current_user.id and not can_manage_members(current_user, council):
-        raise NotAllowed(_("Nur die Moderation dieses Fachbeirats und die Geschäftsführung entfernen Mitglieder."))
+@allow(signed_in, load=_council)
+def delete_member(council, user_id: int):
+    """Your own id: leave; anyone else's: those who manage the members (asked before the lookup)."""
+    if user_id != current_user.id:
+        require(can_manage_members, council)
     person = db.session.get(User, user_id) if user_id < 2**31 else None
     if person is None:
         abort(404)
@@ -160,27 +153,24 @@ def delete_member(slug: str, user_id: int):
 
 
 @bp.post("/councils/<slug>/join")
-@login_required
-def join_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(signed_in, load=_council)
+def join_council(council):
     membership = members_service.join(current_user, council)
     db.session.commit()
     return jsonify(council_member(current_user, membership)), 201
 
 
 @bp.delete("/councils/<slug>/join")
-@login_required
-def leave_council(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(signed_in, load=_council)
+def leave_council(council):
     members_service.leave(current_user, council)
     db.session.commit()
     return "", 204
 
 
 @bp.get("/councils/<slug>/join-requests")
-@login_required
-def list_join_requests(slug: str):
-    council = _managed_council(slug)
+@allow(can_manage_members, load=_council)
+def list_join_requests(council):
     status = request.args.get("status", "pending")
     if status not in (*REQUEST_STATUSES, "all"):
         raise BadRequest(_("status muss pending, accepted, declined oder all sein."), "invalid_filter")
@@ -188,9 +178,8 @@ def list_join_requests(slug: str):
 
 
 @bp.post("/councils/<slug>/join-requests")
-@login_required
-def create_join_request(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(signed_in, load=_council)
+def create_join_request(council):
     data = json_body() if request.get_data() else {}
     _only(data, {"message"})
     message = field(data, "message", required=False, default="", max_length=members_service.MESSAGE_MAX)
@@ -200,9 +189,8 @@ def create_join_request(slug: str):
 
 
 @bp.post("/councils/<slug>/join-requests/<int:request_id>/decision")
-@login_required
-def decide_join_request(slug: str, request_id: int):
-    council = _managed_council(slug)
+@allow(can_manage_members, load=_council)
+def decide_join_request(council, request_id: int):
     join_req = _request_of(council, request_id)
     data = json_body()
     _only(data, {"decision", "reason"})
@@ -216,9 +204,8 @@ def decide_join_request(slug: str, request_id: int):
 
 
 @bp.delete("/councils/<slug>/join-requests/<int:request_id>")
-@login_required
-def withdraw_join_request(slug: str, request_id: int):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(signed_in, load=_council)
+def withdraw_join_request(council, request_id: int):
     join_req = _request_of(council, request_id)
     if join_req.user_id != current_user.id and not can_manage_members(current_user, council):
         abort(404)  # someone else's request: not theirs to know about

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..apidoc import errors, json_response, obj, path_param, ref
 from ..errors import Invalid
@@ -13,14 +13,22 @@ from ..files import services
 from ..files.routes import upload_view
 from ..files.schemas import file as serialize_file
 from ..files.storage import ACCEPTED as ACCEPTED_TYPES
+from ..handlers import allow
+from ..permissions import can_attach_to_meeting, can_attach_to_proposal
 from . import bp
 from .helpers import INT_MAX
 
-OWNERS = {"meetings": "meeting", "proposals": "proposal"}
+def _meeting(meeting_id: int):
+    """The meeting if the caller may see it (and so its files); a 404 otherwise."""
+    return services.owner_or_404("meeting", meeting_id, current_user)[1]
 
 
-def _attach(kind: str, owner_id: int):
-    _spec, owner = services.owner_or_404(kind, owner_id, current_user)
+def _proposal(proposal_id: int):
+    """The proposal if the caller may see it (and so its files); a 404 otherwise."""
+    return services.owner_or_404("proposal", proposal_id, current_user)[1]
+
+
+def _attach(kind: str, owner):
     part = request.form.get("agenda_item_id")
     part_id = int(part) if part is not None and part.isascii() and part.isdigit() and len(part) <= 10 else 0
     if part is not None and (kind != "meeting" or not 1 <= part_id <= INT_MAX):
@@ -31,37 +39,36 @@ def _attach(kind: str, owner_id: int):
     return jsonify(serialize_file(row)), 201
 
 
-def _remove(kind: str, owner_id: int, file_id: int):
-    _spec, owner = services.owner_or_404(kind, owner_id, current_user)
+def _remove(kind: str, owner, file_id: int):
     services.remove(kind, owner, services.get_file(kind, owner, file_id), current_user)
     db.session.commit()
     return "", 204
 
 
 @bp.post("/meetings/<int:meeting_id>/files")
-@login_required
+@allow(can_attach_to_meeting, load=_meeting)
 @upload_view
-def attach_meeting_file(meeting_id: int):
-    return _attach("meeting", meeting_id)
+def attach_meeting_file(meeting):
+    return _attach("meeting", meeting)
 
 
 @bp.delete("/meetings/<int:meeting_id>/files/<int:file_id>")
-@login_required
-def delete_meeting_file(meeting_id: int, file_id: int):
-    return _remove("meeting", meeting_id, file_id)
+@allow(can_attach_to_meeting, load=_meeting)
+def delete_meeting_file(meeting, file_id: int):
+    return _remove("meeting", meeting, file_id)
 
 
 @bp.post("/proposals/<int:proposal_id>/files")
-@login_required
+@allow(can_attach_to_proposal, load=_proposal)
 @upload_view
-def attach_proposal_file(proposal_id: int):
-    return _attach("proposal", proposal_id)
+def attach_proposal_file(proposal):
+    return _attach("proposal", proposal)
 
 
 @bp.delete("/proposals/<int:proposal_id>/files/<int:file_id>")
-@login_required
-def delete_proposal_file(proposal_id: int, file_id: int):
-    return _remove("proposal", proposal_id, file_id)
+@allow(can_attach_to_proposal, load=_proposal)
+def delete_proposal_file(proposal, file_id: int):
+    return _remove("proposal", proposal, file_id)
 
 
 FILE = obj({

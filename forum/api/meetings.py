@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..councils.visibility import get_visible_council_or_404
-from ..errors import BadRequest, Invalid, NotAllowed, NotFound
+from ..errors import BadRequest, Invalid, NotFound
 from ..extensions import db
 from ..files.services import files_for
+from ..handlers import allow, anyone, require, signed_in
 from ..meetings import agenda, queries, running, services
 from ..meetings.models import STATUSES, AgendaItem, Meeting
 from ..meetings.schemas import meeting as serialize_meeting
@@ -32,6 +33,12 @@ def _only(data: dict, allowed: set[str]) -> dict:
     return data
 
 
+def _saved(meeting: Meeting, status: int = 200, **extra):
+    """Commit the handler's change and answer with the meeting as it is now."""
+    db.session.commit()
+    return _respond(meeting, status, **extra)
+
+
 def _respond(meeting: Meeting, status: int = 200, **extra):
     db.session.expire(meeting, ["items"])
     links = queries.linked_proposals(meeting.items, current_user)
@@ -39,11 +46,9 @@ def _respond(meeting: Meeting, status: int = 200, **extra):
     return jsonify({**serialize_meeting(meeting, links, revisions=True, files=files), **extra}), status
 
 
-def _load(meeting_id: int, check=None) -> Meeting:
-    meeting = queries.get_visible_meeting(meeting_id, current_user)
-    if check is not None and not check(current_user, meeting):
-        raise NotAllowed(_("Dafür fehlt dir die Berechtigung."))
-    return meeting
+def _meeting(meeting_id: int) -> Meeting:
+    """The loader of every route about one meeting: the meeting if the caller may see it, else a 404."""
+    return queries.get_visible_meeting(meeting_id, current_user)
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -80,6 +85,7 @@ def _item_values(data, *, new: bool = True) -> dict:
 
 
 @bp.get("/meetings")
+@allow(anyone)
 def list_meetings():
     council = get_visible_council_or_404(request.args["council"][:80], current_user) \
         if request.args.get("council") else None
@@ -99,19 +105,19 @@ def list_meetings():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-def get_meeting(meeting_id: int):
-    return _respond(_load(meeting_id))
+@allow(anyone, load=_meeting)
+def get_meeting(meeting: Meeting):
+    return _respond(meeting)
 
 
 @bp.post("/meetings")
-@login_required
+@allow(signed_in)
 def create_meeting():
     data = _only(json_body(), MEETING_FIELDS | {"council", "items"})
     council = None
     if data.get("council") is not None:
         council = get_visible_council_or_404(field(data, "council", str, max_length=80), current_user)
-    if not can_create_meeting(current_user, council):
-        raise NotAllowed(_("Du darfst hier keine Sitzung anlegen."))
+    require(can_create_meeting, council)
     items = field(data, "items", list, required=False, default=[])
     if len(items) > services.MAX_ITEMS:
         raise Invalid(_("Höchstens %(max)s TOPs.", max=services.MAX_ITEMS), "too_many_items")
@@ -119,114 +125,88 @@ def create_meeting():
     meeting = services.create_meeting(current_user, council=council, **_details(data, partial=False))
     for values in item_values:
         agenda.add_item(meeting, current_user, **values)
-    db.session.commit()
-    return _respond(meeting, 201)
+    return _saved(meeting, 201)
 
 
 @bp.patch("/meetings/<int:meeting_id>")
-@login_required
-def update_meeting(meeting_id: int):
-    meeting = _load(meeting_id, can_edit_meeting)
-    data = _only(json_body(), MEETING_FIELDS)
-    services.update_meeting(meeting, current_user, **_details(data, partial=True))
-    db.session.commit()
-    return _respond(meeting)
+@allow(can_edit_meeting, load=_meeting)
+def update_meeting(meeting: Meeting):
+    services.update_meeting(meeting, current_user, **_details(_only(json_body(), MEETING_FIELDS), partial=True))
+    return _saved(meeting)
 
 
 @bp.delete("/meetings/<int:meeting_id>")
-@login_required
-def delete_meeting(meeting_id: int):
-    services.delete_draft(_load(meeting_id, can_edit_meeting), current_user)
+@allow(can_edit_meeting, load=_meeting)
+def delete_meeting(meeting: Meeting):
+    services.delete_draft(meeting, current_user)
     db.session.commit()
     return "", 204
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")
-@login_required
-def publish_meeting(meeting_id: int):
-    meeting = _load(meeting_id, can_publish_meeting)
+@allow(can_publish_meeting, load=_meeting)
+def publish_meeting(meeting: Meeting):
     notified = services.publish_meeting(meeting, current_user)
-    db.session.commit()
-    return _respond(meeting, notified=notified)
+    return _saved(meeting, notified=notified)
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
-@login_required
-def cancel_meeting(meeting_id: int):
-    meeting = _load(meeting_id, can_run_meeting)
-    services.cancel_meeting(meeting, current_user)
-    db.session.commit()
-    return _respond(meeting)
+_STEPS = {"cancel": services.cancel_meeting, "end": running.end_meeting}
 
 
-@bp.post("/meetings/<int:meeting_id>/end")
-@login_required
-def end_meeting(meeting_id: int):
-    meeting = _load(meeting_id, can_run_meeting)
-    running.end_meeting(meeting, current_user)
-    db.session.commit()
-    return _respond(meeting)
+@bp.post("/meetings/<int:meeting_id>/cancel", defaults={"step": "cancel"}, endpoint="cancel_meeting")
+@bp.post("/meetings/<int:meeting_id>/end", defaults={"step": "end"}, endpoint="end_meeting")
+@allow(can_run_meeting, load=_meeting)
+def meeting_step(meeting: Meeting, step: str):
+    """Cancel or end a published or live meeting."""
+    _STEPS[step](meeting, current_user)
+    return _saved(meeting)
 
 
 @bp.put("/meetings/<int:meeting_id>/current-item")
-@login_required
-def set_current_item(meeting_id: int):
-    meeting = _load(meeting_id, can_run_meeting)
+@allow(can_run_meeting, load=_meeting)
+def set_current_item(meeting: Meeting):
     item_id = field(_only(json_body(), {"item_id"}), "item_id", int)
-    item = db.session.get(AgendaItem, item_id)
-    running.set_current_item(meeting, current_user, item)
-    db.session.commit()
-    return _respond(meeting)
+    running.set_current_item(meeting, current_user, db.session.get(AgendaItem, item_id))
+    return _saved(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
-@login_required
-def add_item(meeting_id: int):
-    meeting = _load(meeting_id, can_edit_meeting)
+@allow(can_edit_meeting, load=_meeting)
+def add_item(meeting: Meeting):
     data = json_body()
     position = field(data, "position", int, required=False)
     if position is not None and position < 1:
         raise Invalid(_("Die Position eines TOPs beginnt bei 1."), "invalid_field")
     agenda.add_item(meeting, current_user, position=position,
                     **_item_values({k: v for k, v in data.items() if k != "position"}))
-    db.session.commit()
-    return _respond(meeting, 201)
+    return _saved(meeting, 201)
 
 
 @bp.patch("/meetings/<int:meeting_id>/items/<int:item_id>")
-@login_required
-def update_item(meeting_id: int, item_id: int):
-    meeting = _load(meeting_id, can_edit_meeting)
+@allow(can_edit_meeting, load=_meeting)
+def update_item(meeting: Meeting, item_id: int):
     item = _item(meeting, item_id)
-    values = _item_values(json_body(), new=False)
-    agenda.update_item(meeting, item, current_user, **values)
-    db.session.commit()
-    return _respond(meeting)
+    agenda.update_item(meeting, item, current_user, **_item_values(json_body(), new=False))
+    return _saved(meeting)
 
 
 @bp.delete("/meetings/<int:meeting_id>/items/<int:item_id>")
-@login_required
-def delete_item(meeting_id: int, item_id: int):
-    meeting = _load(meeting_id, can_edit_meeting)
+@allow(can_edit_meeting, load=_meeting)
+def delete_item(meeting: Meeting, item_id: int):
     agenda.remove_item(meeting, _item(meeting, item_id), current_user)
-    db.session.commit()
-    return _respond(meeting)
+    return _saved(meeting)
 
 
 @bp.put("/meetings/<int:meeting_id>/items/order")
-@login_required
-def order_items(meeting_id: int):
-    meeting = _load(meeting_id, can_edit_meeting)
-    item_ids = field(_only(json_body(), {"item_ids"}), "item_ids", list)
-    agenda.reorder_items(meeting, current_user, item_ids)
-    db.session.commit()
-    return _respond(meeting)
+@allow(can_edit_meeting, load=_meeting)
+def order_items(meeting: Meeting):
+    agenda.reorder_items(meeting, current_user, field(_only(json_body(), {"item_ids"}), "item_ids", list))
+    return _saved(meeting)
 
 
 @bp.put("/meetings/<int:meeting_id>/minutes")
-@login_required
-def put_minutes(meeting_id: int):
-    meeting = _load(meeting_id, can_run_meeting)
+@allow(can_run_meeting, load=_meeting)
+def put_minutes(meeting: Meeting):
     data = _only(json_body(), {"minutes", "attendance_count", "organisations", "outcomes"})
     outcomes = {}
     for entry in field(data, "outcomes", list, required=False, default=[]):
@@ -237,25 +217,25 @@ def put_minutes(meeting_id: int):
         meeting, current_user, minutes=field(data, "minutes", str, max_length=20000),
         attendance_count=field(data, "attendance_count", int, required=False),
         organisations=field(data, "organisations", list, required=False, default=[]), outcomes=outcomes)
+    return _saved(meeting)
+
+
+def _following(meeting: Meeting, follow: bool):
+    (services.follow if follow else services.unfollow)(meeting, current_user)
     db.session.commit()
-    return _respond(meeting)
+    return jsonify(following=follow)
 
 
 @bp.put("/meetings/<int:meeting_id>/follow")
-@login_required
-def follow_meeting(meeting_id: int):
-    meeting = _load(meeting_id, can_follow_meeting)
-    services.follow(meeting, current_user)
-    db.session.commit()
-    return jsonify(following=True)
+@allow(can_follow_meeting, load=_meeting)
+def follow_meeting(meeting: Meeting):
+    return _following(meeting, True)
 
 
 @bp.delete("/meetings/<int:meeting_id>/follow")
-@login_required
-def unfollow_meeting(meeting_id: int):
-    services.unfollow(_load(meeting_id), current_user)
-    db.session.commit()
-    return jsonify(following=False)
+@allow(signed_in, load=_meeting)
+def unfollow_meeting(meeting: Meeting):
+    return _following(meeting, False)
 
 
 from .meetings_openapi import PATHS, SCHEMAS  # noqa: E402,F401  (documented in its own module: the schemas are long)

@@ -6,18 +6,19 @@ from datetime import date, datetime, time, timezone
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
 from ..accounts.models import User
 from ..audit import entries_query
-from ..errors import BadRequest, NotAllowed, NotFound
+from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..moderation import privacy, services, suspensions
 from ..moderation.schemas import audit_entry, moderation_queue_item
 from ..moderation.schemas import report as serialize_report
 from ..moderation.schemas import suspension as serialize_suspension
 from ..pagination import paginate
-from ..permissions import can_read_audit, can_suspend
+from ..handlers import allow, signed_in
+from ..permissions import can_read_audit, can_suspend, can_view_queue
 from ..apidoc import PAGING, errors, json_response, no_content, obj, page_of, path_param, query, reason, ref
 from ..apidoc import json_body as json_request
 from . import bp
@@ -28,7 +29,7 @@ QUEUE_MAX = 100
 
 
 @bp.post("/reports")
-@login_required
+@allow(signed_in)
 def create_report():
     data = json_body()
     kind = field(data, "target", max_length=20)
@@ -40,7 +41,7 @@ def create_report():
 
 
 @bp.get("/moderation/reports")
-@login_required
+@allow(can_view_queue)
 def moderation_reports():
     items = services.queue(current_user, limit=QUEUE_MAX)  # oldest first; the queue is worked down, not paged
     return jsonify({"items": [moderation_queue_item(i) for i in items], "page": 1, "per_page": QUEUE_MAX,
@@ -53,7 +54,7 @@ _DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": ser
 @bp.post("/moderation/<target>/<int:item_id>/hide", defaults={"action": "hide"}, endpoint="moderation_hide")
 @bp.post("/moderation/<target>/<int:item_id>/restore", defaults={"action": "restore"}, endpoint="moderation_restore")
 @bp.post("/moderation/<target>/<int:item_id>/dismiss", defaults={"action": "dismiss"}, endpoint="moderation_dismiss")
-@login_required
+@allow(signed_in)  # who may decide depends on the item: the services ask
 def moderation_decide(target: str, item_id: int, action: str):
     reason = field(json_body(), "reason", max_length=1000)
     item = _DECISIONS[action](current_user, target, item_id, reason)
@@ -62,8 +63,7 @@ def moderation_decide(target: str, item_id: int, action: str):
 
 
 def _person(user_id: int) -> User:
-    if not can_suspend(current_user):  # before the lookup: outsiders learn nothing about ids
-        raise NotAllowed(_("Sperren dürfen nur Geschäftsführung und Administration."))
+    """After `allow(can_suspend)`, which refuses before the lookup: outsiders learn nothing about ids."""
     person = db.session.get(User, user_id)
     if person is None:
         raise NotFound(_("Diese Person gibt es nicht."))
@@ -87,7 +87,7 @@ def _until(value) -> datetime | None:
 
 
 @bp.post("/users/<int:user_id>/suspension")
-@login_required
+@allow(can_suspend)
 def suspend_user(user_id: int):
     person = _person(user_id)
     data = json_body()
@@ -98,7 +98,7 @@ def suspend_user(user_id: int):
 
 
 @bp.delete("/users/<int:user_id>/suspension")
-@login_required
+@allow(can_suspend)
 def lift_suspension(user_id: int):
     person = _person(user_id)
     data = json_body() if request.get_data() else {}  # the body is optional, but JSON when given
@@ -119,10 +119,8 @@ def _date_arg(name: str) -> datetime | None:
 
 
 @bp.get("/audit")
-@login_required
+@allow(can_read_audit)
 def audit_list():
-    if not can_read_audit(current_user):
-        raise NotAllowed(_("Das Protokoll lesen Geschäftsführung und Administration."))
     actor = request.args.get("actor")
     if actor is not None and not actor.isdigit():
         raise BadRequest(_("'actor' muss eine Nummer sein."), "invalid_actor")
@@ -133,7 +131,7 @@ def audit_list():
 
 
 @bp.get("/me/export")
-@login_required
+@allow(signed_in)
 def export_me():
     response = jsonify(privacy.export_data(current_user))
     response.headers["Cache-Control"] = "no-store"
@@ -141,7 +139,7 @@ def export_me():
 
 
 @bp.delete("/me")
-@login_required
+@allow(signed_in)
 def delete_me():
     data = json_body()
     password = field(data, "password", max_length=200)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..apidoc import errors, json_response, obj, ref
 from ..apidoc import json_body as json_request
 from ..errors import Invalid
 from ..extensions import db
+from ..handlers import allow, signed_in
 from ..notifications import settings
 from . import bp
 from .helpers import json_body
@@ -19,13 +20,13 @@ def _shape(user_id: int) -> dict:
 
 
 @bp.get("/me/notification-settings")
-@login_required
+@allow(signed_in)
 def get_notification_settings():
     return jsonify(_shape(current_user.id))
 
 
 @bp.put("/me/notification-settings")
-@login_required
+@allow(signed_in)
 def put_notification_settings():
     """`{"settings": {category: mode, …}}`: the categories named change, the others stay."""
     data = json_body()

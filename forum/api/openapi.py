@@ -19,6 +19,7 @@ import re
 from flask import current_app, jsonify
 
 from ..apidoc import ERROR, NO_AUTH, NO_NUL, PERSON, VOTE_COUNTS, VOTES, json_response, obj, ref
+from ..handlers import allow, anyone
 from . import bp
 from .helpers import INT_MAX, INT_MIN
 
@@ -207,5 +208,6 @@ def operation(path: str, method: str) -> dict | None:
 
 
 @bp.get("/openapi.json")
+@allow(anyone)
 def openapi_json():
     return jsonify(spec())

@@ -11,12 +11,14 @@ from ..controlling.models import PROJECT_STATUSES, Project
 from ..controlling.schemas import project as serialize_project
 from ..errors import BadRequest, NotFound
 from ..extensions import db
+from ..handlers import allow, anyone
 from ..pagination import paginate
 from ..apidoc import OPTIONAL_AUTH, PAGING, json_response, page_of, path_param, query, ref
 from . import bp
 
 
 @bp.get("/projects")
+@allow(anyone)
 def list_projects():
     """Public projects by id; filters `status` and `department`."""
     stmt = svc.public_projects()
@@ -36,11 +38,17 @@ def list_projects():
     return jsonify(page)
 
 
-@bp.get("/projects/<int:project_id>")
-def get_project(project_id: int):
+def _public_project(project_id: int) -> Project:
+    """The API serves public projects only, to everyone alike: anything else is a 404."""
     project = db.session.get(Project, project_id)
     if project is None or not project.is_public:
         raise NotFound(_("Dieses Projekt gibt es nicht."))
+    return project
+
+
+@bp.get("/projects/<int:project_id>")
+@allow(anyone, load=_public_project)
+def get_project(project: Project):
     catalogue = scoring.current_catalogue()
     score = scoring.subject_score(project, catalogue) if catalogue else None
     return jsonify(serialize_project(project, current_user, score if score and score.count else None, catalogue))

@@ -11,17 +11,17 @@ from datetime import datetime, timezone
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_login import current_user
 
 from ..councils.models import Council
-from ..councils.visibility import visible_council_filter
+from ..councils.visibility import get_visible_council_or_404
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..pagination import page_args, paginate
 from ..files.schemas import file as serialize_file
 from ..files.services import files_for
-from ..permissions import can_view_proposal, can_view_proposal_files
+from ..handlers import allow, anyone, signed_in
+from ..permissions import can_view_proposal, can_view_proposal_files, text_hidden
 from ..proposals import comments as comment_services
 from ..proposals import lifecycle, services, voting
 from ..proposals.models import Proposal
@@ -39,7 +39,8 @@ from .helpers import field, json_body
 PATCH_FIELDS = {"title", "body", "tags", "hide_votes", "status", "response", "voting_ends_at"}
 
 
-def _load(proposal_id: int) -> Proposal:
+def _proposal(proposal_id: int) -> Proposal:
+    """The loader of every route about one proposal: the proposal if the caller may see it, else a 404."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not can_view_proposal(current_user, proposal):
         raise NotFound(_("Diesen Vorschlag gibt es nicht."))
@@ -61,12 +62,7 @@ def _vote_answer(shown: dict, my_vote: str | None):
 
 def _council_from(data: dict) -> Council | None:
     slug = field(data, "council", str, required=False, max_length=80)
-    if not slug:
-        return None
-    council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
-    if council is None:
-        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
-    return council
+    return get_visible_council_or_404(slug, current_user) if slug else None
 
 
 def _datetime_from(data: dict, name: str) -> datetime | None:
@@ -90,6 +86,7 @@ def _tags_from(data: dict):
 
 
 @bp.get("/proposals")
+@allow(anyone)
 def list_proposals():
     filters = parse_filters(request.args, current_user)
     page, per_page = page_args()
@@ -98,7 +95,7 @@ def list_proposals():
 
 
 @bp.post("/proposals")
-@login_required
+@allow(signed_in)
 def create_proposal():
     data = json_body()
     proposal = services.create_proposal(
@@ -115,14 +112,14 @@ def create_proposal():
 
 
 @bp.get("/proposals/<int:proposal_id>")
-def get_proposal(proposal_id: int):
-    return jsonify(_detail(_load(proposal_id)))
+@allow(anyone, load=_proposal)
+def get_proposal(proposal: Proposal):
+    return jsonify(_detail(proposal))
 
 
 @bp.patch("/proposals/<int:proposal_id>")
-@login_required
-def patch_proposal(proposal_id: int):
-    proposal = _load(proposal_id)
+@allow(signed_in, load=_proposal)  # what may change is the services' to say
+def patch_proposal(proposal: Proposal):
     data = json_body()
     unknown = sorted(set(data) - PATCH_FIELDS)
     if unknown:
@@ -150,7 +147,7 @@ def patch_proposal(proposal_id: int):
 
 
 @bp.put("/proposals/<int:proposal_id>/vote")
-@login_required
+@allow(signed_in)
 def put_vote(proposal_id: int):
     # cast_vote loads, locks and checks the proposal itself: one read, not two.
     choice = field(json_body(), "choice", max_length=10)
@@ -160,7 +157,7 @@ def put_vote(proposal_id: int):
 
 
 @bp.delete("/proposals/<int:proposal_id>/vote")
-@login_required
+@allow(signed_in)
 def delete_vote(proposal_id: int):
     shown = voting.shown_votes(voting.withdraw_vote(proposal_id, current_user))
     db.session.commit()
@@ -168,14 +165,14 @@ def delete_vote(proposal_id: int):
 
 
 @bp.get("/proposals/<int:proposal_id>/comments")
-def list_comments(proposal_id: int):
-    return jsonify(paginate(comment_services.list_comments(_load(proposal_id)), serialize_comment))
+@allow(anyone, load=_proposal)
+def list_comments(proposal: Proposal):
+    return jsonify(paginate(comment_services.list_comments(proposal), serialize_comment))
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
-@login_required
-def create_comment(proposal_id: int):
-    proposal = _load(proposal_id)
+@allow(signed_in, load=_proposal)
+def create_comment(proposal: Proposal):
     data = json_body()
     comment = comment_services.add_comment(proposal, current_user, field(data, "body", max_length=comment_services.COMMENT_MAX),
                                            parent_id=field(data, "parent_id", int, required=False))
@@ -184,9 +181,9 @@ def create_comment(proposal_id: int):
 
 
 @bp.patch("/proposals/<int:proposal_id>/comments/<int:comment_id>")
-@login_required
-def patch_comment(proposal_id: int, comment_id: int):
-    comment = comment_services.get_comment(_load(proposal_id), comment_id)
+@allow(signed_in, load=_proposal)
+def patch_comment(proposal: Proposal, comment_id: int):
+    comment = comment_services.get_comment(proposal, comment_id)
     data = json_body()
     comment = comment_services.edit_comment(comment, current_user, field(data, "body", max_length=comment_services.COMMENT_MAX))
     db.session.commit()
@@ -194,35 +191,29 @@ def patch_comment(proposal_id: int, comment_id: int):
 
 
 @bp.delete("/proposals/<int:proposal_id>/comments/<int:comment_id>")
-@login_required
-def delete_comment(proposal_id: int, comment_id: int):
-    comment = comment_services.get_comment(_load(proposal_id), comment_id)
-    comment_services.delete_comment(comment, current_user)
+@allow(signed_in, load=_proposal)
+def delete_comment(proposal: Proposal, comment_id: int):
+    comment_services.delete_comment(comment_services.get_comment(proposal, comment_id), current_user)
     db.session.commit()
     return "", 204
 
 
-@bp.put("/proposals/<int:proposal_id>/follow")
-@login_required
-def follow(proposal_id: int):
-    services.follow(_load(proposal_id), current_user)
-    db.session.commit()
-    return "", 204
+_FOLLOWING = {"PUT": services.follow, "DELETE": services.unfollow}
 
 
-@bp.delete("/proposals/<int:proposal_id>/follow")
-@login_required
-def unfollow(proposal_id: int):
-    services.unfollow(_load(proposal_id), current_user)
+@bp.put("/proposals/<int:proposal_id>/follow", endpoint="follow")
+@bp.delete("/proposals/<int:proposal_id>/follow", endpoint="unfollow")
+@allow(signed_in, load=_proposal)
+def following(proposal: Proposal):
+    """Follow (PUT) or unfollow (DELETE)."""
+    _FOLLOWING[request.method](proposal, current_user)
     db.session.commit()
     return "", 204
 
 
 @bp.get("/proposals/<int:proposal_id>/revisions")
-def list_revisions(proposal_id: int):
-    from ..permissions import text_hidden
-
-    proposal = _load(proposal_id)
+@allow(anyone, load=_proposal)
+def list_revisions(proposal: Proposal):
     if text_hidden(current_user, proposal, proposal.council):  # earlier versions carry the hidden text
         return jsonify(items=[], hidden=True)
     return jsonify(items=[serialize_revision(r) for r in services.revisions(proposal)])
