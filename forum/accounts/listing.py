@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..extensions import db
+from ..handlers import allow, signed_in
 from . import services
 from .forms import PublicListingForm
 from .routes import _render_profile, bp
 
 
 @bp.post("/profile/listing")
-@login_required
+@allow(signed_in)
 def change_public_listing():
     form = PublicListingForm()
     if form.validate_on_submit():

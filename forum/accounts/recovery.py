@@ -15,6 +15,7 @@ from flask_login import current_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..handlers import allow, anyone, form_page
 from ..mail import queue_mail
 from ..urls import external_url
 from . import services
@@ -60,6 +61,7 @@ def send_registration_attempt(user: User | None) -> None:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_reset_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset link. The answer never says whether the address has an account."""
@@ -75,10 +77,11 @@ def forgot_password():
         if user is not None and may_mail:
             send_password_reset(user)
         return render_template("accounts/forgot_sent.html")
-    return render_template("accounts/forgot.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/forgot.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token: str):
     """Set a new password through the link from the mail (a GET only shows the form)."""
@@ -100,4 +103,4 @@ def reset_password(token: str):
             flash(_("Dein neues Passwort ist gespeichert. Alle Anmeldungen und API-Tokens sind beendet; "
                     "melde dich jetzt mit dem neuen Passwort an."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form, problem=None), (422 if form.errors else 200)
+    return form_page("accounts/reset.html", form, problem=None)

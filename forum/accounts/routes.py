@@ -2,13 +2,14 @@
 Password recovery lives in recovery.py on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..handlers import allow, anyone, attempt, form_page, signed_in
 from ..mail import queue_mail
 from ..permissions import can_verify_organisations
 from ..security import is_safe_path
@@ -38,6 +39,7 @@ def send_confirmation(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
     """Register as one of the five stakeholder groups.
@@ -67,16 +69,18 @@ def register():
             db.session.commit()
             send_confirmation(user)
         return redirect(url_for("accounts.registered"))
-    return render_template("accounts/register.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/register.html", form)
 
 
 @bp.get("/register/sent")
+@allow(anyone)
 def registered():
     """What every registration answers: look into your mailbox."""
     return render_template("accounts/registered.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@allow(anyone)
 def confirm(token: str):
     """Show a button (GET) that confirms the address (POST): a GET never changes state."""
     form = ConfirmForm()
@@ -97,7 +101,7 @@ def confirm(token: str):
 
 
 @bp.post("/confirm/resend")
-@login_required
+@allow(signed_in)
 @limiter.limit("5 per hour")
 def resend_confirmation():
     form = ResendForm()
@@ -108,6 +112,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Log in; follow `next` only to a path on this site."""
@@ -136,6 +141,7 @@ def login():
 
 
 @bp.post("/logout")
+@allow(anyone)  # signed out already: nothing to end
 def logout():
     """End the session on the server too: every session of the person ends (a copied cookie is
     worthless afterwards), and their browser sockets close."""
@@ -167,13 +173,13 @@ def _render_profile(status: int = 200, **forms):
 
 
 @bp.get("/profile")
-@login_required
+@allow(signed_in)
 def profile():
     return _render_profile()
 
 
 @bp.post("/profile/name")
-@login_required
+@allow(signed_in)
 def change_name():
     form = NameForm()
     if form.validate_on_submit():
@@ -185,7 +191,7 @@ def change_name():
 
 
 @bp.post("/profile/language")
-@login_required
+@allow(signed_in)
 def change_language():
     form = LanguageForm()
     if form.validate_on_submit():
@@ -199,7 +205,7 @@ def change_language():
 
 
 @bp.post("/profile/password")
-@login_required
+@allow(signed_in)
 def change_password():
     form = PasswordChangeForm()
     status = 422
@@ -221,22 +227,15 @@ def change_password():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@login_required
+@allow(signed_in)
 def revoke_token(token_id: int):
     if RevokeTokenForm().validate_on_submit():
-        try:
-            services.revoke_token_of(current_user, token_id)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Das Token ist widerrufen."), "success")
+        attempt(lambda: services.revoke_token_of(current_user, token_id), _("Das Token ist widerrufen."))
     return redirect(url_for("accounts.profile") + "#tokens-title")
 
 
 @bp.post("/profile/tokens/revoke-all")
-@login_required
+@allow(signed_in)
 def revoke_all_tokens():
     if RevokeAllTokensForm().validate_on_submit():
         count = services.revoke_all_tokens(current_user)
@@ -246,30 +245,21 @@ def revoke_all_tokens():
 
 
 @bp.get("/verifications")
-@login_required
+@allow(can_verify_organisations)
 def verifications():
     """The managing director's list of organisations waiting for verification."""
-    if not can_verify_organisations(current_user):
-        abort(403)
     return render_template("accounts/verifications.html", pending=services.pending_organisations(),
                            form=VerificationForm())
 
 
 @bp.post("/verifications/<int:user_id>")
-@login_required
+@allow(can_verify_organisations)
 def decide_verification(user_id: int):
-    if not can_verify_organisations(current_user):
-        abort(403)
     user = db.get_or_404(User, user_id)
     form = VerificationForm()
     if form.validate_on_submit():
-        try:
-            services.decide_verification(current_user, user, approve=bool(form.approve.data), note=form.note.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.decide_verification(current_user, user, approve=bool(form.approve.data),
+                                                        note=form.note.data)):
             flash(_("%(org)s ist jetzt verifiziert.", org=user.organisation) if user.verification == "verified"
                   else _("%(org)s wurde abgelehnt.", org=user.organisation), "success")
     return redirect(url_for("accounts.verifications"))
