@@ -16,13 +16,12 @@ from flask_login import current_user, logout_user
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..handlers import allow, anyone, form_page
-from ..mail import queue_mail
 from ..urls import external_url
 from . import services
 from .credentials import RESET_MAX_AGE, allow_account_mail, user_for_reset_token
 from .forms import ForgotPasswordForm, ResetPasswordForm
 from .models import User
-from .routes import bp
+from .routes import bp, mail_account_owner
 
 
 def _reset_limit() -> str:
@@ -31,17 +30,13 @@ def _reset_limit() -> str:
 
 def send_password_reset(user: User) -> None:
     link = external_url("accounts.reset_password", token=services.reset_token(user))
-    queue_mail(
-        user.email,
-        _("Passwort zurücksetzen"),
+    mail_account_owner(
+        user, _("Passwort zurücksetzen"),
         _("Hallo %(name)s,\n\njemand (hoffentlich du) möchte das Passwort deines Kontos beim Smart-City-Forum "
           "zurücksetzen. Mit diesem Link legst du ein neues fest:\n%(link)s\n\n"
           "Der Link funktioniert einmal und höchstens %(minutes)s Minuten lang. Danach bist du überall abgemeldet.\n\n"
           "Wenn du das nicht warst, ignoriere diese Nachricht: dein Passwort bleibt, wie es ist.",
-          name=user.name, link=link, minutes=RESET_MAX_AGE // 60),
-        user_id=user.id,
-    )
-    db.session.commit()  # the mail waits in the outbox for the worker
+          name=user.name, link=link, minutes=RESET_MAX_AGE // 60))
 
 
 def send_registration_attempt(user: User | None) -> None:
@@ -49,15 +44,11 @@ def send_registration_attempt(user: User | None) -> None:
     if user is None or not allow_account_mail("registration", user.email):
         return
     link = external_url("accounts.forgot_password")
-    queue_mail(
-        user.email,
-        _("Registrierung mit deiner E-Mail-Adresse"),
+    mail_account_owner(
+        user, _("Registrierung mit deiner E-Mail-Adresse"),
         _("Hallo %(name)s,\n\njemand hat versucht, sich mit deiner E-Mail-Adresse beim Smart-City-Forum zu "
           "registrieren. Du hast dort bereits ein Konto.\n\nPasswort vergessen? Hier legst du ein neues fest:\n"
-          "%(link)s\n\nWenn du das nicht warst, ignoriere diese Nachricht.", name=user.name, link=link),
-        user_id=user.id,
-    )
-    db.session.commit()
+          "%(link)s\n\nWenn du das nicht warst, ignoriere diese Nachricht.", name=user.name, link=link))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

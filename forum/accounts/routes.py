@@ -26,16 +26,18 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def mail_account_owner(user: User, subject: str, body: str) -> None:
+    """Queue a mail about their account to `user` and commit: it waits in the outbox for the worker."""
+    queue_mail(user.email, subject, body, user_id=user.id)
+    db.session.commit()
+
+
 def send_confirmation(user: User) -> None:
     link = external_url("accounts.confirm", token=services.confirmation_token(user))
-    queue_mail(
-        user.email,
-        _("Bitte bestätige deine E-Mail-Adresse"),
+    mail_account_owner(
+        user, _("Bitte bestätige deine E-Mail-Adresse"),
         _("Hallo %(name)s,\n\nbitte bestätige deine Registrierung beim Smart-City-Forum:\n%(link)s\n\n"
-          "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link),
-        user_id=user.id,
-    )
-    db.session.commit()  # the mail waits in the outbox for the worker
+          "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -178,30 +180,35 @@ def profile():
     return _render_profile()
 
 
+def profile_form(form, name: str, action, success, anchor: str = ""):
+    """One form of the profile page (`name`: its variable there): valid input runs `action`, commits
+    and says `success()` (called after the action: it may read the new state), back on the profile
+    at `anchor`; wrong input or the service's refusal shows the profile again with the errors (422)."""
+    if form.validate_on_submit() and attempt(action, form=form):
+        flash(success(), "success")
+        return redirect(url_for("accounts.profile") + anchor)
+    return _render_profile(422, **{name: form})
+
+
 @bp.post("/profile/name")
 @allow(signed_in)
 def change_name():
     form = NameForm()
-    if form.validate_on_submit():
-        services.change_name(current_user, form.name.data)
-        db.session.commit()
-        flash(_("Dein Name wurde gespeichert."), "success")
-        return redirect(url_for("accounts.profile"))
-    return _render_profile(422, name_form=form)
+    return profile_form(form, "name_form", lambda: services.change_name(current_user, form.name.data),
+                        lambda: _("Dein Name wurde gespeichert."))
 
 
 @bp.post("/profile/language")
 @allow(signed_in)
 def change_language():
     form = LanguageForm()
-    if form.validate_on_submit():
+
+    def switch():
         services.change_language(current_user, form.language.data)
         session["lang"] = form.language.data
-        db.session.commit()
         refresh()  # this answer's flash message is already in the new language
-        flash(_("Deine Sprache wurde gespeichert."), "success")
-        return redirect(url_for("accounts.profile"))
-    return _render_profile(422, language_form=form)
+
+    return profile_form(form, "language_form", switch, lambda: _("Deine Sprache wurde gespeichert."))
 
 
 @bp.post("/profile/password")

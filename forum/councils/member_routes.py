@@ -17,7 +17,7 @@ from ..permissions import can_manage_members
 from . import membership, queries
 from .forms import ROLE_LABELS, AppointForm, DecideForm, RoleForm
 from .models import Council
-from .routes import bp, load, request_or_404
+from .routes import bp, load
 
 RECENT_DECISIONS = 20
 
@@ -96,7 +96,7 @@ def remove_member(council: Council, user_id: int):
 @allow(can_manage_members, load=load)
 def decide_request(council: Council, request_id: int):
     """Accept or decline a join request; declining needs a reason the person sees."""
-    join_request = request_or_404(council, request_id)
+    join_request = queries.join_request_or_404(council, request_id)
     form = DecideForm(prefix=f"r{request_id}")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:

@@ -18,7 +18,7 @@ from ..permissions import (can_archive_council, can_found_council, can_manage_co
                            can_view_council, council_roles, is_staff)
 from . import membership, queries, services
 from .forms import CouncilForm, RequestForm
-from .models import Council, JoinRequest
+from .models import Council
 from .visibility import get_visible_council_or_404, visible_councils
 
 bp = Blueprint("councils", __name__)
@@ -162,14 +162,6 @@ def leave(council: Council):
     if not can_view_council(current_user, council):  # a private council is gone from view now
         return redirect(url_for("councils.index"))
     return back
-
-
-def request_or_404(council, request_id: int) -> JoinRequest:
-    """A join request of this council (another council's request id is a 404)."""
-    join_request = db.session.get(JoinRequest, request_id)
-    if join_request is None or join_request.council_id != council.id:
-        abort(404)
-    return join_request
 
 
 from . import member_routes  # noqa: E402,F401  (routes register on bp)
