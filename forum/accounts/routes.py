@@ -259,10 +259,14 @@ def verifications():
                            form=VerificationForm())
 
 
+def load_person(user_id: int) -> User:
+    """The account of the URL (a 404 page when there is none)."""
+    return db.get_or_404(User, user_id)
+
+
 @bp.post("/verifications/<int:user_id>")
-@allow(can_verify_organisations)
-def decide_verification(user_id: int):
-    user = db.get_or_404(User, user_id)
+@allow(can_verify_organisations, load=load_person)
+def decide_verification(user: User):
     form = VerificationForm()
     if form.validate_on_submit():
         if attempt(lambda: services.decide_verification(current_user, user, approve=bool(form.approve.data),

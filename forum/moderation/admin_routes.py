@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
+from ..accounts.routes import load_person
 from ..audit import ACTIONS, entries_query
 from ..extensions import db
 from ..handlers import allow, attempt
@@ -79,9 +80,8 @@ def people():
 
 
 @bp.post("/people/<int:user_id>/suspension")
-@allow(can_suspend)
-def suspend(user_id: int):
-    person = db.get_or_404(User, user_id)
+@allow(can_suspend, load=load_person)  # nobody themselves, only an admin an admin
+def suspend(person: User):
     form = SuspendForm()
     if not form.validate_on_submit():
         flash(_("Bitte gib eine Begründung und ggf. ein gültiges Datum an."), "error")
@@ -93,9 +93,9 @@ def suspend(user_id: int):
 
 
 @bp.post("/people/<int:user_id>/suspension/lift")
-@allow(can_suspend)
+@allow(can_suspend)  # the service decides whose suspension may be lifted
 def lift(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = load_person(user_id)
     form = LiftForm()
     if form.validate_on_submit():
         attempt(lambda: suspensions.lift(current_user, person, form.reason.data),

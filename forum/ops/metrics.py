@@ -54,14 +54,19 @@ class ForumMetrics:
         self.registry.register(_LiveCollector(app))
 
 
-class _LiveCollector:
-    """Scrape-time values: connected Socket.IO clients and the database pool."""
+class ScrapeTimeCollector:
+    """A custom collector of values read from `app` when Prometheus scrapes (subclasses: `collect`).
+    `describe` answers nothing, so registering it does not collect early."""
 
     def __init__(self, app: Flask):
         self.app = app
 
     def describe(self):
         return []
+
+
+class _LiveCollector(ScrapeTimeCollector):
+    """Scrape-time values: connected Socket.IO clients and the database pool."""
 
     def collect(self):
         from ..extensions import db, socketio
