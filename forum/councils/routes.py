@@ -1,8 +1,9 @@
 """Council pages: list, found, page, edit, archive; join, ask to join, leave.
 
-Every council is loaded through `get_visible_council_or_404`, so a private council is a 404
-for outsiders on every route. Domain errors from the services end in the error page with
-their status (403, 409, …) and message; form input errors re-render the form (422).
+Every council is loaded through `load` (`get_visible_council_or_404`), so a private council is a
+404 for outsiders on every route. A refusal of the page's buttons (join, leave, archive, …) ends in
+the error page with its status (403, 409, …) and message; the forms show input errors and the
+service's refusal on the form (422).
 """
 from __future__ import annotations
 
