@@ -143,7 +143,7 @@ def login():
 
 
 @bp.post("/logout")
-@allow(anyone)  # signed out already: nothing to end
+@allow(anyone)  # a visitor may press it too: there is just nothing to end
 def logout():
     """End the session on the server too: every session of the person ends (a copied cookie is
     worthless afterwards), and their browser sockets close."""
