@@ -9,12 +9,14 @@ from sqlalchemy import select, text
 
 from .councils.visibility import council_column_visible, visible_councils
 from .extensions import db
+from .handlers import allow, anyone
 from .security import is_safe_path
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@allow(anyone)
 def index():
     from flask_login import current_user
 
@@ -33,6 +35,7 @@ def index():
 
 
 @bp.get("/favicon.ico")
+@allow(anyone)
 def favicon():
     """Browsers ask for /favicon.ico whatever the page links; answer it instead of logging a 404."""
     return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
@@ -40,6 +43,7 @@ def favicon():
 
 
 @bp.post("/language")
+@allow(anyone)
 def language():
     """Remember the chosen language in the session, and for a signed-in person on their account
     (a POST: it changes state)."""
@@ -56,6 +60,7 @@ def language():
 
 
 @bp.get("/healthz")
+@allow(anyone)
 def healthz():
     """200 when the database (and a configured message queue) answer; 503 naming what fails.
     `worker` names the process that answered (`forum serve --workers N`: its pid and slot 0…N-1);

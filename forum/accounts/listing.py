@@ -3,24 +3,20 @@ listed there only after saying yes here (moderators of public councils are named
 the council page)."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..extensions import db
+from ..handlers import allow, signed_in
 from . import services
 from .forms import PublicListingForm
-from .routes import _render_profile, bp
+from .routes import bp, profile_form
 
 
 @bp.post("/profile/listing")
-@login_required
+@allow(signed_in)
 def change_public_listing():
     form = PublicListingForm()
-    if form.validate_on_submit():
-        services.set_public_listing(current_user, form.public_listing.data)
-        db.session.commit()
-        flash(_("Du wirst jetzt in der OParl-Schnittstelle genannt.") if current_user.public_listing
-              else _("Du wirst in der OParl-Schnittstelle nicht mehr genannt."), "success")
-        return redirect(url_for("accounts.profile") + "#listing-title")
-    return _render_profile(422, listing_form=form)
+    return profile_form(
+        form, "listing_form", lambda: services.set_public_listing(current_user, form.public_listing.data),
+        lambda: (_("Du wirst jetzt in der OParl-Schnittstelle genannt.") if current_user.public_listing
+                 else _("Du wirst in der OParl-Schnittstelle nicht mehr genannt.")), "#listing-title")

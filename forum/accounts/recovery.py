@@ -15,13 +15,13 @@ from flask_login import current_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..mail import queue_mail
+from ..handlers import allow, anyone, form_page
 from ..urls import external_url
 from . import services
 from .credentials import RESET_MAX_AGE, allow_account_mail, user_for_reset_token
 from .forms import ForgotPasswordForm, ResetPasswordForm
 from .models import User
-from .routes import bp
+from .routes import bp, mail_account_owner
 
 
 def _reset_limit() -> str:
@@ -30,17 +30,13 @@ def _reset_limit() -> str:
 
 def send_password_reset(user: User) -> None:
     link = external_url("accounts.reset_password", token=services.reset_token(user))
-    queue_mail(
-        user.email,
-        _("Passwort zurücksetzen"),
+    mail_account_owner(
+        user, _("Passwort zurücksetzen"),
         _("Hallo %(name)s,\n\njemand (hoffentlich du) möchte das Passwort deines Kontos beim Smart-City-Forum "
           "zurücksetzen. Mit diesem Link legst du ein neues fest:\n%(link)s\n\n"
           "Der Link funktioniert einmal und höchstens %(minutes)s Minuten lang. Danach bist du überall abgemeldet.\n\n"
           "Wenn du das nicht warst, ignoriere diese Nachricht: dein Passwort bleibt, wie es ist.",
-          name=user.name, link=link, minutes=RESET_MAX_AGE // 60),
-        user_id=user.id,
-    )
-    db.session.commit()  # the mail waits in the outbox for the worker
+          name=user.name, link=link, minutes=RESET_MAX_AGE // 60))
 
 
 def send_registration_attempt(user: User | None) -> None:
@@ -48,18 +44,15 @@ def send_registration_attempt(user: User | None) -> None:
     if user is None or not allow_account_mail("registration", user.email):
         return
     link = external_url("accounts.forgot_password")
-    queue_mail(
-        user.email,
-        _("Registrierung mit deiner E-Mail-Adresse"),
+    mail_account_owner(
+        user, _("Registrierung mit deiner E-Mail-Adresse"),
         _("Hallo %(name)s,\n\njemand hat versucht, sich mit deiner E-Mail-Adresse beim Smart-City-Forum zu "
           "registrieren. Du hast dort bereits ein Konto.\n\nPasswort vergessen? Hier legst du ein neues fest:\n"
-          "%(link)s\n\nWenn du das nicht warst, ignoriere diese Nachricht.", name=user.name, link=link),
-        user_id=user.id,
-    )
-    db.session.commit()
+          "%(link)s\n\nWenn du das nicht warst, ignoriere diese Nachricht.", name=user.name, link=link))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_reset_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset link. The answer never says whether the address has an account."""
@@ -75,10 +68,11 @@ def forgot_password():
         if user is not None and may_mail:
             send_password_reset(user)
         return render_template("accounts/forgot_sent.html")
-    return render_template("accounts/forgot.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/forgot.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token: str):
     """Set a new password through the link from the mail (a GET only shows the form)."""
@@ -100,4 +94,4 @@ def reset_password(token: str):
             flash(_("Dein neues Passwort ist gespeichert. Alle Anmeldungen und API-Tokens sind beendet; "
                     "melde dich jetzt mit dem neuen Passwort an."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form, problem=None), (422 if form.errors else 200)
+    return form_page("accounts/reset.html", form, problem=None)

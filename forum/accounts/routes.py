@@ -2,13 +2,14 @@
 Password recovery lives in recovery.py on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..handlers import allow, anyone, attempt, form_page, signed_in
 from ..mail import queue_mail
 from ..permissions import can_verify_organisations
 from ..security import is_safe_path
@@ -25,19 +26,22 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def mail_account_owner(user: User, subject: str, body: str) -> None:
+    """Queue a mail about their account to `user` and commit: it waits in the outbox for the worker."""
+    queue_mail(user.email, subject, body, user_id=user.id)
+    db.session.commit()
+
+
 def send_confirmation(user: User) -> None:
     link = external_url("accounts.confirm", token=services.confirmation_token(user))
-    queue_mail(
-        user.email,
-        _("Bitte bestätige deine E-Mail-Adresse"),
+    mail_account_owner(
+        user, _("Bitte bestätige deine E-Mail-Adresse"),
         _("Hallo %(name)s,\n\nbitte bestätige deine Registrierung beim Smart-City-Forum:\n%(link)s\n\n"
-          "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link),
-        user_id=user.id,
-    )
-    db.session.commit()  # the mail waits in the outbox for the worker
+          "Wenn du dich nicht registriert hast, ignoriere diese Nachricht.", name=user.name, link=link))
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_login_limit, methods=["POST"])
 def register():
     """Register as one of the five stakeholder groups.
@@ -67,16 +71,18 @@ def register():
             db.session.commit()
             send_confirmation(user)
         return redirect(url_for("accounts.registered"))
-    return render_template("accounts/register.html", form=form), (422 if form.errors else 200)
+    return form_page("accounts/register.html", form)
 
 
 @bp.get("/register/sent")
+@allow(anyone)
 def registered():
     """What every registration answers: look into your mailbox."""
     return render_template("accounts/registered.html")
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@allow(anyone)
 def confirm(token: str):
     """Show a button (GET) that confirms the address (POST): a GET never changes state."""
     form = ConfirmForm()
@@ -97,7 +103,7 @@ def confirm(token: str):
 
 
 @bp.post("/confirm/resend")
-@login_required
+@allow(signed_in)
 @limiter.limit("5 per hour")
 def resend_confirmation():
     form = ResendForm()
@@ -108,6 +114,7 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(anyone)
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Log in; follow `next` only to a path on this site."""
@@ -136,6 +143,7 @@ def login():
 
 
 @bp.post("/logout")
+@allow(anyone)  # a visitor may press it too: there is just nothing to end
 def logout():
     """End the session on the server too: every session of the person ends (a copied cookie is
     worthless afterwards), and their browser sockets close."""
@@ -167,39 +175,44 @@ def _render_profile(status: int = 200, **forms):
 
 
 @bp.get("/profile")
-@login_required
+@allow(signed_in)
 def profile():
     return _render_profile()
 
 
+def profile_form(form, name: str, action, success, anchor: str = ""):
+    """One form of the profile page (`name`: its variable there): valid input runs `action`, commits
+    and says `success()` (called after the action: it may read the new state), back on the profile
+    at `anchor`; wrong input or the service's refusal shows the profile again with the errors (422)."""
+    if form.validate_on_submit() and attempt(action, form=form):
+        flash(success(), "success")
+        return redirect(url_for("accounts.profile") + anchor)
+    return _render_profile(422, **{name: form})
+
+
 @bp.post("/profile/name")
-@login_required
+@allow(signed_in)
 def change_name():
     form = NameForm()
-    if form.validate_on_submit():
-        services.change_name(current_user, form.name.data)
-        db.session.commit()
-        flash(_("Dein Name wurde gespeichert."), "success")
-        return redirect(url_for("accounts.profile"))
-    return _render_profile(422, name_form=form)
+    return profile_form(form, "name_form", lambda: services.change_name(current_user, form.name.data),
+                        lambda: _("Dein Name wurde gespeichert."))
 
 
 @bp.post("/profile/language")
-@login_required
+@allow(signed_in)
 def change_language():
     form = LanguageForm()
-    if form.validate_on_submit():
+
+    def switch():
         services.change_language(current_user, form.language.data)
         session["lang"] = form.language.data
-        db.session.commit()
         refresh()  # this answer's flash message is already in the new language
-        flash(_("Deine Sprache wurde gespeichert."), "success")
-        return redirect(url_for("accounts.profile"))
-    return _render_profile(422, language_form=form)
+
+    return profile_form(form, "language_form", switch, lambda: _("Deine Sprache wurde gespeichert."))
 
 
 @bp.post("/profile/password")
-@login_required
+@allow(signed_in)
 def change_password():
     form = PasswordChangeForm()
     status = 422
@@ -221,22 +234,15 @@ def change_password():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@login_required
+@allow(signed_in)
 def revoke_token(token_id: int):
     if RevokeTokenForm().validate_on_submit():
-        try:
-            services.revoke_token_of(current_user, token_id)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Das Token ist widerrufen."), "success")
+        attempt(lambda: services.revoke_token_of(current_user, token_id), _("Das Token ist widerrufen."))
     return redirect(url_for("accounts.profile") + "#tokens-title")
 
 
 @bp.post("/profile/tokens/revoke-all")
-@login_required
+@allow(signed_in)
 def revoke_all_tokens():
     if RevokeAllTokensForm().validate_on_submit():
         count = services.revoke_all_tokens(current_user)
@@ -246,30 +252,25 @@ def revoke_all_tokens():
 
 
 @bp.get("/verifications")
-@login_required
+@allow(can_verify_organisations)
 def verifications():
     """The managing director's list of organisations waiting for verification."""
-    if not can_verify_organisations(current_user):
-        abort(403)
     return render_template("accounts/verifications.html", pending=services.pending_organisations(),
                            form=VerificationForm())
 
 
+def load_person(user_id: int) -> User:
+    """The account of the URL (a 404 page when there is none)."""
+    return db.get_or_404(User, user_id)
+
+
 @bp.post("/verifications/<int:user_id>")
-@login_required
-def decide_verification(user_id: int):
-    if not can_verify_organisations(current_user):
-        abort(403)
-    user = db.get_or_404(User, user_id)
+@allow(can_verify_organisations, load=load_person)
+def decide_verification(user: User):
     form = VerificationForm()
     if form.validate_on_submit():
-        try:
-            services.decide_verification(current_user, user, approve=bool(form.approve.data), note=form.note.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.decide_verification(current_user, user, approve=bool(form.approve.data),
+                                                        note=form.note.data)):
             flash(_("%(org)s ist jetzt verifiziert.", org=user.organisation) if user.verification == "verified"
                   else _("%(org)s wurde abgelehnt.", org=user.organisation), "success")
     return redirect(url_for("accounts.verifications"))

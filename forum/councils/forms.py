@@ -69,8 +69,3 @@ class DecideForm(FlaskForm):
             ok = False
         return ok
 
-
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token (join, leave, archive, remove …)."""
-
-    submit = SubmitField()

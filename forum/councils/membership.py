@@ -73,6 +73,11 @@ def _url(council: Council) -> str:
     return f"/councils/{council.slug}"
 
 
+def _tell(person, council: Council, kind: str, subject, body, actor=None) -> None:
+    """Notify `person` about their place in `council` (not when they did it themselves: `actor`)."""
+    notify([person], subject, body, _url(council), category="councils", kind=kind, exclude=actor)
+
+
 def _text(value, code: str, message: str) -> str:
     if value is None:
         return ""
@@ -191,13 +196,12 @@ def decide_request(actor, join_request: JoinRequest, *, accept: bool, reason: st
         body = (_l("Deine Beitrittsanfrage für „%(council)s“ wurde angenommen.\n\n%(reason)s", council=council.name,
                    reason=reason) if reason else
                 _l("Deine Beitrittsanfrage für „%(council)s“ wurde angenommen.", council=council.name))
-        notify([person], _l("Willkommen im %(council)s", council=council.name), body, _url(council),
-               category="councils", kind="council.join_accepted")
+        _tell(person, council, "council.join_accepted", _l("Willkommen im %(council)s", council=council.name), body)
     else:
-        notify([person], _l("Beitrittsanfrage für %(council)s abgelehnt", council=council.name),
-               _l("Deine Beitrittsanfrage für „%(council)s“ wurde abgelehnt.\n\nBegründung: %(reason)s",
-                  council=council.name, reason=reason or ""), _url(council), category="councils",
-               kind="council.join_declined")
+        _tell(person, council, "council.join_declined",
+              _l("Beitrittsanfrage für %(council)s abgelehnt", council=council.name),
+              _l("Deine Beitrittsanfrage für „%(council)s“ wurde abgelehnt.\n\nBegründung: %(reason)s",
+                 council=council.name, reason=reason or ""))
     return join_request
 
 
@@ -219,11 +223,10 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
             previous, existing.role = existing.role, role
             db.session.flush()
             audit(actor, "council.role", person, council=council, role=role, previous=previous)
-            body = (_l("Du bist jetzt Moderator*in im Fachbeirat „%(council)s“.", council=council.name)
-                    if role == "moderator" else
-                    _l("Du bist jetzt Mitglied im Fachbeirat „%(council)s“.", council=council.name))
-            notify([person], _l("Deine Rolle im %(council)s", council=council.name), body, _url(council),
-                   category="councils", kind="council.role", exclude=actor)
+            _tell(person, council, "council.role", _l("Deine Rolle im %(council)s", council=council.name),
+                  _l("Du bist jetzt Moderator*in im Fachbeirat „%(council)s“.", council=council.name)
+                  if role == "moderator" else
+                  _l("Du bist jetzt Mitglied im Fachbeirat „%(council)s“.", council=council.name), actor)
         return existing, False
     if not is_verified_member(person):
         raise Invalid(_("Nur verifizierte Mitglieder des Forums können berufen werden."), "not_verified")
@@ -233,11 +236,10 @@ def appoint(actor, council: Council, person, role: str = "member") -> tuple[Memb
     if pending is not None:
         pending.status, pending.decided_by_id, pending.decided_at = "accepted", actor.id, utcnow()
         db.session.flush()
-    body = (_l("Du wurdest als Moderator*in in den Fachbeirat „%(council)s“ berufen.", council=council.name)
-            if role == "moderator" else
-            _l("Du wurdest als Mitglied in den Fachbeirat „%(council)s“ berufen.", council=council.name))
-    notify([person], _l("Berufen in den %(council)s", council=council.name), body, _url(council),
-           category="councils", kind="council.appointed", exclude=actor)
+    _tell(person, council, "council.appointed", _l("Berufen in den %(council)s", council=council.name),
+          _l("Du wurdest als Moderator*in in den Fachbeirat „%(council)s“ berufen.", council=council.name)
+          if role == "moderator" else
+          _l("Du wurdest als Mitglied in den Fachbeirat „%(council)s“ berufen.", council=council.name), actor)
     return membership, True
 
 
@@ -258,9 +260,8 @@ def remove_member(actor, council: Council, person) -> None:
         raise NotAllowed(_("Dazu fehlt dir die Berechtigung in diesem Fachbeirat."))
     _remove(council, membership)
     audit(actor, "council.remove", person, council=council, role=membership.role)
-    notify([person], _l("Nicht mehr im %(council)s", council=council.name),
-           _l("Du bist nicht mehr Mitglied des Fachbeirats „%(council)s“.", council=council.name), _url(council),
-           category="councils", kind="council.removed", exclude=actor)
+    _tell(person, council, "council.removed", _l("Nicht mehr im %(council)s", council=council.name),
+          _l("Du bist nicht mehr Mitglied des Fachbeirats „%(council)s“.", council=council.name), actor)
 
 
 def leave(actor, council: Council) -> None:

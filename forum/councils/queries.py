@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -65,6 +66,14 @@ def join_requests(council: Council, status: str | None = "pending"):
     if status is not None:
         stmt = stmt.where(JoinRequest.status == status)
     return stmt.order_by(JoinRequest.created_at, JoinRequest.id)
+
+
+def join_request_or_404(council: Council, request_id: int) -> JoinRequest:
+    """A join request of this council (another council's request id is a 404)."""
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or join_request.council_id != council.id:
+        abort(404)
+    return join_request
 
 
 def recent_decisions(council: Council, limit: int = 20) -> list[JoinRequest]:

@@ -1,39 +1,56 @@
 """Council pages: list, found, page, edit, archive; join, ask to join, leave.
 
-Every council is loaded through `get_visible_council_or_404`, so a private council is a 404
-for outsiders on every route. Domain errors from the services end in the error page with
-their status (403, 409, …) and message; form input errors re-render the form (422).
+Every council is loaded through `load` (`get_visible_council_or_404`), so a private council is a
+404 for outsiders on every route. A refusal of the page's buttons (join, leave, archive, …) ends in
+the error page with its status (403, 409, …) and message; the forms show input errors and the
+service's refusal on the form (422).
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..errors import Conflict, DomainError
+from ..errors import Conflict
 from ..extensions import db
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page, signed_in
 from ..text import render_markdown
-from ..permissions import (can_archive_council, can_edit_council, can_found_council, can_manage_members,
+from ..permissions import (can_archive_council, can_found_council, can_manage_council, can_manage_members,
                            can_view_council, council_roles, is_staff)
 from . import membership, queries, services
-from .forms import ActionForm, CouncilForm, RequestForm
-from .models import JoinRequest
+from .forms import CouncilForm, RequestForm
+from .models import Council
 from .visibility import get_visible_council_or_404, visible_councils
 
 bp = Blueprint("councils", __name__)
+
+
+def load(slug: str) -> Council:
+    """The council if the viewer may see it; a 404 page otherwise (a private council for outsiders)."""
+    return get_visible_council_or_404(slug, current_user)
 
 
 def _to_detail(council):
     return redirect(url_for("councils.detail", slug=council.slug))
 
 
-def _valid_action() -> None:
-    """A button form carries nothing but the CSRF token; a bad token ends as the CSRF error."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+def _act(council, action, success: str):
+    """A button on the council page: run `action`, commit and say so, back to the council. The
+    service's refusal (409 already a member, 403 not verified, …) ends in the error page with its status."""
+    if button_pressed():
+        action()
+        db.session.commit()
+        flash(success, "success")
+    return _to_detail(council)
+
+
+def _fields(form: CouncilForm) -> dict:
+    return dict(name=form.name.data, mandate=form.mandate.data, description=form.description.data,
+                visibility=form.visibility.data, join_policy=form.join_policy.data)
 
 
 @bp.get("/councils")
+@allow(anyone)
 def index():
     """Councils the person may see; staff see every council, private ones marked."""
     councils = db.session.scalars(visible_councils(current_user)).all()
@@ -48,29 +65,21 @@ def index():
 
 
 @bp.route("/councils/new", methods=["GET", "POST"])
-@login_required
+@allow(can_found_council)
 def new():
     """Found a council (chair, managing director, admin)."""
-    if not can_found_council(current_user):
-        abort(403)
     form = CouncilForm()
     if form.validate_on_submit():
-        try:
-            council = services.found_council(
-                current_user, name=form.name.data, mandate=form.mandate.data, description=form.description.data,
-                visibility=form.visibility.data, join_policy=form.join_policy.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        founded = attempt(lambda: services.found_council(current_user, **_fields(form)), form=form)
+        if founded:
             flash(_("Der Fachbeirat „%(name)s“ ist gegründet. Berufe jetzt Moderation und Mitglieder.",
-                    name=council.name), "success")
-            return redirect(url_for("councils.members", slug=council.slug))
-    return render_template("councils/form.html", form=form, council=None), (422 if form.errors or form.form_errors else 200)
+                    name=founded.value.name), "success")
+            return redirect(url_for("councils.members", slug=founded.value.slug))
+    return form_page("councils/form.html", form, council=None)
 
 
 @bp.get("/councils/<slug>")
+@allow(anyone)  # council_page: 404 for what the viewer may not see
 def detail(slug: str):
     """The council page: mandate, description, moderators, members by group, proposals, membership actions."""
     from ..meetings.queries import upcoming_meetings
@@ -83,122 +92,77 @@ def detail(slug: str):
         moderators=queries.moderators(council),
         meetings=upcoming_meetings(current_user, 5, council=council, details=False),
         by_stakeholder=by_stakeholder, proposals=queries.proposals(council),
-        viewer=queries.viewer(current_user, council, latest_request), action_form=ActionForm(),
+        viewer=queries.viewer(current_user, council, latest_request), action_form=ButtonForm(),
         request_form=RequestForm(),
     )
 
 
 @bp.route("/councils/<slug>/edit", methods=["GET", "POST"])
-@login_required
-def edit(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    if not can_edit_council(current_user, council):
-        if can_archive_council(current_user, council):
-            raise Conflict(_("Der Fachbeirat ist archiviert und kann nicht bearbeitet werden."), "archived")
-        abort(403)
+@allow(can_manage_council, load=load)
+def edit(council: Council):
+    if council.is_archived:
+        raise Conflict(_("Der Fachbeirat ist archiviert und kann nicht bearbeitet werden."), "archived")
     form = CouncilForm(obj=council)
-    if form.validate_on_submit():
-        try:
-            services.update_council(
-                current_user, council, name=form.name.data, mandate=form.mandate.data,
-                description=form.description.data, visibility=form.visibility.data, join_policy=form.join_policy.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Die Änderungen sind gespeichert."), "success")
-            return _to_detail(council)
-    return render_template("councils/form.html", form=form, council=council), (422 if form.errors or form.form_errors else 200)
+    if form.validate_on_submit() and attempt(lambda: services.update_council(current_user, council, **_fields(form)),
+                                             _("Die Änderungen sind gespeichert."), form=form):
+        return _to_detail(council)
+    return form_page("councils/form.html", form, council=council)
 
 
 @bp.post("/councils/<slug>/archive")
-@login_required
-def archive(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    if not can_archive_council(current_user, council):
-        abort(403)
-    _valid_action()
-    services.archive_council(current_user, council)
-    db.session.commit()
-    flash(_("Der Fachbeirat ist archiviert. Er bleibt sichtbar, kann aber nicht mehr geändert werden."), "success")
-    return _to_detail(council)
+@allow(can_archive_council, load=load)
+def archive(council: Council):
+    return _act(council, lambda: services.archive_council(current_user, council),
+                _("Der Fachbeirat ist archiviert. Er bleibt sichtbar, kann aber nicht mehr geändert werden."))
 
 
 @bp.post("/councils/<slug>/restore")
-@login_required
-def restore(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    if not can_archive_council(current_user, council):
-        abort(403)
-    _valid_action()
-    services.restore_council(current_user, council)
-    db.session.commit()
-    flash(_("Der Fachbeirat ist wieder aktiv."), "success")
-    return _to_detail(council)
+@allow(can_archive_council, load=load)
+def restore(council: Council):
+    return _act(council, lambda: services.restore_council(current_user, council), _("Der Fachbeirat ist wieder aktiv."))
 
 
 @bp.post("/councils/<slug>/join")
-@login_required
-def join(slug: str):
+@allow(signed_in, load=load)
+def join(council: Council):
     """Join an open council; the service says why not (not verified, on request only, …)."""
-    council = get_visible_council_or_404(slug, current_user)
-    _valid_action()
-    membership.join(current_user, council)
-    db.session.commit()
-    flash(_("Willkommen im Fachbeirat „%(name)s“!", name=council.name), "success")
-    return _to_detail(council)
+    return _act(council, lambda: membership.join(current_user, council),
+                _("Willkommen im Fachbeirat „%(name)s“!", name=council.name))
 
 
 @bp.post("/councils/<slug>/request")
-@login_required
-def request_join(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
+@allow(signed_in, load=load)
+def request_join(council: Council):
     form = RequestForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             abort(400)
         flash(" ".join(str(e) for e in form.message.errors), "error")
         return _to_detail(council)
-    membership.request_to_join(current_user, council, form.message.data)
-    db.session.commit()
-    flash(_("Deine Anfrage ist gestellt. Die Moderation entscheidet darüber; du bekommst Bescheid."), "success")
-    return _to_detail(council)
+    return _act(council, lambda: membership.request_to_join(current_user, council, form.message.data),
+                _("Deine Anfrage ist gestellt. Die Moderation entscheidet darüber; du bekommst Bescheid."))
 
 
 @bp.post("/councils/<slug>/request/withdraw")
-@login_required
-def withdraw_request(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    _valid_action()
-    pending = membership.pending_request_of(current_user, council)
-    if pending is None:
-        raise Conflict(_("Du hast keine offene Anfrage für diesen Fachbeirat."), "no_request")
-    membership.withdraw_request(current_user, pending)
-    db.session.commit()
-    flash(_("Deine Anfrage ist zurückgezogen."), "success")
-    return _to_detail(council)
+@allow(signed_in, load=load)
+def withdraw_request(council: Council):
+    def withdraw():
+        pending = membership.pending_request_of(current_user, council)
+        if pending is None:
+            raise Conflict(_("Du hast keine offene Anfrage für diesen Fachbeirat."), "no_request")
+        membership.withdraw_request(current_user, pending)
+
+    return _act(council, withdraw, _("Deine Anfrage ist zurückgezogen."))
 
 
 @bp.post("/councils/<slug>/leave")
-@login_required
-def leave(slug: str):
-    council = get_visible_council_or_404(slug, current_user)
-    _valid_action()
-    membership.leave(current_user, council)
-    db.session.commit()
-    flash(_("Du hast den Fachbeirat „%(name)s“ verlassen.", name=council.name), "success")
+@allow(signed_in, load=load)
+def leave(council: Council):
+    back = _act(council, lambda: membership.leave(current_user, council),
+                _("Du hast den Fachbeirat „%(name)s“ verlassen.", name=council.name))
     if not can_view_council(current_user, council):  # a private council is gone from view now
         return redirect(url_for("councils.index"))
-    return _to_detail(council)
-
-
-def request_or_404(council, request_id: int) -> JoinRequest:
-    """A join request of this council (another council's request id is a 404)."""
-    join_request = db.session.get(JoinRequest, request_id)
-    if join_request is None or join_request.council_id != council.id:
-        abort(404)
-    return join_request
+    return back
 
 
 from . import member_routes  # noqa: E402,F401  (routes register on bp)

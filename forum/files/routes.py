@@ -2,12 +2,16 @@
 page, and removing. The JSON API's routes (files.py of the API package) and these both call forum/files/services.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, send_file
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from dataclasses import dataclass
 
-from ..errors import DomainError
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
 from ..extensions import db
+from ..handlers import allow, anyone, attempt
+from ..permissions import can_manage_files
+from ..registry import FileOwner
 from . import services, storage
 from .models import StoredFile
 
@@ -18,6 +22,32 @@ MULTIPART_SLACK = 64 * 1024
 # A file is never a page of the forum: no scripts, no frames of it elsewhere; a download also sandboxed.
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 PROGRESS_HEADER = "X-Forum-Upload"  # static/js/upload.js: answer with where to go instead of a redirect
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where files hang: a meeting or proposal the viewer may see (`item`) with what its area registered
+    (`spec`), and for a route about one file that `file`."""
+    spec: FileOwner
+    item: object
+    file: StoredFile | None = None
+
+    @property
+    def url(self) -> str:
+        return self.spec.url_of(self.item) + "#unterlagen"
+
+
+def owner_place(area: str, owner_id: int) -> Place:
+    """The meeting or proposal of the URL; 404 for what the viewer may not see."""
+    return Place(*services.owner_or_404(KINDS[area], owner_id, current_user))
+
+
+def file_place(file_id: int) -> Place:
+    """The file of the URL and what it belongs to; 404 for everyone who may not see that."""
+    row = db.session.get(StoredFile, file_id)
+    if row is None:
+        abort(404)
+    return Place(*services.owner_or_404(row.owner_kind, row.owner_id, current_user), file=row)
 
 
 def upload_view(view):
@@ -36,12 +66,10 @@ def raise_upload_limit():
 
 
 @bp.get("/files/<int:file_id>")
-def serve(file_id: int):
+@allow(anyone, load=file_place)
+def serve(place: Place):
     """The file, for whoever may see what it belongs to (404 for everyone else)."""
-    row = db.session.get(StoredFile, file_id)
-    if row is None:
-        abort(404)
-    services.owner_or_404(row.owner_kind, row.owner_id, current_user)
+    row = place.file
     path = storage.path_for(row.sha256)
     if not path.is_file():
         abort(404)
@@ -60,40 +88,20 @@ def _back(target: str):
 
 
 @bp.post("/<any(meetings, proposals):area>/<int:owner_id>/files")
-@login_required
+@allow(can_manage_files, load=owner_place)
 @upload_view
-def upload(area: str, owner_id: int):
+def upload(place: Place):
     """Attach the form's file (`file`; for meetings optionally to the TOP `agenda_item`)."""
-    kind = KINDS[area]
-    spec, owner = services.owner_or_404(kind, owner_id, current_user)
-    if not spec.can_manage(current_user, owner):
-        abort(403)
     part = request.form.get("agenda_item", "")
-    try:
-        services.attach(kind, owner, request.files.get("file"), current_user,
-                        part_id=int(part) if part.isdigit() else None)
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Die Datei ist angehängt."), "success")
-    return _back(spec.url_of(owner) + "#unterlagen")
+    attempt(lambda: services.attach(place.spec.kind, place.item, request.files.get("file"), current_user,
+                                    part_id=int(part) if part.isdigit() else None), _("Die Datei ist angehängt."))
+    return _back(place.url)
 
 
 @bp.post("/files/<int:file_id>/delete")
-@login_required
-def delete(file_id: int):
+@allow(can_manage_files, load=file_place)
+def delete(place: Place):
     """Remove a file (those who may add files to its meeting or proposal)."""
-    row = db.session.get(StoredFile, file_id)
-    if row is None:
-        abort(404)
-    spec, owner = services.owner_or_404(row.owner_kind, row.owner_id, current_user)
-    if not spec.can_manage(current_user, owner):
-        abort(403)
-    services.remove(row.owner_kind, owner, row, current_user)
-    db.session.commit()
-    flash(_("Die Datei ist entfernt."), "success")
-    return redirect(spec.url_of(owner) + "#unterlagen", 303)
+    attempt(lambda: services.remove(place.spec.kind, place.item, place.file, current_user),
+            _("Die Datei ist entfernt."))
+    return redirect(place.url, 303)

@@ -10,15 +10,13 @@ from flask import Flask, current_app
 from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
 
+from ..ops.metrics import ScrapeTimeCollector, metrics_for
+
 EXTENSION = "forum_mail_metrics"
 
 
-class _OutboxCollector:
-    def __init__(self, app: Flask):
-        self.app = app
-
-    def describe(self):
-        return []
+class _OutboxCollector(ScrapeTimeCollector):
+    """Scrape-time values: the outbox as the database holds it."""
 
     def collect(self):
         from ..extensions import db
@@ -40,8 +38,6 @@ class _OutboxCollector:
 
 
 def init_app(app: Flask) -> None:
-    from ..ops.metrics import metrics_for
-
     registry = metrics_for(app).registry
     app.extensions[EXTENSION] = {
         "sent": Counter("forum_mail_sent", "Mails handed to the mail server by this process.", registry=registry),

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
+from ..accounts.routes import load_person
 from ..audit import ACTIONS, entries_query
-from ..errors import DomainError
 from ..extensions import db
+from ..handlers import allow, attempt
 from ..permissions import can_read_audit, can_suspend
 from . import suspensions
 from .forms import AuditFilterForm, LiftForm, SuspendForm
@@ -38,11 +39,9 @@ def _page() -> int:
 
 
 @bp.get("/audit")
-@login_required
+@allow(can_read_audit)
 def audit_log():
     """The audit log, newest first, filtered by action, actor, target type and dates; read-only."""
-    if not can_read_audit(current_user):
-        abort(403)
     form = AuditFilterForm(request.args)
     form.action.choices = [("", _("alle"))] + [(a, a) for a in ACTIONS]
     form.target_type.choices = [("", _("alle"))] + [(t, t) for t in TARGET_TYPES]
@@ -63,11 +62,9 @@ def audit_log():
 
 
 @bp.get("/people")
-@login_required
+@allow(can_suspend)
 def people():
     """Find people by name, e-mail or organisation; suspend them or lift a suspension."""
-    if not can_suspend(current_user):
-        abort(403)
     q = (request.args.get("q") or "").strip()[:100]
     stmt = select(User).order_by(User.name, User.id)
     if q:
@@ -83,41 +80,24 @@ def people():
 
 
 @bp.post("/people/<int:user_id>/suspension")
-@login_required
-def suspend(user_id: int):
-    person = db.get_or_404(User, user_id)
-    if not can_suspend(current_user):
-        abort(403)
+@allow(can_suspend, load=load_person)  # nobody themselves, only an admin an admin
+def suspend(person: User):
     form = SuspendForm()
     if not form.validate_on_submit():
         flash(_("Bitte gib eine Begründung und ggf. ein gültiges Datum an."), "error")
-        return redirect(url_for("moderation.people", q=person.email))
-    until = datetime.combine(form.until.data, time(23, 59)) if form.until.data else None
-    try:
-        suspensions.suspend(current_user, person, until=until, reason=form.reason.data)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()  # the person's live sockets close now (the service announced it)
-        flash(_("%(name)s ist gesperrt.", name=person.name), "success")
+    else:  # on success the person's live sockets close (the service announced it)
+        until = datetime.combine(form.until.data, time(23, 59)) if form.until.data else None
+        attempt(lambda: suspensions.suspend(current_user, person, until=until, reason=form.reason.data),
+                _("%(name)s ist gesperrt.", name=person.name))
     return redirect(url_for("moderation.people", q=person.email))
 
 
 @bp.post("/people/<int:user_id>/suspension/lift")
-@login_required
+@allow(can_suspend)  # the service decides whose suspension may be lifted
 def lift(user_id: int):
-    person = db.get_or_404(User, user_id)
-    if not can_suspend(current_user):
-        abort(403)
+    person = load_person(user_id)
     form = LiftForm()
     if form.validate_on_submit():
-        try:
-            suspensions.lift(current_user, person, form.reason.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Die Sperre von %(name)s ist aufgehoben.", name=person.name), "success")
+        attempt(lambda: suspensions.lift(current_user, person, form.reason.data),
+                _("Die Sperre von %(name)s ist aufgehoben.", name=person.name))
     return redirect(url_for("moderation.people", q=person.email))

@@ -7,10 +7,9 @@ from flask import Response, abort, flash, redirect, render_template, session, ur
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
-from ..errors import DomainError
-from ..extensions import db
+from ..handlers import allow, anyone, attempt, form_page, signed_in
 from ..permissions import can_edit_site_pages
 from ..text import render_markdown
 from . import pages, privacy, stats
@@ -22,6 +21,7 @@ TITLES = {"privacy": _l("Datenschutz"), "imprint": _l("Impressum"),
 
 
 @bp.get("/transparency")
+@allow(anyone)
 def transparency():
     """Moderation figures per month: reports, hides, restores, dismissals, suspensions. No names."""
     return render_template("moderation/transparency.html", months=stats.monthly_figures())
@@ -29,16 +29,19 @@ def transparency():
 
 @bp.get("/privacy", defaults={"slug": "privacy"}, endpoint="privacy")
 @bp.get("/imprint", defaults={"slug": "imprint"}, endpoint="imprint")
+@allow(anyone)
 def site_page(slug: str):
-    page = pages.get_page(slug)
-    return render_template("moderation/site_page.html", page=page, body_html=render_markdown(page.body),
-                           title=TITLES[slug], slug=slug)
+    return _show_page(slug)
 
 
 @bp.get("/accessibility")
+@allow(anyone)
 def accessibility():
     """The accessibility statement in the reader's language (English: its own page, edited separately)."""
-    slug = "accessibility_en" if str(get_locale()) == "en" else "accessibility"
+    return _show_page("accessibility_en" if str(get_locale()) == "en" else "accessibility")
+
+
+def _show_page(slug: str):
     page = pages.get_page(slug)
     return render_template("moderation/site_page.html", page=page, body_html=render_markdown(page.body),
                            title=TITLES[slug], slug=slug)
@@ -50,24 +53,13 @@ def accessibility():
           endpoint="edit_accessibility")
 @bp.route("/accessibility/edit/en", methods=["GET", "POST"], defaults={"slug": "accessibility_en"},
           endpoint="edit_accessibility_en")
-@login_required
+@allow(can_edit_site_pages)
 def edit_site_page(slug: str):
-    if not can_edit_site_pages(current_user):
-        abort(403)
-    page = pages.get_page(slug)
-    form = SitePageForm(body=page.body)
-    if form.validate_on_submit():
-        try:
-            pages.update_page(current_user, slug, form.body.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.body.errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Die Seite ist gespeichert."), "success")
-            return redirect(url_for(f"moderation.{slug.removesuffix('_en')}"))
-    return render_template("moderation/site_page_edit.html", form=form, title=TITLES[slug], slug=slug), \
-        (422 if form.errors else 200)
+    form = SitePageForm(body=pages.get_page(slug).body)
+    if form.validate_on_submit() and attempt(lambda: pages.update_page(current_user, slug, form.body.data),
+                                             _("Die Seite ist gespeichert."), form=form):
+        return redirect(url_for(f"moderation.{slug.removesuffix('_en')}"))
+    return form_page("moderation/site_page_edit.html", form, title=TITLES[slug], slug=slug)
 
 
 def export_response(user) -> Response:
@@ -80,7 +72,7 @@ def export_response(user) -> Response:
 
 
 @bp.post("/profile/export")
-@login_required
+@allow(signed_in)
 def export():
     from .forms import ExportForm
 
@@ -90,22 +82,15 @@ def export():
 
 
 @bp.post("/profile/delete")
-@login_required
+@allow(signed_in)
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            privacy.delete_account(current_user._get_current_object(), form.password.data,
-                                   delete_contributions=bool(form.delete_contributions.data))
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-        else:
-            db.session.commit()  # their live sockets close now (the service announced it)
-            logout_user()
-            session.clear()
-            flash(_("Dein Konto und deine persönlichen Daten sind gelöscht."), "success")
-            return redirect(url_for("main.index"))
-    else:
+    if not form.validate_on_submit():
         flash(_("Bitte bestätige die Löschung mit deinem Passwort."), "error")
+    elif attempt(lambda: privacy.delete_account(current_user._get_current_object(), form.password.data,
+                                                delete_contributions=bool(form.delete_contributions.data))):
+        logout_user()  # their live sockets close now (the service announced it)
+        session.clear()
+        flash(_("Dein Konto und deine persönlichen Daten sind gelöscht."), "success")
+        return redirect(url_for("main.index"))
     return redirect(url_for("accounts.profile") + "#delete-title")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..errors import N_, DomainError
-from ..extensions import db
+from ..errors import N_
+from ..handlers import allow, attempt, form_page, require
 from ..permissions import can_report, can_view_queue, text_hidden
 from ..registry import HIDDEN_TITLE
 from ..security import is_safe_path
@@ -45,12 +45,14 @@ def _template_globals(state) -> None:
                                        proposal_title=_proposal_title, may_report=_may_report)
 
 
-DECISIONS = {"hide": services.hide, "restore": services.restore, "dismiss": services.dismiss}
+DECISIONS = {"hide": (services.hide, N_("Der Beitrag ist ausgeblendet.")),
+             "restore": (services.restore, N_("Der Beitrag ist wieder sichtbar.")),
+             "dismiss": (services.dismiss, N_("Die Meldungen sind zurückgewiesen."))}
 KIND_LABELS = {"proposal": N_("Vorschlag"), "comment": N_("Kommentar"), "message": N_("Live-Nachricht")}
 
 
 @bp.route("/report/<kind>/<int:item_id>", methods=["GET", "POST"])
-@login_required
+@allow(can_report)
 def report(kind: str, item_id: int):
     """Report a proposal, comment or live message (a page of its own, so it works without JavaScript)."""
     target, item = services.load_target(kind, item_id, current_user)
@@ -58,37 +60,26 @@ def report(kind: str, item_id: int):
     if services.reported_by(current_user, kind, item.id):
         flash(_("Du hast diesen Beitrag bereits gemeldet."), "info")
         return redirect(back)
-    if not can_report(current_user, item):
-        abort(403)
+    require(can_report, item)  # not one's own
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            services.report(current_user, kind, item.id, form.reason.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.reason.errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Danke! Die Moderation prüft deine Meldung."), "success")
-            return redirect(back if is_safe_path(back) else url_for("main.index"))
-    return render_template("moderation/report.html", form=form, kind=kind, item=item, back=back,
-                           excerpt=target.excerpt_of(item), kind_label=_(KIND_LABELS.get(kind, kind))), \
-        (422 if form.errors else 200)
+    if form.validate_on_submit() and attempt(lambda: services.report(current_user, kind, item.id, form.reason.data),
+                                             _("Danke! Die Moderation prüft deine Meldung."), form=form):
+        return redirect(back if is_safe_path(back) else url_for("main.index"))
+    return form_page("moderation/report.html", form, kind=kind, item=item, back=back,
+                     excerpt=target.excerpt_of(item), kind_label=_(KIND_LABELS.get(kind, kind)))
 
 
 @bp.get("/moderation")
-@login_required
+@allow(can_view_queue)
 def queue():
     """Open reports of the councils this person moderates (everything for the managing director and admins)."""
-    if not can_view_queue(current_user):
-        abort(403)
     items, hidden = services.queue_page(current_user)
     return render_template("moderation/queue.html", items=items, hidden=hidden, form=DecisionForm(),
                            kind_labels=KIND_LABELS)
 
 
 @bp.post("/moderation/<kind>/<int:item_id>/<action>")
-@login_required
+@allow(can_view_queue)  # the service checks the item's council
 def decide(kind: str, item_id: int, action: str):
     if action not in DECISIONS:
         abort(404)
@@ -96,17 +87,8 @@ def decide(kind: str, item_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("Bitte gib eine Begründung an (höchstens 1000 Zeichen)."), "error")
         return redirect(url_for("moderation.queue"))
-    try:
-        DECISIONS[action](current_user, kind, item_id, form.reason.data)
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash({"hide": _("Der Beitrag ist ausgeblendet."), "restore": _("Der Beitrag ist wieder sichtbar."),
-               "dismiss": _("Die Meldungen sind zurückgewiesen.")}[action], "success")
+    decision, success = DECISIONS[action]
+    attempt(lambda: decision(current_user, kind, item_id, form.reason.data), _(success))
     return redirect(url_for("moderation.queue"))
 
 

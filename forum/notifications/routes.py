@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 
 from ..extensions import csrf, db
+from ..handlers import ButtonForm, allow, anyone, button_pressed, form_page, signed_in
 from ..permissions.viewer import standing
 from . import services, settings
 
@@ -15,17 +16,17 @@ bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")
-@login_required
+@allow(signed_in)
 def index():
     language = str(get_locale())
     notices = [(n, n.subject_in(language), n.body_in(language)) for n in services.recent(current_user)]
-    return render_template("notifications/index.html", notifications=notices, form=FlaskForm())
+    return render_template("notifications/index.html", notifications=notices, form=ButtonForm())
 
 
 @bp.post("/notifications/read")
-@login_required
+@allow(signed_in)
 def mark_read():
-    if FlaskForm().validate_on_submit():
+    if button_pressed():
         services.mark_all_read(current_user)
         db.session.commit()
     return redirect(url_for("notifications.index"))
@@ -43,7 +44,7 @@ def settings_form(modes: dict[str, str]) -> FlaskForm:
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
-@login_required
+@allow(signed_in)
 def settings_page():
     form = settings_form(settings.modes_of(current_user.id))
     if form.validate_on_submit():
@@ -51,11 +52,11 @@ def settings_page():
         db.session.commit()
         flash(_("Deine Einstellungen sind gespeichert."), "success")
         return redirect(url_for("notifications.settings_page"))
-    return render_template("notifications/settings.html", form=form,
-                           fields=[form[c] for c in settings.CATEGORIES]), (422 if form.errors else 200)
+    return form_page("notifications/settings.html", form, fields=[form[c] for c in settings.CATEGORIES])
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@allow(anyone)  # the signed token decides
 @csrf.exempt  # RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`; the signed token is the proof
 def unsubscribe(token: str):
     """GET shows what the link stops, with a button and the way to the settings; POST stops it,

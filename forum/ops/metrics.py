@@ -20,6 +20,8 @@ from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, 
                                PlatformCollector, ProcessCollector, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
+from ..handlers import allow, anyone
+
 EXTENSION = "forum_metrics"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -52,14 +54,19 @@ class ForumMetrics:
         self.registry.register(_LiveCollector(app))
 
 
-class _LiveCollector:
-    """Scrape-time values: connected Socket.IO clients and the database pool."""
+class ScrapeTimeCollector:
+    """A custom collector of values read from `app` when Prometheus scrapes (subclasses: `collect`).
+    `describe` answers nothing, so registering it does not collect early."""
 
     def __init__(self, app: Flask):
         self.app = app
 
     def describe(self):
         return []
+
+
+class _LiveCollector(ScrapeTimeCollector):
+    """Scrape-time values: connected Socket.IO clients and the database pool."""
 
     def collect(self):
         from ..extensions import db, socketio
@@ -136,4 +143,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_before)
     app.after_request(_after)
     app.teardown_request(_teardown)
-    app.add_url_rule("/metrics", "metrics", _metrics_view, methods=["GET"])
+    app.add_url_rule("/metrics", "metrics", allow(anyone)(_metrics_view), methods=["GET"])  # the bearer token decides

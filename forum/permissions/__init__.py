@@ -29,7 +29,7 @@ from .controlling import (can_appoint_evaluators, can_handle_cooperation_request
     can_view_dashboard, can_view_internal_projects, can_view_project, can_view_scores, is_board_member,
     is_controller, is_evaluator)  # noqa: F401
 from .hidden import hidden_text_visible, text_hidden  # noqa: F401
-from .files import (can_attach_to_meeting, can_attach_to_proposal, can_view_meeting_files,
+from .files import (can_attach_to_meeting, can_attach_to_proposal, can_manage_files, can_view_meeting_files,
     can_view_proposal_files)  # noqa: F401
 
 

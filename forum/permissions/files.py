@@ -29,3 +29,9 @@ def can_attach_to_proposal(user, proposal) -> bool:
     if proposal is None:
         return False
     return can_edit_proposal(user, proposal) or (proposal.status != "draft" and can_moderate(user, proposal.council))
+
+
+def can_manage_files(user, place) -> bool:
+    """Add and remove the files of a meeting or proposal: `place` carries the item (`item`) and what
+    its area registered (`spec`, forum.registry.FileOwner: can_attach_to_meeting, can_attach_to_proposal)."""
+    return place.spec.can_manage(user, place.item)

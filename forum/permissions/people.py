@@ -40,7 +40,8 @@ def is_verified_member(user) -> bool:
     return is_signed_in(user) and user.is_verified and not is_suspended(user)
 
 
-def can_verify_organisations(user) -> bool:
+def can_verify_organisations(user, organisation=None) -> bool:
+    """Managing director and admins verify (or reject) organisations' accounts."""
     return is_signed_in(user) and user.role in ("managing_director", "admin")
 
 
