@@ -69,6 +69,12 @@ def can_change_status(user, proposal) -> bool:
     return proposal is not None and proposal.status != "draft" and can_moderate(user, proposal.council)
 
 
+def can_move_proposal(user, proposal) -> bool:
+    """Use the status form at all: the author (publish, withdraw) or whoever moves the proposal along;
+    which step each of them may take is the life cycle's to say (lifecycle.allowed_transitions)."""
+    return is_proposal_author(user, proposal) or can_change_status(user, proposal)
+
+
 def can_respond(user, proposal) -> bool:
     """Who may give the official response: the same people who move the proposal along."""
     return can_change_status(user, proposal)

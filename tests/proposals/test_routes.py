@@ -191,7 +191,9 @@ def test_moderator_opens_closes_and_answers(app, client, login, make_user, make_
     assert page.index("Offizielle Antwort") < page.index("proposal-body")
     assert reload(proposal).status == "rejected"
     bad = client.post(f"/proposals/{proposal.id}/status", data={"status": "voting"})
-    assert bad.status_code == 409
+    # a step the life cycle does not allow comes back on the page with the status form
+    assert bad.status_code == 422
+    assert "Von „Abgelehnt“ kann der Vorschlag nicht zu „Abstimmung läuft“ wechseln." in bad.get_data(as_text=True)
     assert any("Abgelehnt" in mail for mail in outbox())
     login(author)
     assert "Abgelehnt" in client.get("/notifications").get_data(as_text=True)
