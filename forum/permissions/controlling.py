@@ -58,8 +58,9 @@ def can_view_project(user, project) -> bool:
     return db.session.scalar(select(hidden.c.project_id).where(hidden.c.project_id == project.id).limit(1)) is None
 
 
-def can_manage_projects(user, project=None) -> bool:
-    """Create projects and change any of them (`project`, when given, changes nothing)."""
+def can_manage_projects(user, target=None) -> bool:
+    """Create projects (from scratch or from a proposal) and change any of them; `target`, the project
+    or proposal a route is about, changes nothing."""
     return is_controller(user)
 
 
