@@ -5,14 +5,13 @@ own module (imported at the end).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..councils.models import Council
 from ..database import utcnow
-from ..errors import DomainError
 from ..extensions import db
 from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page
 from ..permissions import can_manage_projects, can_score, can_view_scores
@@ -62,11 +61,8 @@ def _labels():
 
 
 def load_project(project_id: int):
-    """The project if the current user may see it, else a 404."""
-    try:
-        return svc.get_visible_project(project_id, current_user)
-    except DomainError:
-        abort(404)
+    """The project if the current user may see it, else a 404 ("Dieses Projekt gibt es nicht.")."""
+    return svc.get_visible_project(project_id, current_user)
 
 
 @bp.get("/projects")

@@ -1,12 +1,11 @@
 """The contact point for businesses and other partners: the request form and the requester's view."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_limiter.util import get_remote_address
 
-from ..errors import DomainError
 from ..extensions import limiter
 from ..handlers import allow, anyone, attempt, form_page, signed_in
 from ..permissions import can_request_cooperation, can_view_cooperation_request
@@ -57,10 +56,7 @@ def cooperation_mine():
 
 def own_request(request_id: int):
     """The requester's own request; for anyone else a 404 (no hint that it exists)."""
-    try:
-        return cooperation.get_own_request(request_id, current_user)
-    except DomainError:
-        abort(404)
+    return cooperation.get_own_request(request_id, current_user)
 
 
 @bp.get("/cooperation/<int:request_id>")

@@ -11,14 +11,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
 from ..councils.models import Council
-from ..councils.visibility import visible_council_filter, visible_councils
-from ..errors import NotFound
+from ..councils.visibility import get_visible_council_or_404, visible_councils
 from ..extensions import db
 from ..handlers import ButtonForm, allow, anyone, attempt, form_page
 from ..i18n import Labels
@@ -92,15 +90,6 @@ def _council_choices(selected: Council | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-def _chosen_council(slug: str | None) -> Council | None:
-    if not slug:
-        return None
-    council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
-    if council is None:
-        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
-    return council
-
-
 def _write(form: ProposalForm, proposal: Proposal | None, save, success: str):
     """What writing and editing share: a preview, or `save()` and on to the proposal; else the form again."""
     preview = None
@@ -123,9 +112,10 @@ def new():
     if request.method == "GET":
         form.council.data = request.args.get("council", "")
     draft = bool(form.save_draft.data)
+    slug = form.council.data
     return _write(form, None, lambda: services.create_proposal(
-        current_user, title=form.title.data, body=form.body.data, council=_chosen_council(form.council.data),
-        tags=form.tags.data, draft=draft, hide_votes=form.hide_votes.data),
+        current_user, title=form.title.data, body=form.body.data, tags=form.tags.data, draft=draft,
+        council=get_visible_council_or_404(slug, current_user) if slug else None, hide_votes=form.hide_votes.data),
         _("Dein Entwurf ist gespeichert. Nur du kannst ihn sehen.") if draft
         else _("Dein Vorschlag ist veröffentlicht."))
 
