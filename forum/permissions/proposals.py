@@ -52,9 +52,14 @@ def voting_open(proposal) -> bool:
     return proposal.voting_ends_at is None or utcnow() < proposal.voting_ends_at
 
 
+def is_voter(user, proposal) -> bool:
+    """Verified members who may see the proposal: they vote on it whenever voting is open."""
+    return is_verified_member(user) and can_view_proposal(user, proposal)
+
+
 def can_vote(user, proposal) -> bool:
-    """Verified members who may see the proposal, while voting is open."""
-    return is_verified_member(user) and voting_open(proposal) and can_view_proposal(user, proposal)
+    """A voter (is_voter), while voting is open."""
+    return voting_open(proposal) and is_voter(user, proposal)
 
 
 def can_comment(user, proposal) -> bool:
