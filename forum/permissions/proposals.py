@@ -52,20 +52,19 @@ def voting_open(proposal) -> bool:
     return proposal.voting_ends_at is None or utcnow() < proposal.voting_ends_at
 
 
-def is_voter(user, proposal) -> bool:
-    """Verified members who may see the proposal: they vote on it whenever voting is open."""
+def can_take_part(user, proposal) -> bool:
+    """Verified members who may see the proposal: they vote while voting is open (can_vote) and
+    comment while it takes comments (can_comment)."""
     return is_verified_member(user) and can_view_proposal(user, proposal)
 
 
 def can_vote(user, proposal) -> bool:
-    """A voter (is_voter), while voting is open."""
-    return voting_open(proposal) and is_voter(user, proposal)
+    return voting_open(proposal) and can_take_part(user, proposal)
 
 
 def can_comment(user, proposal) -> bool:
-    """Verified members who may see the proposal, unless it is a draft or withdrawn."""
-    return (is_verified_member(user) and proposal is not None and proposal.status in COMMENTABLE_STATUSES
-            and can_view_proposal(user, proposal))
+    """Unless the proposal is a draft or withdrawn."""
+    return proposal is not None and proposal.status in COMMENTABLE_STATUSES and can_take_part(user, proposal)
 
 
 def can_change_status(user, proposal) -> bool:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..handlers import allow, attempt, button_pressed, form_page, signed_in
-from ..permissions import can_comment, can_delete_comment, can_edit_comment, can_follow, is_voter
+from ..permissions import can_comment, can_delete_comment, can_edit_comment, can_follow, can_take_part
 from . import comments, services, voting
 from .forms import CommentEditForm, CommentForm, VoteForm
 from .models import Comment, Proposal
@@ -30,7 +30,7 @@ def _press(proposal_id: int, action, success: str, anchor: str | None = None):
 
 
 @bp.post("/proposals/<int:proposal_id>/vote")
-@allow(is_voter, load=load_visible)
+@allow(can_take_part, load=load_visible)
 def vote(proposal: Proposal):
     """Cast or change the current user's vote (the pressed button carries the choice). When voting has
     closed meanwhile, the page says so."""
@@ -42,7 +42,7 @@ def vote(proposal: Proposal):
 
 
 @bp.post("/proposals/<int:proposal_id>/vote/withdraw")
-@allow(is_voter, load=load_visible)
+@allow(can_take_part, load=load_visible)
 def withdraw_vote(proposal: Proposal):
     return _press(proposal.id, lambda: voting.withdraw_vote(proposal, current_user),
                   _("Deine Stimme ist zurückgezogen."), "abstimmung")

@@ -16,7 +16,7 @@ TABLE = {
     "view someone's draft": (lambda w, u: can.can_view_proposal(u, w.draft), set()),
     "create in the council": (lambda w, u: can.can_create_proposal(u, w.council), set(VERIFIED)),
     "vote": (lambda w, u: can.can_vote(u, w.in_voting), set(VERIFIED)),
-    "be a voter on a published one": (lambda w, u: can.is_voter(u, w.published), set(VERIFIED)),
+    "take part in a published one": (lambda w, u: can.can_take_part(u, w.published), set(VERIFIED)),
     "vote on a published one": (lambda w, u: can.can_vote(u, w.published), set()),
     "use the status form of someone's proposal": (lambda w, u: can.can_move_proposal(u, w.published), MODERATES),
     "comment": (lambda w, u: can.can_comment(u, w.published), set(VERIFIED)),
