@@ -59,11 +59,12 @@ def can_take_part(user, proposal) -> bool:
 
 
 def can_vote(user, proposal) -> bool:
+    """Who may take part, while voting is open."""
     return voting_open(proposal) and can_take_part(user, proposal)
 
 
 def can_comment(user, proposal) -> bool:
-    """Unless the proposal is a draft or withdrawn."""
+    """Who may take part, unless the proposal is a draft or withdrawn."""
     return proposal is not None and proposal.status in COMMENTABLE_STATUSES and can_take_part(user, proposal)
 
 
