@@ -67,10 +67,6 @@ class LinkCouncilForm(FlaskForm):
     submit = SubmitField(_l("Fachbeirat verknüpfen"))
 
 
-class ActionForm(FlaskForm):
-    """A button that only carries the CSRF token."""
-
-
 class CriterionRow(Form):
     name = StringField(_l("Name"), validators=[SingleLine(), Optional(), Length(max=120)])
     description = StringField(_l("Beschreibung"), validators=[SingleLine(), Optional(), Length(max=500)])

@@ -208,12 +208,19 @@ def update_project(actor, project: Project, **values) -> Project:
     return project
 
 
+def _short_line(value, what: str, missing: str, code: str) -> str:
+    """A name or title: one line of 1…200 characters, stripped; Invalid(`missing`, `code`) otherwise."""
+    single_line(value, what)
+    value = (value or "").strip()
+    if not value or len(value) > 200:
+        raise Invalid(missing, code)
+    return value
+
+
 def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner:
     _require_manager(actor)
-    single_line(name, _("Der Name des Partners"))
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise Invalid(_("Bitte gib den Namen des Partners an (höchstens 200 Zeichen)."), "invalid_name")
+    name = _short_line(name, _("Der Name des Partners"),
+                       _("Bitte gib den Namen des Partners an (höchstens 200 Zeichen)."), "invalid_name")
     if kind not in PARTNER_KINDS:
         raise Invalid(_("Unbekannte Art von Partner."), "invalid_kind")
     if any(p.name.casefold() == name.casefold() for p in project.partners):
@@ -224,21 +231,24 @@ def add_partner(actor, project: Project, name: str, kind: str) -> ProjectPartner
     return partner
 
 
+def _remove(items: list, matches, missing: str) -> None:
+    """Remove the first of a project's `items` that `matches`; NotFound(`missing`) when none does."""
+    item = next((x for x in items if matches(x)), None)
+    if item is None:
+        raise NotFound(missing)
+    items.remove(item)
+    db.session.flush()
+
+
 def remove_partner(actor, project: Project, partner_id: int) -> None:
     _require_manager(actor)
-    partner = next((p for p in project.partners if p.id == partner_id), None)
-    if partner is None:
-        raise NotFound(_("Diesen Partner gibt es hier nicht."))
-    project.partners.remove(partner)
-    db.session.flush()
+    _remove(project.partners, lambda p: p.id == partner_id, _("Diesen Partner gibt es hier nicht."))
 
 
 def add_milestone(actor, project: Project, title: str, due_date: date) -> Milestone:
     _require_manager(actor)
-    single_line(title, _("Der Titel des Meilensteins"))
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise Invalid(_("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen)."), "invalid_title")
+    title = _short_line(title, _("Der Titel des Meilensteins"),
+                        _("Bitte gib dem Meilenstein einen Titel (höchstens 200 Zeichen)."), "invalid_title")
     if not isinstance(due_date, date):
         raise Invalid(_("Bitte gib ein Fälligkeitsdatum an."), "invalid_date")
     milestone = Milestone(title=title, due_date=due_date)
@@ -270,10 +280,11 @@ def remove_milestone(actor, project: Project, milestone_id: int) -> None:
 
 
 def link_proposal(actor, project: Project, proposal: Proposal) -> None:
-    """Record that `project` came from `proposal` (and the proposal's council). Conflict if linked."""
+    """Record that `project` came from `proposal` (and the proposal's council). Conflict if linked;
+    Invalid for a number that names no proposal `actor` may see (it comes from a form field)."""
     _require_manager(actor)
     if proposal is None or not can_view_proposal(actor, proposal) or proposal.status == "draft":
-        raise NotFound(_("Diesen Vorschlag gibt es nicht."))
+        raise Invalid(_("Diesen Vorschlag gibt es nicht."), "unknown_proposal")
     if any(link.proposal_id == proposal.id for link in project.proposal_links):
         raise Conflict(_("Dieser Vorschlag ist schon verknüpft."), "already_linked")
     project.proposal_links.append(ProjectProposal(proposal_id=proposal.id))
@@ -284,17 +295,13 @@ def link_proposal(actor, project: Project, proposal: Proposal) -> None:
 
 def unlink_proposal(actor, project: Project, proposal_id: int) -> None:
     _require_manager(actor)
-    link = next((x for x in project.proposal_links if x.proposal_id == proposal_id), None)
-    if link is None:
-        raise NotFound(_("Dieser Vorschlag ist nicht verknüpft."))
-    project.proposal_links.remove(link)
-    db.session.flush()
+    _remove(project.proposal_links, lambda x: x.proposal_id == proposal_id, _("Dieser Vorschlag ist nicht verknüpft."))
 
 
 def link_council(actor, project: Project, council: Council) -> None:
     _require_manager(actor)
     if council is None:
-        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
+        raise Invalid(_("Diesen Fachbeirat gibt es nicht."), "unknown_council")
     if any(link.council_id == council.id for link in project.council_links):
         raise Conflict(_("Dieser Fachbeirat ist schon verknüpft."), "already_linked")
     project.council_links.append(ProjectCouncil(council_id=council.id))
@@ -303,11 +310,7 @@ def link_council(actor, project: Project, council: Council) -> None:
 
 def unlink_council(actor, project: Project, council_id: int) -> None:
     _require_manager(actor)
-    link = next((x for x in project.council_links if x.council_id == council_id), None)
-    if link is None:
-        raise NotFound(_("Dieser Fachbeirat ist nicht verknüpft."))
-    project.council_links.remove(link)
-    db.session.flush()
+    _remove(project.council_links, lambda x: x.council_id == council_id, _("Dieser Fachbeirat ist nicht verknüpft."))
 
 
 def project_from_proposal(actor, proposal: Proposal, department: str = "Stabsstelle Digitalisierung und Smart City"

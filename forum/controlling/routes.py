@@ -5,21 +5,22 @@ own module (imported at the end).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..councils.models import Council
 from ..database import utcnow
-from ..errors import DomainError
 from ..extensions import db
-from ..permissions import can_manage_projects, can_score, can_view_proposal, can_view_scores
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page
+from ..permissions import can_manage_projects, can_score, can_view_scores
 from ..proposals.models import Proposal
+from ..proposals.routes import load_visible as load_proposal
 from ..text import render_markdown
 from . import projects as svc
 from . import scoring
-from .forms import ActionForm, LinkCouncilForm, LinkProposalForm, MilestoneForm, PartnerForm, ProjectForm
+from .forms import LinkCouncilForm, LinkProposalForm, MilestoneForm, PartnerForm, ProjectForm
 from .models import PROJECT_STATUSES
 
 bp = Blueprint("controlling", __name__)
@@ -60,19 +61,12 @@ def _labels():
 
 
 def load_project(project_id: int):
-    """The project if the current user may see it, else a 404."""
-    try:
-        return svc.get_visible_project(project_id, current_user)
-    except DomainError:
-        abort(404)
-
-
-def require_manager() -> None:
-    if not can_manage_projects(current_user):
-        abort(403)
+    """The project if the current user may see it, else a 404 ("Dieses Projekt gibt es nicht.")."""
+    return svc.get_visible_project(project_id, current_user)
 
 
 @bp.get("/projects")
+@allow(anyone)
 def index():
     """The portfolio, filterable by status, department and a search term."""
     status = request.args.get("status") if request.args.get("status") in PROJECT_STATUSES else None
@@ -104,193 +98,147 @@ def render_detail(project, status: int = 200, **forms):
         context.update(partner_form=forms.get("partner_form") or PartnerForm(),
                        milestone_form=forms.get("milestone_form") or MilestoneForm(),
                        proposal_form=forms.get("proposal_form") or LinkProposalForm(),
-                       council_form=link_council, action_form=ActionForm())
+                       council_form=link_council, action_form=ButtonForm())
     else:
         context["councils"] = svc.linked_councils(project, current_user)
     return render_template("controlling/project.html", **context), status
 
 
 @bp.get("/projects/<int:project_id>")
-def detail(project_id: int):
-    return render_detail(load_project(project_id))
+@allow(anyone, load=load_project)
+def detail(project):
+    return render_detail(project)
+
+
+def _form_page(form: ProjectForm, project):
+    return form_page("controlling/project_form.html", form, project=project, departments=svc.departments(current_user))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-@login_required
+@allow(can_manage_projects)
 def create():
-    require_manager()
     form = ProjectForm()
     if form.validate_on_submit():
-        try:
-            project = svc.create_project(current_user, **form.values())
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Das Projekt „%(title)s“ ist angelegt.", title=project.title), "success")
-            return redirect(url_for("controlling.detail", project_id=project.id))
-    return render_template("controlling/project_form.html", form=form, project=None,
-                           departments=svc.departments(current_user)), (422 if form.errors or form.form_errors else 200)
+        created = attempt(lambda: svc.create_project(current_user, **form.values()), form=form)
+        if created:
+            flash(_("Das Projekt „%(title)s“ ist angelegt.", title=created.value.title), "success")
+            return _back(created.value)
+    return _form_page(form, None)
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(project_id: int):
-    project = load_project(project_id)
-    require_manager()
+@allow(can_manage_projects, load=load_project)
+def edit(project):
     form = ProjectForm(obj=project)
-    if form.validate_on_submit():
-        try:
-            svc.update_project(current_user, project, **form.values())
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Änderungen gespeichert."), "success")
-            return redirect(url_for("controlling.detail", project_id=project.id))
-    return render_template("controlling/project_form.html", form=form, project=project,
-                           departments=svc.departments(current_user)), (422 if form.errors or form.form_errors else 200)
+    if form.validate_on_submit() and attempt(lambda: svc.update_project(current_user, project, **form.values()),
+                                             _("Änderungen gespeichert."), form=form):
+        return _back(project)
+    return _form_page(form, project)
 
 
-def _act(project, action, message: str):
-    """Run a small change on `project`; commit and flash, or flash the rule that said no."""
-    try:
-        action()
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+def _back(project):
     return redirect(url_for("controlling.detail", project_id=project.id))
 
 
-@bp.post("/projects/<int:project_id>/partners")
-@login_required
-def add_partner(project_id: int):
-    project = load_project(project_id)
-    require_manager()
-    form = PartnerForm()
+def _submit(project, name: str, form, action, success: str):
+    """One of the manager's forms on the project page (`name` as in render_detail): when it is sound,
+    run `action` and back to the page (a rule that says no is flashed there); else the page with
+    the form's errors (422)."""
     if not form.validate_on_submit():
-        return render_detail(project, 422, partner_form=form)
-    return _act(project, lambda: svc.add_partner(current_user, project, form.name.data, form.kind.data),
-                _("Partner hinzugefügt."))
+        return render_detail(project, 422, **{name: form})
+    attempt(action, success)
+    return _back(project)
+
+
+def _press(project, action, success: str):
+    """A button on the project page (remove, toggle): run `action`, back to the page."""
+    if button_pressed():
+        attempt(action, success)
+    return _back(project)
+
+
+@bp.post("/projects/<int:project_id>/partners")
+@allow(can_manage_projects, load=load_project)
+def add_partner(project):
+    form = PartnerForm()
+    return _submit(project, "partner_form", form,
+                   lambda: svc.add_partner(current_user, project, form.name.data, form.kind.data),
+                   _("Partner hinzugefügt."))
 
 
 @bp.post("/projects/<int:project_id>/partners/<int:partner_id>/delete")
-@login_required
-def remove_partner(project_id: int, partner_id: int):
-    project = load_project(project_id)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(project, lambda: svc.remove_partner(current_user, project, partner_id), _("Partner entfernt."))
+@allow(can_manage_projects, load=load_project)
+def remove_partner(project, partner_id: int):
+    return _press(project, lambda: svc.remove_partner(current_user, project, partner_id), _("Partner entfernt."))
 
 
 @bp.post("/projects/<int:project_id>/milestones")
-@login_required
-def add_milestone(project_id: int):
-    project = load_project(project_id)
-    require_manager()
+@allow(can_manage_projects, load=load_project)
+def add_milestone(project):
     form = MilestoneForm()
-    if not form.validate_on_submit():
-        return render_detail(project, 422, milestone_form=form)
-    return _act(project, lambda: svc.add_milestone(current_user, project, form.title.data, form.due_date.data),
-                _("Meilenstein hinzugefügt."))
+    return _submit(project, "milestone_form", form,
+                   lambda: svc.add_milestone(current_user, project, form.title.data, form.due_date.data),
+                   _("Meilenstein hinzugefügt."))
 
 
 @bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/toggle")
-@login_required
-def toggle_milestone(project_id: int, milestone_id: int):
-    project = load_project(project_id)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(project, lambda: svc.complete_milestone(current_user, project, milestone_id, utcnow().date()),
-                _("Meilenstein aktualisiert."))
+@allow(can_manage_projects, load=load_project)
+def toggle_milestone(project, milestone_id: int):
+    return _press(project, lambda: svc.complete_milestone(current_user, project, milestone_id, utcnow().date()),
+                  _("Meilenstein aktualisiert."))
 
 
 @bp.post("/projects/<int:project_id>/milestones/<int:milestone_id>/delete")
-@login_required
-def remove_milestone(project_id: int, milestone_id: int):
-    project = load_project(project_id)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(project, lambda: svc.remove_milestone(current_user, project, milestone_id), _("Meilenstein entfernt."))
+@allow(can_manage_projects, load=load_project)
+def remove_milestone(project, milestone_id: int):
+    return _press(project, lambda: svc.remove_milestone(current_user, project, milestone_id),
+                  _("Meilenstein entfernt."))
 
 
 @bp.post("/projects/<int:project_id>/proposals")
-@login_required
-def link_proposal(project_id: int):
-    project = load_project(project_id)
-    require_manager()
+@allow(can_manage_projects, load=load_project)
+def link_proposal(project):
     form = LinkProposalForm()
-    if not form.validate_on_submit():
-        return render_detail(project, 422, proposal_form=form)
-    proposal = db.session.get(Proposal, form.proposal_id.data)
-    return _act(project, lambda: svc.link_proposal(current_user, project, proposal), _("Vorschlag verknüpft."))
+    return _submit(project, "proposal_form", form,
+                   lambda: svc.link_proposal(current_user, project, db.session.get(Proposal, form.proposal_id.data)),
+                   _("Vorschlag verknüpft."))
 
 
 @bp.post("/projects/<int:project_id>/proposals/<int:proposal_id>/delete")
-@login_required
-def unlink_proposal(project_id: int, proposal_id: int):
-    project = load_project(project_id)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(project, lambda: svc.unlink_proposal(current_user, project, proposal_id),
-                _("Verknüpfung entfernt."))
+@allow(can_manage_projects, load=load_project)
+def unlink_proposal(project, proposal_id: int):
+    return _press(project, lambda: svc.unlink_proposal(current_user, project, proposal_id), _("Verknüpfung entfernt."))
 
 
 @bp.post("/projects/<int:project_id>/councils")
-@login_required
-def link_council(project_id: int):
-    project = load_project(project_id)
-    require_manager()
+@allow(can_manage_projects, load=load_project)
+def link_council(project):
     form = LinkCouncilForm()
     form.council_id.choices = _council_choices()
-    if not form.validate_on_submit():
-        return render_detail(project, 422, council_form=form)
-    council = db.session.get(Council, form.council_id.data)
-    return _act(project, lambda: svc.link_council(current_user, project, council), _("Fachbeirat verknüpft."))
+    return _submit(project, "council_form", form,
+                   lambda: svc.link_council(current_user, project, db.session.get(Council, form.council_id.data)),
+                   _("Fachbeirat verknüpft."))
 
 
 @bp.post("/projects/<int:project_id>/councils/<int:council_id>/delete")
-@login_required
-def unlink_council(project_id: int, council_id: int):
-    project = load_project(project_id)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(project, lambda: svc.unlink_council(current_user, project, council_id), _("Verknüpfung entfernt."))
+@allow(can_manage_projects, load=load_project)
+def unlink_council(project, council_id: int):
+    return _press(project, lambda: svc.unlink_council(current_user, project, council_id), _("Verknüpfung entfernt."))
 
 
 @bp.post("/projects/from-proposal/<int:proposal_id>")
-@login_required
-def from_proposal(proposal_id: int):
+@allow(can_manage_projects, load=load_proposal)
+def from_proposal(proposal: Proposal):
     """Turn an accepted proposal into a project with one action (chair, managing director)."""
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not can_view_proposal(current_user, proposal):
-        abort(404)
-    require_manager()
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        project = svc.project_from_proposal(current_user, proposal)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        existing = svc.projects_for_proposal(proposal, current_user)
-        if existing:
-            return redirect(url_for("controlling.detail", project_id=existing[0].id))
-        return redirect(f"/proposals/{proposal.id}")
-    db.session.commit()
-    flash(_("Aus dem Vorschlag ist das Projekt „%(title)s“ entstanden. Bitte ergänze die Angaben.",
-            title=project.title), "success")
-    return redirect(url_for("controlling.edit", project_id=project.id))
+    made = button_pressed() and attempt(lambda: svc.project_from_proposal(current_user, proposal))
+    if made:
+        flash(_("Aus dem Vorschlag ist das Projekt „%(title)s“ entstanden. Bitte ergänze die Angaben.",
+                title=made.value.title), "success")
+        return redirect(url_for("controlling.edit", project_id=made.value.id))
+    existing = svc.projects_for_proposal(proposal, current_user)
+    if existing:
+        return _back(existing[0])
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
 from . import routes_cooperation, routes_dashboard, routes_open_data, routes_scoring  # noqa: E402,F401

@@ -1,15 +1,15 @@
 """The controlling dashboard and the office's queue of cooperation requests (staff only)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import User
 from ..database import utcnow
-from ..errors import DomainError
 from ..extensions import db
+from ..handlers import allow, attempt
 from ..permissions import can_handle_cooperation_requests, can_view_dashboard
 from . import charts, cooperation, dashboard
 from . import projects as project_svc
@@ -27,11 +27,9 @@ def _proposal_status_labels() -> dict:
 
 
 @bp.get("/controlling")
-@login_required
+@allow(can_view_dashboard)
 def dashboard_page():
     """All projects in view: status, departments, budget, milestones, scores, participation."""
-    if not can_view_dashboard(current_user):
-        abort(403)
     filters = dashboard.Filters.from_args(request.args)
     today = utcnow().date()
     rows = dashboard.projects(filters)
@@ -82,16 +80,10 @@ def dashboard_page():
     return render_template("controlling/dashboard.html", **context)
 
 
-def _require_queue_access() -> None:
-    if not can_handle_cooperation_requests(current_user):
-        abort(403)
-
-
 @bp.get("/controlling/requests")
-@login_required
+@allow(can_handle_cooperation_requests)
 def requests_queue():
     """The queue: new first, then in progress, answered, closed; filter by status or 'mine'."""
-    _require_queue_access()
     status = request.args.get("status") if request.args.get("status") in REQUEST_STATUSES else None
     mine = request.args.get("mine") == "1"
     rows = cooperation.queue(current_user, status=status, assignee_id=current_user.id if mine else None)
@@ -99,20 +91,28 @@ def requests_queue():
                            statuses=REQUEST_STATUSES)
 
 
-def _request_forms(item, **forms):
-    assign_form = forms.get("assign_form") or AssignForm(assignee_id=item.assignee_id or 0)
-    assign_form.assignee_id.choices = [(0, _("niemand"))] + [(u.id, u.name) for u in cooperation.staff_members()]
-    return {"assign_form": assign_form,
-            "status_form": forms.get("status_form") or RequestStatusForm(status=item.status),
-            "reply_form": forms.get("reply_form") or ReplyForm()}
+def staff_request(request_id: int):
+    """A cooperation request as the office sees it (403 for anyone but staff, 404 when there is none)."""
+    return cooperation.get_for_staff(current_user, request_id)
+
+
+def _assign_form(form: AssignForm) -> AssignForm:
+    form.assignee_id.choices = [(0, _("niemand"))] + [(u.id, u.name) for u in cooperation.staff_members()]
+    return form
+
+
+def _request_page(item, status: int = 200, **forms):
+    """The office's page of one request; a failed form (`reply_form=…`) comes back with its errors."""
+    assign_form = forms.get("assign_form") or _assign_form(AssignForm(assignee_id=item.assignee_id or 0))
+    return render_template("controlling/request_staff.html", item=item, assign_form=assign_form,
+                           status_form=forms.get("status_form") or RequestStatusForm(status=item.status),
+                           reply_form=forms.get("reply_form") or ReplyForm()), status
 
 
 @bp.get("/controlling/requests/<int:request_id>")
-@login_required
-def request_detail(request_id: int):
-    _require_queue_access()
-    item = cooperation.get_for_staff(current_user, request_id)
-    return render_template("controlling/request_staff.html", item=item, **_request_forms(item))
+@allow(can_handle_cooperation_requests, load=staff_request)
+def request_detail(item):
+    return _request_page(item)
 
 
 def _back(item):
@@ -120,53 +120,31 @@ def _back(item):
 
 
 @bp.post("/controlling/requests/<int:request_id>/assign")
-@login_required
-def request_assign(request_id: int):
-    _require_queue_access()
-    item = cooperation.get_for_staff(current_user, request_id)
-    forms = _request_forms(item, assign_form=AssignForm())
-    if not forms["assign_form"].validate_on_submit():
-        return render_template("controlling/request_staff.html", item=item, **forms), 422
-    assignee = db.session.get(User, forms["assign_form"].assignee_id.data) if forms["assign_form"].assignee_id.data else None
-    try:
-        cooperation.assign(current_user, item, assignee)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        return _back(item)
-    db.session.commit()
-    flash(_("Zuständigkeit gespeichert."), "success")
+@allow(can_handle_cooperation_requests, load=staff_request)
+def request_assign(item):
+    form = _assign_form(AssignForm())
+    if not form.validate_on_submit():
+        return _request_page(item, 422, assign_form=form)
+    assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+    attempt(lambda: cooperation.assign(current_user, item, assignee), _("Zuständigkeit gespeichert."))
     return _back(item)
 
 
 @bp.post("/controlling/requests/<int:request_id>/status")
-@login_required
-def request_status(request_id: int):
-    _require_queue_access()
-    item = cooperation.get_for_staff(current_user, request_id)
+@allow(can_handle_cooperation_requests, load=staff_request)
+def request_status(item):
     form = RequestStatusForm()
     if not form.validate_on_submit():
-        return render_template("controlling/request_staff.html", item=item, **_request_forms(item, status_form=form)), 422
-    cooperation.set_status(current_user, item, form.status.data)
-    db.session.commit()
-    flash(_("Status gespeichert."), "success")
+        return _request_page(item, 422, status_form=form)
+    attempt(lambda: cooperation.set_status(current_user, item, form.status.data), _("Status gespeichert."))
     return _back(item)
 
 
 @bp.post("/controlling/requests/<int:request_id>/reply")
-@login_required
-def request_reply(request_id: int):
-    _require_queue_access()
-    item = cooperation.get_for_staff(current_user, request_id)
+@allow(can_handle_cooperation_requests, load=staff_request)
+def request_reply(item):
     form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            cooperation.reply(current_user, item, form.body.data)
-        except DomainError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Die Antwort ist gesendet."), "success")
-            return _back(item)
-    return render_template("controlling/request_staff.html", item=item, **_request_forms(item, reply_form=form)), 422
+    if form.validate_on_submit() and attempt(lambda: cooperation.reply(current_user, item, form.body.data),
+                                             _("Die Antwort ist gesendet."), form=form):
+        return _back(item)
+    return _request_page(item, 422, reply_form=form)

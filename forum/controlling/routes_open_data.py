@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
+from ..handlers import allow, anyone
 from . import open_data, open_data_files
 from .routes import bp
 
@@ -12,12 +13,14 @@ def _licence_link() -> str:
 
 
 @bp.get("/open-data")
+@allow(anyone)
 def open_data_index():
     return render_template("controlling/open_data.html", datasets=open_data.DATASETS.values(),
                            licence=open_data.LICENCE)
 
 
 @bp.get("/open-data/<name>.json")
+@allow(anyone)
 def open_data_json(name: str):
     dataset = open_data.DATASETS.get(name) or abort(404)
     response = open_data_files.download(dataset, "json")  # a file built off the request path
@@ -27,6 +30,7 @@ def open_data_json(name: str):
 
 
 @bp.get("/open-data/<name>.csv")
+@allow(anyone)
 def open_data_csv(name: str):
     dataset = open_data.DATASETS.get(name) or abort(404)
     response = open_data_files.download(dataset, "csv")

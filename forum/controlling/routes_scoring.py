@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import audit
 from ..councils.models import Council, Membership
-from ..errors import DomainError
 from ..extensions import db
-from ..permissions import (can_appoint_evaluators, can_maintain_criteria, can_score, can_view_proposal,
-                           can_view_scores)
-from ..proposals.models import Proposal
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed
+from ..permissions import can_appoint_evaluators, can_maintain_criteria, can_score, can_view_scores
+from ..proposals.routes import load_visible as load_proposal
 from . import scoring
-from .forms import ActionForm, CatalogueForm, EvaluatorForm, evaluation_form
-from .models import BOARD_SLUG
+from .forms import CatalogueForm, EvaluatorForm, evaluation_form
+from .models import BOARD_SLUG, Project
 from .routes import bp, load_project
 from .scoring_models import Evaluator
 
@@ -24,6 +23,7 @@ BLANK_ROWS = 2
 
 
 @bp.get("/criteria")
+@allow(anyone)
 def criteria():
     """The catalogue anyone may read: the current version and the history of versions."""
     version = request.args.get("version", type=int)
@@ -36,11 +36,9 @@ def criteria():
 
 
 @bp.route("/criteria/edit", methods=["GET", "POST"])
-@login_required
+@allow(can_maintain_criteria)
 def edit_criteria():
     """Change criteria or weights: publishing makes a new version; old scores keep theirs."""
-    if not can_maintain_criteria(current_user):
-        abort(403)
     current = scoring.current_catalogue()
     form = CatalogueForm()
     if request.method == "GET":
@@ -64,14 +62,10 @@ def edit_criteria():
                 scale_max=data.scale_max.data if data.scale_max.data is not None else 5,
                 inverted=bool(data.inverted.data)))
         if not row_errors:
-            try:
-                catalogue = scoring.publish_catalogue(current_user, specs, form.note.data or "")
-            except DomainError as err:
-                db.session.rollback()
-                form.form_errors.append(err.message)
-            else:
-                db.session.commit()
-                flash(_("Version %(v)s des Kriterienkatalogs ist veröffentlicht.", v=catalogue.version), "success")
+            published = attempt(lambda: scoring.publish_catalogue(current_user, specs, form.note.data or ""), form=form)
+            if published:
+                flash(_("Version %(v)s des Kriterienkatalogs ist veröffentlicht.", v=published.value.version),
+                      "success")
                 return redirect(url_for("controlling.criteria"))
         else:
             form.form_errors.append(_("Bitte gib jedem Kriterium ein Gewicht."))
@@ -79,15 +73,12 @@ def edit_criteria():
     return render_template("controlling/criteria_form.html", form=form, current=current), (422 if failed else 200)
 
 
-def _load_subject(kind: str, subject_id: int):
+def load_subject(kind: str, subject_id: int):
     """The project or proposal if the current user may see it, else a 404."""
     if kind == "project":
         return load_project(subject_id)
     if kind == "proposal":
-        proposal = db.session.get(Proposal, subject_id)
-        if proposal is None or not can_view_proposal(current_user, proposal):
-            abort(404)
-        return proposal
+        return load_proposal(subject_id)
     abort(404)
 
 
@@ -100,12 +91,10 @@ def _score_rows_by_evaluator(subject, catalogue):
 
 
 @bp.route("/evaluate/<kind>/<int:subject_id>", methods=["GET", "POST"])
-@login_required
-def evaluate(kind: str, subject_id: int):
+@allow(can_view_scores, load=load_subject)
+def evaluate(subject):
     """Score a project or proposal against the current catalogue, and see the others' scores."""
-    subject = _load_subject(kind, subject_id)
-    if not can_view_scores(current_user):
-        abort(403)
+    kind = "project" if isinstance(subject, Project) else "proposal"
     catalogue = scoring.current_catalogue()
     allowed = can_score(current_user, subject)
     form = None
@@ -122,15 +111,10 @@ def evaluate(kind: str, subject_id: int):
             if form.validate_on_submit():
                 entries = {c.id: (int(form[f"value_{c.id}"].data), form[f"why_{c.id}"].data)
                            for c in catalogue.criteria}
-                try:
-                    result = scoring.submit_evaluation(current_user, subject, entries)
-                except DomainError as err:
-                    db.session.rollback()
-                    form.form_errors.append(err.message)
-                else:
-                    db.session.commit()
+                saved = attempt(lambda: scoring.submit_evaluation(current_user, subject, entries), form=form)
+                if saved:
                     flash(_("Deine Bewertung ist gespeichert: %(score)s von 100 Punkten.",
-                            score=f"{result:.1f}".replace(".", ",")), "success")
+                            score=f"{saved.value:.1f}".replace(".", ",")), "success")
                     return redirect(url_for("controlling.evaluate", kind=kind, subject_id=subject.id))
             status = 422
     elif request.method == "POST":
@@ -142,11 +126,9 @@ def evaluate(kind: str, subject_id: int):
 
 
 @bp.get("/controlling/ranking")
-@login_required
+@allow(can_view_scores)
 def ranking():
     """Projects and proposals by weighted score for one catalogue version (default: current)."""
-    if not can_view_scores(current_user):
-        abort(403)
     catalogues = scoring.all_catalogues()
     version = request.args.get("version", type=int)
     catalogue = scoring.catalogue_by_version(version) if version else (catalogues[0] if catalogues else None)
@@ -171,11 +153,9 @@ def _implicit_evaluators() -> list[tuple[User, str]]:
 
 
 @bp.route("/controlling/evaluators", methods=["GET", "POST"])
-@login_required
+@allow(can_appoint_evaluators)
 def evaluators():
     """Appoint evaluators (chair, managing director); lists appointed and implicit ones."""
-    if not can_appoint_evaluators(current_user):
-        abort(403)
     form = EvaluatorForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
@@ -191,19 +171,16 @@ def evaluators():
             return redirect(url_for("controlling.evaluators"))
     appointed = db.session.scalars(select(Evaluator).join(User, User.id == Evaluator.user_id).order_by(User.name)).all()
     return render_template("controlling/evaluators.html", form=form, appointed=appointed,
-                           implicit=_implicit_evaluators(), action_form=ActionForm()), (422 if form.errors else 200)
+                           implicit=_implicit_evaluators(), action_form=ButtonForm()), (422 if form.errors else 200)
 
 
 @bp.post("/controlling/evaluators/<int:evaluator_id>/remove")
-@login_required
+@allow(can_appoint_evaluators)
 def remove_evaluator(evaluator_id: int):
-    if not can_appoint_evaluators(current_user):
-        abort(403)
     evaluator = db.get_or_404(Evaluator, evaluator_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    audit(current_user, "evaluator.remove", ("user", evaluator.user_id))
-    db.session.delete(evaluator)
-    db.session.commit()
-    flash(_("Die Benennung ist aufgehoben. Abgegebene Bewertungen bleiben erhalten."), "success")
+    if button_pressed():
+        audit(current_user, "evaluator.remove", ("user", evaluator.user_id))
+        db.session.delete(evaluator)
+        db.session.commit()
+        flash(_("Die Benennung ist aufgehoben. Abgegebene Bewertungen bleiben erhalten."), "success")
     return redirect(url_for("controlling.evaluators"))

@@ -1,18 +1,18 @@
 """Agenda pages: add, change, remove and reorder TOPs (on the meeting's edit page)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..errors import DomainError
 from ..extensions import db
+from ..handlers import ButtonForm, allow, attempt, button_pressed, form_page
 from ..permissions import can_edit_meeting
 from . import agenda, queries
-from .forms import ActionForm, AgendaItemForm, MoveForm
+from .forms import AgendaItemForm, MeetingEditForm, MoveForm
 from .models import AgendaItem, Meeting
-from ..handlers import attempt
 from .routes import bp, load
+from .times import utc_to_local_input
 
 # The add form shares the edit page with the meeting's own form: its fields get distinct names and ids.
 ADD_PREFIX = "item"
@@ -37,7 +37,7 @@ def agenda_context(meeting: Meeting, item_form: AgendaItemForm | None = None) ->
     _proposal_choices(item_form)
     items = list(meeting.items)
     return {"items": items, "links": queries.linked_proposals(items, current_user), "item_form": item_form,
-            "action_form": ActionForm(), "move_form": MoveForm()}
+            "action_form": ButtonForm(), "move_form": MoveForm()}
 
 
 def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -47,36 +47,24 @@ def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def _editable(meeting_id: int) -> Meeting:
-    meeting = load(meeting_id)
-    if not can_edit_meeting(current_user, meeting):
-        abort(403)
-    return meeting
+def _item_fields(form: AgendaItemForm) -> dict:
+    return {"title": form.title.data, "description": form.description.data or "",
+            "duration_minutes": form.duration_minutes.data, "presenter": form.presenter.data,
+            "proposal_ids": form.proposal_ids.data}
+
+
+def _to_agenda(meeting: Meeting, anchor: str = "agenda"):
+    return redirect(url_for("meetings.edit", meeting_id=meeting.id) + "#" + anchor)
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
-@login_required
-def add_item(meeting_id: int):
-    meeting = _editable(meeting_id)
+@allow(can_edit_meeting, load=load)
+def add_item(meeting: Meeting):
     form = AgendaItemForm(prefix=ADD_PREFIX)
     _proposal_choices(form)
-    if form.validate_on_submit():
-        try:
-            agenda.add_item(meeting, current_user, title=form.title.data, description=form.description.data or "",
-                            duration_minutes=form.duration_minutes.data, presenter=form.presenter.data,
-                            proposal_ids=form.proposal_ids.data)
-        except DomainError as err:
-            db.session.rollback()
-            if err.status in (403, 404):
-                raise
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Der TOP ist hinzugefügt."), "success")
-            return redirect(url_for("meetings.edit", meeting_id=meeting.id) + "#agenda")
-    from .forms import MeetingEditForm
-    from .times import utc_to_local_input
-
+    if form.validate_on_submit() and attempt(lambda: agenda.add_item(meeting, current_user, **_item_fields(form)),
+                                             _("Der TOP ist hinzugefügt."), form=form):
+        return _to_agenda(meeting)
     meeting_form = MeetingEditForm(formdata=None, obj=meeting)
     meeting_form.starts_at.data = utc_to_local_input(meeting.starts_at)
     meeting_form.ends_at.data = utc_to_local_input(meeting.ends_at)
@@ -85,47 +73,33 @@ def add_item(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_item(meeting_id: int, item_id: int):
-    meeting = _editable(meeting_id)
+@allow(can_edit_meeting, load=load)
+def edit_item(meeting: Meeting, item_id: int):
     item = _load_item(meeting, item_id)
     posted = request.method == "POST"
     form = AgendaItemForm() if posted else AgendaItemForm(obj=item)
     _proposal_choices(form, item)
     if not posted:
         form.proposal_ids.data = [p.id for p in _visible_links(item)]
-    if form.validate_on_submit():
-        try:
-            agenda.update_item(meeting, item, current_user, title=form.title.data,
-                               description=form.description.data or "", duration_minutes=form.duration_minutes.data,
-                               presenter=form.presenter.data, proposal_ids=form.proposal_ids.data)
-        except DomainError as err:
-            db.session.rollback()
-            if err.status in (403, 404):
-                raise
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Der TOP ist gespeichert."), "success")
-            return redirect(url_for("meetings.edit", meeting_id=meeting.id) + "#agenda")
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("meetings/item_edit.html", meeting=meeting, item=item, form=form), status
+    if form.validate_on_submit() and attempt(lambda: agenda.update_item(meeting, item, current_user,
+                                                                        **_item_fields(form)),
+                                             _("Der TOP ist gespeichert."), form=form):
+        return _to_agenda(meeting)
+    return form_page("meetings/item_edit.html", form, meeting=meeting, item=item)
 
 
 @bp.post("/meetings/<int:meeting_id>/items/<int:item_id>/delete")
-@login_required
-def delete_item(meeting_id: int, item_id: int):
-    meeting = _editable(meeting_id)
+@allow(can_edit_meeting, load=load)
+def delete_item(meeting: Meeting, item_id: int):
     item = _load_item(meeting, item_id)
-    if ActionForm().validate_on_submit():
+    if button_pressed():
         attempt(lambda: agenda.remove_item(meeting, item, current_user), _("Der TOP ist entfernt."))
-    return redirect(url_for("meetings.edit", meeting_id=meeting.id) + "#agenda")
+    return _to_agenda(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/items/<int:item_id>/move")
-@login_required
-def move_item(meeting_id: int, item_id: int):
-    meeting = _editable(meeting_id)
+@allow(can_edit_meeting, load=load)
+def move_item(meeting: Meeting, item_id: int):
     item = _load_item(meeting, item_id)
     form = MoveForm()
     if form.validate_on_submit():
@@ -134,4 +108,4 @@ def move_item(meeting_id: int, item_id: int):
         except ValueError:
             abort(400)
         attempt(lambda: agenda.move_item(meeting, item, current_user, position), _("Die Reihenfolge ist geändert."))
-    return redirect(url_for("meetings.edit", meeting_id=meeting.id) + f"#agenda-item-{item.id}")
+    return _to_agenda(meeting, f"agenda-item-{item.id}")

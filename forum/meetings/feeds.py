@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..councils.visibility import get_visible_council_or_404
+from ..handlers import allow, anyone
 from ..urls import site_url
 from . import queries
 from .calendar import MIME, build_calendar
@@ -27,12 +28,13 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
-def meeting_ics(meeting_id: int):
-    meeting = load(meeting_id)
+@allow(anyone, load=load)
+def meeting_ics(meeting):
     return _ics(build_calendar([meeting], name=meeting.title, base_url=site_url()), f"sitzung-{meeting.id}.ics")
 
 
 @bp.get("/calendar.ics")
+@allow(anyone)
 def calendar_ics():
     """Every published meeting the caller may see (anonymous callers: public ones only)."""
     meetings = queries.calendar_meetings(current_user)
@@ -41,6 +43,7 @@ def calendar_ics():
 
 
 @bp.get("/councils/<slug>/calendar.ics")
+@allow(anyone)  # 404 for a council the caller may not see
 def council_ics(slug: str):
     council = get_visible_council_or_404(slug[:80], current_user)
     meetings = queries.calendar_meetings(current_user, council=council)

@@ -85,10 +85,6 @@ def minutes_form_for(meeting, **kwargs) -> MinutesForm:
     return _Form(**kwargs)
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state (publish, follow, end, …): only the CSRF token."""
-
-
 class ItemChoiceForm(FlaskForm):
     item_id = HiddenField(validators=[DataRequired()])
 

@@ -149,28 +149,31 @@ def edit(meeting: Meeting):
     return form_page("meetings/edit.html", form, meeting=meeting, **agenda_context(meeting))
 
 
+def _press(meeting: Meeting, action, success: str):
+    """A button on the meeting's page: run `action` (if the form is sound), then back to the page."""
+    if button_pressed():
+        attempt(action, success)
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
 @bp.post("/meetings/<int:meeting_id>/publish")
 @allow(can_publish_meeting, load=load)
 def publish(meeting: Meeting):
-    if button_pressed():
-        attempt(lambda: services.publish_meeting(meeting, current_user),
-                _("Die Tagesordnung ist veröffentlicht; die Beteiligten wurden benachrichtigt."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _press(meeting, lambda: services.publish_meeting(meeting, current_user),
+                  _("Die Tagesordnung ist veröffentlicht; die Beteiligten wurden benachrichtigt."))
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
 @allow(can_run_meeting, load=load)
 def cancel(meeting: Meeting):
-    if button_pressed():
-        attempt(lambda: services.cancel_meeting(meeting, current_user), _("Die Sitzung ist abgesagt."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _press(meeting, lambda: services.cancel_meeting(meeting, current_user), _("Die Sitzung ist abgesagt."))
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
 @allow(can_edit_meeting, load=load)
 def delete(meeting: Meeting):
     if button_pressed() and attempt(lambda: services.delete_draft(meeting, current_user),
-                                                     _("Der Entwurf ist gelöscht.")):
+                                    _("Der Entwurf ist gelöscht.")):
         return redirect(url_for("meetings.index"))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
@@ -178,18 +181,14 @@ def delete(meeting: Meeting):
 @bp.post("/meetings/<int:meeting_id>/follow")
 @allow(can_follow_meeting, load=load)
 def follow(meeting: Meeting):
-    if button_pressed():
-        attempt(lambda: services.follow(meeting, current_user),
-                _("Du folgst dieser Sitzung und erfährst von Änderungen."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _press(meeting, lambda: services.follow(meeting, current_user),
+                  _("Du folgst dieser Sitzung und erfährst von Änderungen."))
 
 
 @bp.post("/meetings/<int:meeting_id>/unfollow")
 @allow(signed_in, load=load)
 def unfollow(meeting: Meeting):
-    if button_pressed():
-        attempt(lambda: services.unfollow(meeting, current_user), _("Du folgst dieser Sitzung nicht mehr."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _press(meeting, lambda: services.unfollow(meeting, current_user), _("Du folgst dieser Sitzung nicht mehr."))
 
 
 from . import agenda_routes, feeds, running_routes  # noqa: E402,F401  (routes register on bp)

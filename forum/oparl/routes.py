@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify
 from sqlalchemy import func
 
 from ..councils.models import Council, Membership
+from ..handlers import allow, anyone
 from ..meetings.models import Meeting
 from ..proposals.models import Proposal
 from . import objects, queries
@@ -26,34 +27,44 @@ def _found(value):
     return value if value is not None else abort(404)
 
 
+def _one(query, model, object_id: int, serialize):
+    """One object of a list's query as the list shows it; 404 for what the list leaves out."""
+    return jsonify(serialize([_found(queries.one(query, model, object_id))])[0])
+
+
+def _list_of_one(item: dict, endpoint: str):
+    """A list that always holds exactly one object (the forum is one body with one term)."""
+    return jsonify({"data": [item],
+                    "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
+                    "links": {"first": objects.url(endpoint), "last": objects.url(endpoint)}})
+
+
 @bp.get("/system")
+@allow(anyone)
 def system():
     return jsonify(objects.system())
 
 
 @bp.get("/bodies")
+@allow(anyone)
 def bodies():
-    started = queries.first_activity()
-    return jsonify({"data": [objects.body(started)],
-                    "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
-                    "links": {"first": objects.url("bodies"), "last": objects.url("bodies")}})
+    return _list_of_one(objects.body(queries.first_activity()), "bodies")
 
 
 @bp.get("/body/forum")
+@allow(anyone)
 def body():
     return jsonify(objects.body(queries.first_activity()))
 
 
 @bp.get("/body/forum/legislativeterm")
+@allow(anyone)
 def legislative_terms():
-    started = queries.first_activity()
-    term = objects.legislative_term(started)
-    return jsonify({"data": [term],
-                    "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
-                    "links": {"first": objects.url("legislative_terms"), "last": objects.url("legislative_terms")}})
+    return _list_of_one(objects.legislative_term(queries.first_activity()), "legislative_terms")
 
 
 @bp.get("/legislativeterm/<int:term_id>")
+@allow(anyone)
 def legislative_term(term_id: int):
     if term_id != objects.TERM_ID:
         abort(404)
@@ -66,17 +77,20 @@ def _organizations(councils) -> list[dict]:
 
 
 @bp.get("/body/forum/organization")
+@allow(anyone)
 def organizations():
     return jsonify(object_list(queries.councils(), _organizations, "organizations", created=Council.created_at,
                                modified=func.coalesce(Council.archived_at, Council.created_at)))
 
 
 @bp.get("/organization/<int:council_id>")
+@allow(anyone)
 def organization(council_id: int):
-    return jsonify(_organizations([_found(queries.one(queries.councils(), Council, council_id))])[0])
+    return _one(queries.councils(), Council, council_id, _organizations)
 
 
 @bp.get("/membership/<int:membership_id>")
+@allow(anyone)
 def membership(membership_id: int):
     return jsonify(objects.membership(_found(queries.one(queries.memberships(), Membership, membership_id))))
 
@@ -87,6 +101,7 @@ def _people(users) -> list[dict]:
 
 
 @bp.get("/body/forum/person")
+@allow(anyone)
 def people():
     from ..accounts.models import User
 
@@ -95,10 +110,11 @@ def people():
 
 
 @bp.get("/person/<int:person_id>")
+@allow(anyone)
 def person(person_id: int):
     from ..accounts.models import User
 
-    return jsonify(_people([_found(queries.one(queries.people(), User, person_id))])[0])
+    return _one(queries.people(), User, person_id, _people)
 
 
 def _meetings(rows) -> list[dict]:
@@ -107,12 +123,14 @@ def _meetings(rows) -> list[dict]:
 
 
 @bp.get("/body/forum/meeting")
+@allow(anyone)
 def meetings():
     return jsonify(object_list(queries.meetings(), _meetings, "meetings", created=Meeting.created_at,
                                modified=Meeting.updated_at))
 
 
 @bp.get("/organization/<int:council_id>/meeting")
+@allow(anyone)
 def organization_meetings(council_id: int):
     _found(queries.one(queries.councils(), Council, council_id))
     return jsonify(object_list(queries.meetings(council_id), _meetings, "organization_meetings",
@@ -120,17 +138,20 @@ def organization_meetings(council_id: int):
 
 
 @bp.get("/meeting/<int:meeting_id>")
+@allow(anyone)
 def meeting(meeting_id: int):
-    return jsonify(_meetings([_found(queries.one(queries.meetings(), Meeting, meeting_id))])[0])
+    return _one(queries.meetings(), Meeting, meeting_id, _meetings)
 
 
 @bp.get("/location/<int:meeting_id>")
+@allow(anyone)
 def location(meeting_id: int):
     """The place of a published meeting (a Location per meeting: the forum keeps places as text)."""
     return jsonify(_found(objects.location(_found(queries.one(queries.meetings(), Meeting, meeting_id)))))
 
 
 @bp.get("/agendaitem/<int:item_id>")
+@allow(anyone)
 def agenda_item(item_id: int):
     item = _found(queries.agenda_item(item_id))
     files = queries.files_of("meeting", [item.meeting_id])[item.meeting_id]
@@ -143,16 +164,19 @@ def _papers(rows) -> list[dict]:
 
 
 @bp.get("/body/forum/paper")
+@allow(anyone)
 def papers():
     return jsonify(object_list(queries.papers(deleted=wants_deleted()), _papers, "papers", created=Proposal.created_at,
                                modified=Proposal.updated_at))
 
 
 @bp.get("/paper/<int:paper_id>")
+@allow(anyone)
 def paper(paper_id: int):
-    return jsonify(_papers([_found(queries.one(queries.papers(), Proposal, paper_id))])[0])
+    return _one(queries.papers(), Proposal, paper_id, _papers)
 
 
 @bp.get("/file/<int:file_id>")
+@allow(anyone)
 def file(file_id: int):
     return jsonify(objects.file(_found(queries.stored_file(file_id))))

@@ -22,8 +22,8 @@ from .meetings import (MEETING_MANAGER_ROLES, can_create_meeting, can_edit_meeti
     can_manage_meetings, can_post_in_meeting, can_publish_meeting, can_run_meeting, can_view_meeting)  # noqa: F401
 from .proposals import (COMMENTABLE_STATUSES, COMMENT_EDIT_MINUTES, can_change_status, can_comment,
     can_create_proposal, can_delete_comment, can_edit_comment, can_edit_proposal, can_follow, can_hide_live,
-    can_join_live, can_post_live, can_read_live, can_respond, can_view_proposal, can_vote,
-    can_withdraw_proposal, is_proposal_author, voting_open)  # noqa: F401
+    can_join_live, can_move_proposal, can_post_live, can_read_live, can_respond, can_take_part, can_view_proposal,
+    can_vote, can_withdraw_proposal, is_proposal_author, voting_open)  # noqa: F401
 from .controlling import (can_appoint_evaluators, can_handle_cooperation_requests, can_maintain_criteria,
     can_manage_projects, can_request_cooperation, can_score, can_view_cooperation_request,
     can_view_dashboard, can_view_internal_projects, can_view_project, can_view_scores, is_board_member,

@@ -58,7 +58,9 @@ def can_view_project(user, project) -> bool:
     return db.session.scalar(select(hidden.c.project_id).where(hidden.c.project_id == project.id).limit(1)) is None
 
 
-def can_manage_projects(user) -> bool:
+def can_manage_projects(user, target=None) -> bool:
+    """Create projects (from scratch or from a proposal) and change any of them; `target`, the project
+    or proposal a route is about, changes nothing."""
     return is_controller(user)
 
 
@@ -99,8 +101,8 @@ def can_score(user, subject) -> bool:
     return subject.status not in ("draft", "withdrawn") and can_view_proposal(user, subject)
 
 
-def can_view_scores(user) -> bool:
-    """Justifications, spreads and the ranking: staff and evaluators."""
+def can_view_scores(user, subject=None) -> bool:
+    """Justifications, spreads and the ranking, of every project or proposal `subject`: staff and evaluators."""
     return is_staff(user) or is_evaluator(user)
 
 
@@ -113,7 +115,8 @@ def can_request_cooperation(user) -> bool:
     return is_signed_in(user) and user.email_confirmed
 
 
-def can_handle_cooperation_requests(user) -> bool:
+def can_handle_cooperation_requests(user, request=None) -> bool:
+    """The office's queue: staff handle every request (`request`, when given, changes nothing)."""
     return is_staff(user)
 
 

@@ -52,21 +52,32 @@ def voting_open(proposal) -> bool:
     return proposal.voting_ends_at is None or utcnow() < proposal.voting_ends_at
 
 
+def can_take_part(user, proposal) -> bool:
+    """Verified members who may see the proposal: they vote while voting is open (can_vote) and
+    comment while it takes comments (can_comment)."""
+    return is_verified_member(user) and can_view_proposal(user, proposal)
+
+
 def can_vote(user, proposal) -> bool:
-    """Verified members who may see the proposal, while voting is open."""
-    return is_verified_member(user) and voting_open(proposal) and can_view_proposal(user, proposal)
+    """Who may take part, while voting is open."""
+    return voting_open(proposal) and can_take_part(user, proposal)
 
 
 def can_comment(user, proposal) -> bool:
-    """Verified members who may see the proposal, unless it is a draft or withdrawn."""
-    return (is_verified_member(user) and proposal is not None and proposal.status in COMMENTABLE_STATUSES
-            and can_view_proposal(user, proposal))
+    """Who may take part, unless the proposal is a draft or withdrawn."""
+    return proposal is not None and proposal.status in COMMENTABLE_STATUSES and can_take_part(user, proposal)
 
 
 def can_change_status(user, proposal) -> bool:
     """Moderators of the proposal's council; for forum-wide proposals the managing director (and admin).
     Drafts belong to their author alone."""
     return proposal is not None and proposal.status != "draft" and can_moderate(user, proposal.council)
+
+
+def can_move_proposal(user, proposal) -> bool:
+    """Use the status form at all: the author (publish, withdraw) or whoever moves the proposal along;
+    which step each of them may take is the life cycle's to say (lifecycle.allowed_transitions)."""
+    return is_proposal_author(user, proposal) or can_change_status(user, proposal)
 
 
 def can_respond(user, proposal) -> bool:

@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from flask_login import login_required
 
 from ..extensions import csrf
+from ..handlers import allow, anyone, signed_in
 
 bp = Blueprint("bench", __name__)
 csrf.exempt(bp)
 
 
 @bp.get("/_bench/hello")
+@allow(anyone)
 def hello():
     """Hello world, served by the same app and server command as the forum's pages."""
     return "Hello, World!"
 
 
 @bp.post("/api/_bench/noop")
-@login_required
+@allow(signed_in)
 def noop():
     """An authenticated POST (bearer token) that changes nothing: the vote endpoint's baseline."""
     return jsonify(ok=True)

@@ -50,7 +50,3 @@ class StatusForm(FlaskForm):
     response = TextAreaField(_l("Offizielle Antwort (Markdown, optional)"),
                              validators=[Optional(), Length(max=RESPONSE_MAX)], render_kw={"rows": 5})
     submit = SubmitField(_l("Speichern"))
-
-
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token (follow, withdraw a vote, delete a comment)."""

@@ -21,7 +21,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from ..permissions import can_change_status, can_respond, can_view_proposal, is_proposal_author
+from ..permissions import can_change_status, can_move_proposal, can_respond, can_view_proposal, is_proposal_author
 from ..text import plain_excerpt
 from .locking import lock_proposal
 from .models import STATUSES, Follow, Proposal
@@ -100,7 +100,7 @@ def change_status(proposal: Proposal, actor, new_status: str, *, response: str |
     if new_status not in allowed_transitions(actor, proposal):
         if lifecycle_allows(old, new_status):
             raise NotAllowed(_("Diesen Schritt darfst du bei diesem Vorschlag nicht ausführen."), "forbidden")
-        if not (is_proposal_author(actor, proposal) or can_change_status(actor, proposal)):
+        if not can_move_proposal(actor, proposal):
             raise NotAllowed(_("Du darfst den Status dieses Vorschlags nicht ändern."), "forbidden")
         raise Conflict(_("Von „%(old)s“ kann der Vorschlag nicht zu „%(new)s“ wechseln.",
                          old=STATUS_LABELS[old], new=STATUS_LABELS[new_status]),

@@ -7,27 +7,26 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.forms import STAKEHOLDER_LABELS
 from ..accounts.models import STAKEHOLDERS
 from ..councils.models import Council
-from ..councils.visibility import visible_council_filter, visible_councils
-from ..errors import DomainError, NotFound
+from ..councils.visibility import get_visible_council_or_404, visible_councils
 from ..extensions import db
+from ..handlers import ButtonForm, allow, anyone, attempt, form_page
 from ..i18n import Labels
 from ..pagination import page_args
-from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_respond, can_view_proposal,
-                           can_vote, can_withdraw_proposal, is_signed_in, voting_open)
+from ..permissions import (can_comment, can_create_proposal, can_edit_proposal, can_move_proposal, can_respond,
+                           can_view_proposal, can_vote, can_withdraw_proposal, is_signed_in, voting_open)
 from ..text import render_markdown
 from . import comments, lifecycle, pagecache, services, voting
 from .chart import CHOICE_LABELS, GROUP_LABELS, vote_chart
-from .forms import ActionForm, CommentForm, ProposalForm, StatusForm, VoteForm
+from .forms import CommentForm, ProposalForm, StatusForm, VoteForm
 from .models import STATUSES, Proposal
 from .queries import SORTS, page_of, page_of_proposal, parse_filters
 from .schemas import votes as serialize_votes
@@ -64,6 +63,7 @@ def _to_utc(value):
 
 
 @bp.get("/proposals")
+@allow(anyone)
 def index():
     """The list: filters by council, status, author group and tag; search; three sort orders."""
     key = pagecache.cache_key()
@@ -90,81 +90,49 @@ def _council_choices(selected: Council | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-def _chosen_council(slug: str | None) -> Council | None:
-    if not slug:
-        return None
-    council = db.session.scalar(select(Council).where(Council.slug == slug, visible_council_filter(current_user)))
-    if council is None:
-        raise NotFound(_("Diesen Fachbeirat gibt es nicht."))
-    return council
-
-
-@bp.route("/proposals/new", methods=["GET", "POST"])
-@login_required
-def new():
-    """Write a proposal: preview, publish, or keep as a private draft."""
-    if not can_create_proposal(current_user):
-        abort(403)
-    form = ProposalForm()
-    form.council.choices = _council_choices()
-    if request.method == "GET":
-        form.council.data = request.args.get("council", "")
+def _write(form: ProposalForm, proposal: Proposal | None, save, success: str):
+    """What writing and editing share: a preview, or `save()` and on to the proposal; else the form again."""
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            try:
-                proposal = services.create_proposal(
-                    current_user, title=form.title.data, body=form.body.data,
-                    council=_chosen_council(form.council.data), tags=form.tags.data,
-                    draft=bool(form.save_draft.data), hide_votes=form.hide_votes.data)
-            except DomainError as err:
-                if err.status != 422:
-                    raise
-                db.session.rollback()
-                form.form_errors.append(err.message)
-            else:
-                db.session.commit()
-                flash(_("Dein Entwurf ist gespeichert. Nur du kannst ihn sehen.") if proposal.status == "draft"
-                      else _("Dein Vorschlag ist veröffentlicht."), "success")
-                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("proposals/form.html", form=form, preview=preview, proposal=None), status
+            saved = attempt(save, success, form=form)
+            if saved:
+                return redirect(url_for("proposals.detail", proposal_id=saved.value.id))
+    return form_page("proposals/form.html", form, preview=preview, proposal=proposal)
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@allow(can_create_proposal)
+def new():
+    """Write a proposal: preview, publish, or keep as a private draft."""
+    form = ProposalForm()
+    form.council.choices = _council_choices()
+    if request.method == "GET":
+        form.council.data = request.args.get("council", "")
+    draft = bool(form.save_draft.data)
+    slug = form.council.data
+    return _write(form, None, lambda: services.create_proposal(
+        current_user, title=form.title.data, body=form.body.data, tags=form.tags.data, draft=draft,
+        council=get_visible_council_or_404(slug, current_user) if slug else None, hide_votes=form.hide_votes.data),
+        _("Dein Entwurf ist gespeichert. Nur du kannst ihn sehen.") if draft
+        else _("Dein Vorschlag ist veröffentlicht."))
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(proposal_id: int):
+@allow(can_edit_proposal, load=load_visible)
+def edit(proposal: Proposal):
     """Edit title, body and tags before voting starts; the previous version goes into the history."""
-    proposal = load_visible(proposal_id)
-    if not can_edit_proposal(current_user, proposal):
-        abort(403)
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     form.council.choices = [(proposal.council.slug if proposal.council else "", proposal.council.name
                              if proposal.council else _("Kein Fachbeirat (forumweit)"))]
     form.council.data = form.council.choices[0][0]
     if request.method == "GET":
         form.tags.data = ", ".join(proposal.tag_names)
-    preview = None
-    if form.validate_on_submit():
-        if form.preview.data:
-            preview = render_markdown(form.body.data)
-        else:
-            try:
-                services.edit_proposal(proposal, current_user, title=form.title.data, body=form.body.data,
-                                       tags=form.tags.data, hide_votes=form.hide_votes.data)
-            except DomainError as err:
-                if err.status != 422:
-                    raise
-                db.session.rollback()
-                form.form_errors.append(err.message)
-            else:
-                db.session.commit()
-                flash(_("Deine Änderungen sind gespeichert."), "success")
-                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("proposals/form.html", form=form, preview=preview, proposal=proposal), status
+    return _write(form, proposal, lambda: services.edit_proposal(
+        proposal, current_user, title=form.title.data, body=form.body.data, tags=form.tags.data,
+        hide_votes=form.hide_votes.data), _("Deine Änderungen sind gespeichert."))
 
 
 def _vote_hint(proposal: Proposal) -> str | None:
@@ -210,11 +178,12 @@ def render_detail(proposal: Proposal, status: int = 200, *, comment_form: Commen
         may_comment=can_comment(current_user, proposal), may_edit=can_edit_proposal(current_user, proposal),
         may_withdraw=can_withdraw_proposal(current_user, proposal), may_respond=can_respond(current_user, proposal),
         comment_form=comment_form or CommentForm(formdata=None), status_form=_status_form(proposal, status_form),
-        action_form=ActionForm(formdata=None), vote_form=VoteForm(formdata=None),
+        action_form=ButtonForm(formdata=None), vote_form=VoteForm(formdata=None),
     ), status
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@allow(anyone)  # page_of_proposal and can_view_proposal: 404 for what the viewer may not see
 def detail(proposal_id: int):
     proposal, my_vote, following = page_of_proposal(proposal_id, current_user)
     if proposal is None or not can_view_proposal(current_user, proposal):
@@ -223,49 +192,43 @@ def detail(proposal_id: int):
 
 
 @bp.get("/proposals/<int:proposal_id>/votes")
-def votes_fragment(proposal_id: int):
+@allow(anyone, load=load_visible)
+def votes_fragment(proposal: Proposal):
     """The vote chart alone, as an HTML fragment (for the live script to swap in)."""
-    proposal = load_visible(proposal_id)
     shown = voting.votes_visible(proposal)
     return render_template("proposals/_votes_fragment.html", proposal=proposal,
                            votes=serialize_votes(proposal) if shown else None, votes_hidden=not shown)
 
 
 @bp.get("/proposals/<int:proposal_id>/history")
-def history(proposal_id: int):
+@allow(anyone, load=load_visible)
+def history(proposal: Proposal):
     """The edit history: every earlier title and body, newest first."""
-    proposal = load_visible(proposal_id)
     return render_template("proposals/history.html", proposal=proposal, revisions=services.revisions(proposal))
 
 
+def _move(proposal: Proposal, new_status: str | None, response: str | None, voting_ends_at) -> None:
+    if new_status is not None:
+        lifecycle.change_status(proposal, current_user, new_status, response=response, voting_ends_at=voting_ends_at)
+    else:
+        lifecycle.respond(proposal, current_user, response)
+
+
 @bp.post("/proposals/<int:proposal_id>/status")
-@login_required
-def change_status(proposal_id: int):
-    """Move along the life cycle (author: publish, withdraw; moderation: voting, decision, …) and/or respond."""
-    proposal = load_visible(proposal_id)
+@allow(can_move_proposal, load=load_visible)
+def change_status(proposal: Proposal):
+    """Move along the life cycle (author: publish, withdraw; moderation: voting, decision, …) and/or respond.
+    A step the life cycle does not allow comes back on the page with the form."""
     form = StatusForm()
     form.status.choices = [("", "")] + [(s, s) for s in STATUSES]
-    if not form.validate_on_submit():
-        return render_detail(proposal, 422, status_form=form)
-    new_status, response = form.status.data or None, (form.response.data or "").strip() or None
-    if new_status is None and response is None:
-        form.form_errors.append(_("Bitte wähle einen neuen Status oder schreibe eine Antwort."))
-        return render_detail(proposal, 422, status_form=form)
-    try:
-        if new_status is not None:
-            lifecycle.change_status(proposal, current_user, new_status, response=response,
-                                    voting_ends_at=_to_utc(form.voting_ends_at.data))
-        else:
-            lifecycle.respond(proposal, current_user, response)
-    except DomainError as err:
-        if err.status != 422:
-            raise
-        db.session.rollback()
-        form.form_errors.append(err.message)
-        return render_detail(db.session.get(Proposal, proposal_id), 422, status_form=form)
-    db.session.commit()
-    flash(_("Gespeichert."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal_id))
+    if form.validate_on_submit():
+        new_status, response = form.status.data or None, (form.response.data or "").strip() or None
+        if new_status is None and response is None:
+            form.form_errors.append(_("Bitte wähle einen neuen Status oder schreibe eine Antwort."))
+        elif attempt(lambda: _move(proposal, new_status, response, _to_utc(form.voting_ends_at.data)),
+                     _("Gespeichert."), form=form):
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_detail(proposal, 422, status_form=form)
 
 
 from . import routes_actions  # noqa: E402,F401  (votes, comments and follows register on bp)

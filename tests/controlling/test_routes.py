@@ -130,6 +130,9 @@ def test_chair_manages_a_project_through_the_pages(world, act_as, make_proposal)
     assert client.post(f"{path}/milestones", data={"title": "Pilot", "due_date": "2026-03-01"}).status_code == 302
     proposal = make_proposal("Parken per App", council=world.council)
     assert client.post(f"{path}/proposals", data={"proposal_id": proposal.id}).status_code == 302
+    # a number that names no proposal is said on the project page, not answered with a 404 page
+    unknown = client.post(f"{path}/proposals", data={"proposal_id": 999999}, follow_redirects=True)
+    assert unknown.status_code == 200 and "Diesen Vorschlag gibt es nicht." in unknown.get_data(as_text=True)
     page = client.get(path).get_data(as_text=True)
     for text in ("Handy-Parken", "Parkhausbetreiber", "Pilot", "Parken per App", "Fachbeirat Mobilität", "40.000 €"):
         assert text in page

@@ -16,6 +16,9 @@ TABLE = {
     "view someone's draft": (lambda w, u: can.can_view_proposal(u, w.draft), set()),
     "create in the council": (lambda w, u: can.can_create_proposal(u, w.council), set(VERIFIED)),
     "vote": (lambda w, u: can.can_vote(u, w.in_voting), set(VERIFIED)),
+    "take part in a published one": (lambda w, u: can.can_take_part(u, w.published), set(VERIFIED)),
+    "vote on a published one": (lambda w, u: can.can_vote(u, w.published), set()),
+    "use the status form of someone's proposal": (lambda w, u: can.can_move_proposal(u, w.published), MODERATES),
     "comment": (lambda w, u: can.can_comment(u, w.published), set(VERIFIED)),
     "follow": (lambda w, u: can.can_follow(u, w.published), set(ACTORS) - {"anonymous"}),
     "edit someone's proposal": (lambda w, u: can.can_edit_proposal(u, w.published), set()),
@@ -63,3 +66,4 @@ def test_the_author_may_what_others_may_not(world, make_user):
     author = db.session.get(User, world.published.author_id)
     assert can.can_view_proposal(author, world.draft) and can.can_edit_proposal(author, world.published)
     assert can.can_withdraw_proposal(author, world.published) and not can.can_respond(author, world.published)
+    assert can.can_move_proposal(author, world.published)  # publish or withdraw through the status form

@@ -152,6 +152,17 @@ def test_vote_change_and_withdraw_on_the_page(app, client, login, make_user, mak
     assert reload(proposal).votes_count == 0
 
 
+def test_a_vote_after_voting_closed_is_told_on_the_page(app, client, login, make_user, make_proposal):
+    proposal = make_proposal(status="voting")
+    proposal.voting_ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    login(make_user())
+    response = client.post(f"/proposals/{proposal.id}/vote", data={"choice": "for"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Über diesen Vorschlag wird gerade nicht abgestimmt." in response.get_data(as_text=True)
+    assert reload(proposal).votes_count == 0
+
+
 @pytest.mark.parametrize("kwargs, hint", [
     ({"stakeholder": "business", "verified": False}, "wartet noch auf die Verifizierung"),
     ({"confirmed": False}, "Bestätige zuerst deine E-Mail-Adresse"),
@@ -191,7 +202,9 @@ def test_moderator_opens_closes_and_answers(app, client, login, make_user, make_
     assert page.index("Offizielle Antwort") < page.index("proposal-body")
     assert reload(proposal).status == "rejected"
     bad = client.post(f"/proposals/{proposal.id}/status", data={"status": "voting"})
-    assert bad.status_code == 409
+    # a step the life cycle does not allow comes back on the page with the status form
+    assert bad.status_code == 422
+    assert "Von „Abgelehnt“ kann der Vorschlag nicht zu „Abstimmung läuft“ wechseln." in bad.get_data(as_text=True)
     assert any("Abgelehnt" in mail for mail in outbox())
     login(author)
     assert "Abgelehnt" in client.get("/notifications").get_data(as_text=True)
