@@ -87,6 +87,13 @@ class Table:
         op.drop_table(self.name)
 
 
+def link(name: str, first: Ref, second: Ref, *columns, **table) -> Table:
+    """A table that links two rows once per pair (UNIQUE on both), with an index for finding the
+    links of the second row (the UNIQUE's own index serves the first)."""
+    return Table(name, (first, second, *columns), unique=[(first.name, second.name)],
+                 indexes=[index(f'ix_{name}_{second.name}', second.name)], **table)
+
+
 def create_indexes(table: str, indexes) -> None:
     for ix in indexes:
         op.create_index(ix.name, table, list(ix.columns), unique=ix.unique, **ix.options)

@@ -4,7 +4,7 @@ Create Date: 2026-11-30 01:33:54.536075
 """
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
 revision = '0001'
 down_revision = None
@@ -58,13 +58,10 @@ def tables():
             timestamp(),
             timestamp('read_at', nullable=True),
         ), indexes=[index('ix_notifications_user_created', 'user_id', 'created_at')]),
-        Table('memberships', (
-            ref('council_id', 'councils', 'CASCADE'),
-            ref('user_id', 'users', 'CASCADE'),
-            sa.Column('role', sa.String(length=10), nullable=False),
-            timestamp(),
-        ), checks={'role': "role IN ('member', 'moderator')"}, unique=[('council_id', 'user_id')],
-            indexes=[index('ix_memberships_user_id', 'user_id')]),
+        link('memberships', ref('council_id', 'councils', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
+             sa.Column('role', sa.String(length=10), nullable=False),
+             timestamp(),
+             checks={'role': "role IN ('member', 'moderator')"}),
         Table('proposals', (
             sa.Column('title', sa.String(length=200), nullable=False),
             sa.Column('body', sa.Text(), nullable=False),

@@ -9,7 +9,7 @@ Create Date: 2026-11-30 01:42:09.407238
 from alembic import op
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
 SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS proposals_fts USING fts5("
@@ -63,11 +63,8 @@ def tables():
         ), indexes=[index('ix_proposal_comments_author_id', 'author_id'),
                     index('ix_proposal_comments_parent_id', 'parent_id'),
                     index('ix_proposal_comments_proposal_created', 'proposal_id', 'created_at')]),
-        Table('proposal_follows', (
-            ref('proposal_id', 'proposals', 'CASCADE'),
-            ref('user_id', 'users', 'CASCADE'),
-            timestamp(),
-        ), unique=[('proposal_id', 'user_id')], indexes=[index('ix_proposal_follows_user_id', 'user_id')]),
+        link('proposal_follows', ref('proposal_id', 'proposals', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
+             timestamp()),
         Table('proposal_revisions', (
             ref('proposal_id', 'proposals', 'CASCADE'),
             ref('editor_id', 'users', 'SET NULL'),
@@ -79,17 +76,15 @@ def tables():
             ref('proposal_id', 'proposals', 'CASCADE'),
             sa.Column('tag', sa.String(length=40), nullable=False),
         ), primary_key=('proposal_id', 'tag'), indexes=[index('ix_proposal_tags_tag_proposal', 'tag', 'proposal_id')]),
-        Table('votes', (
-            ref('proposal_id', 'proposals', 'CASCADE'),
-            ref('user_id', 'users', 'SET NULL'),
-            sa.Column('choice', sa.String(length=10), nullable=False),
-            sa.Column('stakeholder', sa.String(length=20), nullable=False),
-            timestamp(),
-            timestamp('updated_at'),
-        ), checks={
-            'choice': "choice IN ('for', 'against', 'abstain')",
-            'stakeholder': "stakeholder IN ('citizen', 'business', 'research', 'culture', 'association')",
-        }, unique=[('proposal_id', 'user_id')], indexes=[index('ix_votes_user_id', 'user_id')]),
+        link('votes', ref('proposal_id', 'proposals', 'CASCADE'), ref('user_id', 'users', 'SET NULL'),
+             sa.Column('choice', sa.String(length=10), nullable=False),
+             sa.Column('stakeholder', sa.String(length=20), nullable=False),
+             timestamp(),
+             timestamp('updated_at'),
+             checks={
+                 'choice': "choice IN ('for', 'against', 'abstain')",
+                 'stakeholder': "stakeholder IN ('citizen', 'business', 'research', 'culture', 'association')",
+             }),
     ]
 
 

@@ -5,7 +5,7 @@ Create Date: 2026-11-30 01:42:40.157988
 from alembic import op
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
 revision = '0004'
 down_revision = '0002'
@@ -56,11 +56,8 @@ def tables():
             timestamp('started_at', nullable=True),
         ), checks={'duration_minutes': 'duration_minutes IS NULL OR (duration_minutes > 0 AND duration_minutes <= 600)'},
             unique=[('meeting_id', 'position')]),
-        Table('meeting_follows', (
-            ref('meeting_id', 'meetings', 'CASCADE'),
-            ref('user_id', 'users', 'CASCADE'),
-            timestamp(),
-        ), unique=[('meeting_id', 'user_id')], indexes=[index('ix_meeting_follows_user_id', 'user_id')]),
+        link('meeting_follows', ref('meeting_id', 'meetings', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
+             timestamp()),
         Table('meeting_revisions', (
             ref('meeting_id', 'meetings', 'CASCADE'),
             ref('actor_id', 'users', 'SET NULL'),

@@ -4,7 +4,7 @@ Create Date: 2026-11-30 01:46:02.455062
 """
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
 revision = '0008'
 down_revision = '0005'
@@ -85,21 +85,15 @@ def tables():
             sa.Column('done_on', sa.Date(), nullable=True),
         ), indexes=[index('ix_milestones_open_due', 'done_on', 'due_date'),
                     index('ix_milestones_project_id', 'project_id')]),
-        Table('project_councils', (
-            ref('project_id', 'projects', 'CASCADE'),
-            ref('council_id', 'councils', 'CASCADE'),
-        ), unique=[('project_id', 'council_id')], indexes=[index('ix_project_councils_council_id', 'council_id')]),
+        link('project_councils', ref('project_id', 'projects', 'CASCADE'), ref('council_id', 'councils', 'CASCADE')),
         Table('project_partners', (
             ref('project_id', 'projects', 'CASCADE'),
             sa.Column('name', sa.String(length=200), nullable=False),
             sa.Column('kind', sa.String(length=20), nullable=False),
         ), checks={'kind': "kind IN ('business', 'research', 'municipality', 'city_company', 'other')"},
             unique=[('project_id', 'name')]),
-        Table('project_proposals', (
-            ref('project_id', 'projects', 'CASCADE'),
-            ref('proposal_id', 'proposals', 'CASCADE'),
-            timestamp(),
-        ), unique=[('project_id', 'proposal_id')], indexes=[index('ix_project_proposals_proposal_id', 'proposal_id')]),
+        link('project_proposals', ref('project_id', 'projects', 'CASCADE'), ref('proposal_id', 'proposals', 'CASCADE'),
+             timestamp()),
         Table('scores', (
             ref('evaluator_id', 'users', 'CASCADE'),
             ref('catalogue_id', 'criteria_catalogues', 'CASCADE'),
