@@ -80,10 +80,12 @@ class Table:
                   for group in self.unique]
         op.create_table(self.name, *columns, *checks, *foreign_keys,
                         sa.PrimaryKeyConstraint(*self.primary_key, name=op.f(f'pk_{self.name}')), *unique)
-        create_indexes(self.name, self.indexes)
+        for ix in self.indexes:
+            op.create_index(ix.name, self.name, list(ix.columns), unique=ix.unique, **ix.options)
 
     def drop(self) -> None:
-        drop_indexes(self.name, self.indexes)
+        for ix in reversed(self.indexes):
+            op.drop_index(ix.name, table_name=self.name, **ix.options)
         op.drop_table(self.name)
 
 
@@ -94,14 +96,9 @@ def link(name: str, first: Ref, second: Ref, *columns, **table) -> Table:
                  indexes=[index(f'ix_{name}_{second.name}', second.name)], **table)
 
 
-def create_indexes(table: str, indexes) -> None:
-    for ix in indexes:
-        op.create_index(ix.name, table, list(ix.columns), unique=ix.unique, **ix.options)
-
-
-def drop_indexes(table: str, indexes) -> None:
-    for ix in reversed(indexes):
-        op.drop_index(ix.name, table_name=table, **ix.options)
+def follows(name: str, subject: str, target: str) -> Table:
+    """Who follows what (`subject` referring to `target`), since when: a `link` to the person."""
+    return link(name, ref(subject, target, 'CASCADE'), ref('user_id', 'users', 'CASCADE'), timestamp())
 
 
 def create_tables(tables) -> None:

@@ -1,6 +1,4 @@
 """${message}
-
-Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa

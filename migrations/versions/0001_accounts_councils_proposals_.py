@@ -1,6 +1,4 @@
 """accounts, councils, proposals, notifications
-
-Create Date: 2026-11-30 01:33:54.536075
 """
 import sqlalchemy as sa
 

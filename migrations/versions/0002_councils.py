@@ -1,6 +1,4 @@
 """councils
-
-Create Date: 2026-11-30 01:39:21.183230
 """
 import sqlalchemy as sa
 

@@ -3,13 +3,11 @@
 Adds to `proposals` the vote counters per stakeholder group, votes_count, excerpt, hide_votes and
 the voting dates. Full-text search: on SQLite an FTS5 table `proposals_fts` with sync triggers, on
 PostgreSQL a GIN expression index (the same statements as forum/proposals/search.py, frozen here).
-
-Create Date: 2026-11-30 01:42:09.407238
 """
 from alembic import op
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, follows, index, link, ref, timestamp
 
 SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS proposals_fts USING fts5("
@@ -63,8 +61,7 @@ def tables():
         ), indexes=[index('ix_proposal_comments_author_id', 'author_id'),
                     index('ix_proposal_comments_parent_id', 'parent_id'),
                     index('ix_proposal_comments_proposal_created', 'proposal_id', 'created_at')]),
-        link('proposal_follows', ref('proposal_id', 'proposals', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
-             timestamp()),
+        follows('proposal_follows', 'proposal_id', 'proposals'),
         Table('proposal_revisions', (
             ref('proposal_id', 'proposals', 'CASCADE'),
             ref('editor_id', 'users', 'SET NULL'),

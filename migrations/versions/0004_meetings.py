@@ -1,11 +1,9 @@
 """meetings
-
-Create Date: 2026-11-30 01:42:40.157988
 """
 from alembic import op
 import sqlalchemy as sa
 
-from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
+from revision_helpers import Table, create_tables, drop_tables, follows, index, ref, timestamp
 
 revision = '0004'
 down_revision = '0002'
@@ -56,8 +54,7 @@ def tables():
             timestamp('started_at', nullable=True),
         ), checks={'duration_minutes': 'duration_minutes IS NULL OR (duration_minutes > 0 AND duration_minutes <= 600)'},
             unique=[('meeting_id', 'position')]),
-        link('meeting_follows', ref('meeting_id', 'meetings', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
-             timestamp()),
+        follows('meeting_follows', 'meeting_id', 'meetings'),
         Table('meeting_revisions', (
             ref('meeting_id', 'meetings', 'CASCADE'),
             ref('actor_id', 'users', 'SET NULL'),

@@ -1,6 +1,4 @@
 """live
-
-Create Date: 2026-11-30 01:52:41.365771
 """
 import sqlalchemy as sa
 

@@ -1,7 +1,5 @@
 """moderation: audit log (append-only by trigger), reports, decisions, suspensions, site pages,
 hidden_* columns on content, users.suspended_until
-
-Create Date: 2026-11-30 03:38:04.111870
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,6 +1,4 @@
 """controlling
-
-Create Date: 2026-11-30 01:46:02.455062
 """
 import sqlalchemy as sa
 

@@ -1,6 +1,4 @@
 """ops
-
-Create Date: 2026-11-30 01:42:51.413621
 """
 import sqlalchemy as sa
 

@@ -1,6 +1,4 @@
 """trust: API tokens get a recognisable prefix and an optional label
-
-Create Date: 2026-12-01 10:00:00
 """
 from alembic import op
 import sqlalchemy as sa

@@ -9,8 +9,6 @@ GIN expression index survived (no table copy there); it is created if missing an
 
 The statements are frozen here (as in 0003), not imported from forum/proposals/search.py, so that
 this revision means the same thing later.
-
-Create Date: 2026-12-01 10:00:00
 """
 from alembic import op
 

@@ -1,6 +1,4 @@
 """files: documents on meetings (and their agenda items) and on proposals
-
-Create Date: 2026-12-07 06:30:00
 """
 from alembic import op
 import sqlalchemy as sa

@@ -3,8 +3,6 @@
 `site_pages.slug` may now also be `accessibility` (Erklärung zur Barrierefreiheit) and
 `accessibility_en` (its English version). Only the CHECK constraint changes; on SQLite batch mode
 copies the table (it has no triggers to lose).
-
-Create Date: 2026-12-07 07:00:00
 """
 from alembic import op
 

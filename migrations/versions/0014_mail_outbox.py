@@ -1,8 +1,6 @@
 """mail: the outbox (mails written with the change that causes them, sent by the worker), each
 person's language, notices stored as what to say (kind, category, params), notification settings,
 digests and their schedule
-
-Create Date: 2026-12-07 07:00:00
 """
 from alembic import op
 import sqlalchemy as sa

@@ -2,8 +2,6 @@
 
 A person is listed as an OParl `Person` (with their council memberships as `Membership`) only when
 they agreed on their profile page; council moderators of public councils are listed by name anyway.
-
-Create Date: 2026-12-07 06:15:00
 """
 from alembic import op
 import sqlalchemy as sa
