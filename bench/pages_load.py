@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pages_db
@@ -79,6 +81,18 @@ def _parse_wrk(out: str) -> dict:
             if errors else {}}
 
 
+@contextmanager
+def wrk_script(script: str | None) -> Iterator[list[str]]:
+    """wrk's arguments for a Lua script (`-s FILE`, none without a script); the file lasts the block."""
+    if not script:
+        yield []
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script_file:
+        script_file.write(script)
+        script_file.flush()
+        yield ["-s", script_file.name]
+
+
 def wrk(url: str | list[str], *, duration: int, connections: int, script: str | None = None,
         headers: tuple[str, ...] = (), server_pid: int | list[int] | None = None,
         database: str | None = None) -> dict:
@@ -93,20 +107,15 @@ def wrk(url: str | list[str], *, duration: int, connections: int, script: str | 
             "--latency", "--timeout", "5s"]
     for header in headers:
         args += ["-H", header]
-    script_file = None
-    if script:
-        script_file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script_file.write(script)
-        script_file.close()
-        args += ["-s", script_file.name]
     load_before = os.getloadavg()[0]
     pg_before = postgres_backends(database) if database else {}
     server_before = sum(tree_cpu_seconds(pid) for pid in pids)
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before, total_before = machine_cpu()
-    procs = [subprocess.Popen(args + [each], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for each in urls]
-    outs = [proc.communicate()[0] for proc in procs]
+    with wrk_script(script) as script_args:
+        procs = [subprocess.Popen(args + script_args + [each], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for each in urls]
+        outs = [proc.communicate()[0] for proc in procs]
     busy_after, total_after = machine_cpu()
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     server_cpu = sum(tree_cpu_seconds(pid) for pid in pids) - server_before if pids else None
@@ -114,8 +123,6 @@ def wrk(url: str | list[str], *, duration: int, connections: int, script: str | 
     pg_cpu = sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in postgres_backends(database).items()) \
         if database else None
     wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
-    if script_file:
-        os.unlink(script_file.name)
     parsed = [_parse_wrk(out) for out in outs]
     result = parsed[0]
     if len(parsed) > 1:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pages_load import wrk_script  # noqa: E402 - bench/ is the script's folder, on sys.path
+
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
 
@@ -69,16 +71,8 @@ end
 
 
 def wrk(base: str, path: str, script: str | None, duration: int, connections: int) -> tuple[float, int]:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
-    script_file = None
-    if script:
-        script_file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script_file.write(script)
-        script_file.close()
-        args += ["-s", script_file.name]
-    out = sh(*args, base + path)
-    if script_file:
-        os.unlink(script_file.name)
+    with wrk_script(script) as script_args:
+        out = sh("wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *script_args, base + path)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)

@@ -685,6 +685,20 @@ def make_actor(make_user, make_council):
         return user
 
     return make
+
+
+@pytest.fixture
+def signed_in_actor(make_actor, login):
+    """`signed_in_actor(kind, council)`: `make_actor(kind, council)`, signed in on `client` unless
+    anonymous (None)."""
+    def make(kind: str, council):
+        actor = make_actor(kind, council)
+        if actor is not None:
+            login(actor)
+        return actor
+    return make
+
+
 # --- Meetings ---------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -1,165 +1,92 @@
 """accounts, councils, proposals, notifications
-
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-30 01:33:54.536075
-
 """
-from alembic import op
 import sqlalchemy as sa
 
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
-# revision identifiers, used by Alembic.
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
+
+
+def tables():
+    return [
+        Table('users', (
+            sa.Column('email', sa.String(length=254), nullable=False),
+            sa.Column('name', sa.String(length=120), nullable=False),
+            sa.Column('password_hash', sa.String(length=255), nullable=False),
+            sa.Column('stakeholder', sa.String(length=20), nullable=False),
+            sa.Column('organisation', sa.String(length=200), nullable=True),
+            sa.Column('role', sa.String(length=30), nullable=False),
+            sa.Column('verification', sa.String(length=20), nullable=False),
+            sa.Column('verification_note', sa.String(length=500), nullable=True),
+            timestamp('email_confirmed_at', nullable=True),
+            timestamp(),
+            sa.Column('session_version', sa.Integer(), nullable=False),
+        ), checks={
+            'role': "role IN ('member', 'managing_director', 'chair', 'admin')",
+            'stakeholder': "stakeholder IN ('citizen', 'business', 'research', 'culture', 'association')",
+            'verification': "verification IN ('not_required', 'pending', 'verified', 'rejected')",
+        }, unique=[('email',)], indexes=[index('ix_users_verification', 'verification')]),
+        Table('api_tokens', (
+            ref('user_id', 'users', 'CASCADE'),
+            sa.Column('digest', sa.String(length=64), nullable=False),
+            timestamp(),
+            timestamp('last_used_at', nullable=True),
+        ), unique=[('digest',)], indexes=[index('ix_api_tokens_user_id', 'user_id')]),
+        Table('councils', (
+            sa.Column('slug', sa.String(length=80), nullable=False),
+            sa.Column('name', sa.String(length=120), nullable=False),
+            sa.Column('mandate', sa.String(length=300), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('visibility', sa.String(length=10), nullable=False),
+            sa.Column('join_policy', sa.String(length=10), nullable=False),
+            timestamp('archived_at', nullable=True),
+            timestamp(),
+            ref('created_by_id', 'users', 'SET NULL'),
+            sa.Column('members_count', sa.Integer(), nullable=False),
+        ), checks={
+            'join_policy': "join_policy IN ('open', 'request', 'appointed')",
+            'visibility': "visibility IN ('public', 'private')",
+        }, unique=[('slug',)], indexes=[index('ix_councils_visibility', 'visibility')]),
+        Table('notifications', (
+            ref('user_id', 'users', 'CASCADE'),
+            sa.Column('subject', sa.String(length=200), nullable=False),
+            sa.Column('body', sa.String(length=1000), nullable=False),
+            sa.Column('url', sa.String(length=300), nullable=True),
+            timestamp(),
+            timestamp('read_at', nullable=True),
+        ), indexes=[index('ix_notifications_user_created', 'user_id', 'created_at')]),
+        link('memberships', ref('council_id', 'councils', 'CASCADE'), ref('user_id', 'users', 'CASCADE'),
+             sa.Column('role', sa.String(length=10), nullable=False),
+             timestamp(),
+             checks={'role': "role IN ('member', 'moderator')"}),
+        Table('proposals', (
+            sa.Column('title', sa.String(length=200), nullable=False),
+            sa.Column('body', sa.Text(), nullable=False),
+            sa.Column('status', sa.String(length=20), nullable=False),
+            ref('council_id', 'councils', 'SET NULL'),
+            ref('author_id', 'users', 'SET NULL'),
+            timestamp(),
+            timestamp('updated_at'),
+            timestamp('published_at', nullable=True),
+            sa.Column('votes_for', sa.Integer(), nullable=False),
+            sa.Column('votes_against', sa.Integer(), nullable=False),
+            sa.Column('votes_abstain', sa.Integer(), nullable=False),
+            sa.Column('comments_count', sa.Integer(), nullable=False),
+            sa.Column('response', sa.Text(), nullable=True),
+            timestamp('responded_at', nullable=True),
+            ref('responded_by_id', 'users', 'SET NULL'),
+        ), checks={'status': "status IN ('draft', 'published', 'voting', 'accepted', 'rejected', "
+                             "'implementing', 'done', 'withdrawn')"},
+            indexes=[index('ix_proposals_author_id', 'author_id'),
+                     index('ix_proposals_council_created', 'council_id', 'created_at'),
+                     index('ix_proposals_status_created', 'status', 'created_at')]),
+    ]
 
 
 def upgrade():
-    # ### commands auto generated by Alembic - please adjust! ###
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('stakeholder', sa.String(length=20), nullable=False),
-    sa.Column('organisation', sa.String(length=200), nullable=True),
-    sa.Column('role', sa.String(length=30), nullable=False),
-    sa.Column('verification', sa.String(length=20), nullable=False),
-    sa.Column('verification_note', sa.String(length=500), nullable=True),
-    sa.Column('email_confirmed_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.CheckConstraint("role IN ('member', 'managing_director', 'chair', 'admin')", name=op.f('ck_users_role')),
-    sa.CheckConstraint("stakeholder IN ('citizen', 'business', 'research', 'culture', 'association')", name=op.f('ck_users_stakeholder')),
-    sa.CheckConstraint("verification IN ('not_required', 'pending', 'verified', 'rejected')", name=op.f('ck_users_verification')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
-    )
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.create_index('ix_users_verification', ['verification'], unique=False)
-
-    op.create_table('api_tokens',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('digest', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('last_used_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
-    sa.UniqueConstraint('digest', name=op.f('uq_api_tokens_digest'))
-    )
-    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
-
-    op.create_table('councils',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('slug', sa.String(length=80), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('mandate', sa.String(length=300), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('visibility', sa.String(length=10), nullable=False),
-    sa.Column('join_policy', sa.String(length=10), nullable=False),
-    sa.Column('archived_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('members_count', sa.Integer(), nullable=False),
-    sa.CheckConstraint("join_policy IN ('open', 'request', 'appointed')", name=op.f('ck_councils_join_policy')),
-    sa.CheckConstraint("visibility IN ('public', 'private')", name=op.f('ck_councils_visibility')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_councils_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_councils')),
-    sa.UniqueConstraint('slug', name=op.f('uq_councils_slug'))
-    )
-    with op.batch_alter_table('councils', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_councils_visibility'), ['visibility'], unique=False)
-
-    op.create_table('notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('subject', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.String(length=1000), nullable=False),
-    sa.Column('url', sa.String(length=300), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('read_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
-    )
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
-
-    op.create_table('memberships',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('council_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.String(length=10), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("role IN ('member', 'moderator')", name=op.f('ck_memberships_role')),
-    sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_memberships_council_id_councils'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
-    sa.UniqueConstraint('council_id', 'user_id', name=op.f('uq_memberships_council_id_user_id'))
-    )
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
-
-    op.create_table('proposals',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('council_id', sa.Integer(), nullable=True),
-    sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('published_at', sa.DateTime(), nullable=True),
-    sa.Column('votes_for', sa.Integer(), nullable=False),
-    sa.Column('votes_against', sa.Integer(), nullable=False),
-    sa.Column('votes_abstain', sa.Integer(), nullable=False),
-    sa.Column('comments_count', sa.Integer(), nullable=False),
-    sa.Column('response', sa.Text(), nullable=True),
-    sa.Column('responded_at', sa.DateTime(), nullable=True),
-    sa.Column('responded_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("status IN ('draft', 'published', 'voting', 'accepted', 'rejected', 'implementing', 'done', 'withdrawn')", name=op.f('ck_proposals_status')),
-    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_proposals_author_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_proposals_council_id_councils'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['responded_by_id'], ['users.id'], name=op.f('fk_proposals_responded_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals'))
-    )
-    with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposals_author_id'), ['author_id'], unique=False)
-        batch_op.create_index('ix_proposals_council_created', ['council_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_proposals_status_created', ['status', 'created_at'], unique=False)
-
-    # ### end Alembic commands ###
+    create_tables(tables())
 
 
 def downgrade():
-    # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('proposals', schema=None) as batch_op:
-        batch_op.drop_index('ix_proposals_status_created')
-        batch_op.drop_index('ix_proposals_council_created')
-        batch_op.drop_index(batch_op.f('ix_proposals_author_id'))
-
-    op.drop_table('proposals')
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
-
-    op.drop_table('memberships')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_user_created')
-
-    op.drop_table('notifications')
-    with op.batch_alter_table('councils', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_councils_visibility'))
-
-    op.drop_table('councils')
-    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
-
-    op.drop_table('api_tokens')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_verification')
-
-    op.drop_table('users')
-    # ### end Alembic commands ###
+    drop_tables(tables())

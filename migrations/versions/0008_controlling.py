@@ -1,238 +1,122 @@
 """controlling
-
-Revision ID: 0008
-Revises: 0005
-Create Date: 2026-11-30 01:46:02.455062
-
 """
-from alembic import op
 import sqlalchemy as sa
 
+from revision_helpers import Table, create_tables, drop_tables, index, link, ref, timestamp
 
-# revision identifiers, used by Alembic.
 revision = '0008'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
+
+
+def tables():
+    return [
+        Table('cooperation_requests', (
+            ref('requester_id', 'users', 'CASCADE'),
+            sa.Column('topic', sa.String(length=20), nullable=False),
+            sa.Column('organisation', sa.String(length=200), nullable=False),
+            sa.Column('message', sa.Text(), nullable=False),
+            sa.Column('status', sa.String(length=12), nullable=False),
+            ref('assignee_id', 'users', 'SET NULL'),
+            timestamp(),
+            timestamp('updated_at'),
+        ), checks={
+            'status': "status IN ('new', 'in_progress', 'answered', 'closed')",
+            'topic': "topic IN ('mobility', 'infrastructure', 'open_data', 'administration', 'research', 'other')",
+        }, indexes=[index('ix_cooperation_requests_assignee', 'assignee_id', 'status'),
+                    index('ix_cooperation_requests_requester', 'requester_id', 'created_at'),
+                    index('ix_cooperation_requests_status_created', 'status', 'created_at')]),
+        Table('criteria_catalogues', (
+            sa.Column('version', sa.Integer(), nullable=False),
+            sa.Column('note', sa.String(length=500), nullable=False),
+            timestamp(),
+            ref('created_by_id', 'users', 'SET NULL'),
+        ), checks={'version': 'version >= 1'}, unique=[('version',)]),
+        Table('evaluators', (
+            ref('user_id', 'users', 'CASCADE'),
+            ref('appointed_by_id', 'users', 'SET NULL'),
+            timestamp(),
+        ), unique=[('user_id',)]),
+        Table('projects', (
+            sa.Column('title', sa.String(length=200), nullable=False),
+            sa.Column('description', sa.Text(), nullable=False),
+            sa.Column('department', sa.String(length=200), nullable=False),
+            sa.Column('status', sa.String(length=10), nullable=False),
+            sa.Column('visibility', sa.String(length=10), nullable=False),
+            sa.Column('budget_eur', sa.Integer(), nullable=True),
+            sa.Column('spent_eur', sa.Integer(), nullable=False),
+            sa.Column('start_date', sa.Date(), nullable=True),
+            sa.Column('end_date', sa.Date(), nullable=True),
+            timestamp(),
+            timestamp('updated_at'),
+            ref('created_by_id', 'users', 'SET NULL'),
+        ), checks={
+            'status': "status IN ('idea', 'planned', 'running', 'done', 'stopped')",
+            'visibility': "visibility IN ('public', 'internal')",
+            'budget': 'budget_eur IS NULL OR budget_eur >= 0',
+            'dates': 'end_date IS NULL OR start_date IS NULL OR end_date >= start_date',
+            'spent': 'spent_eur >= 0',
+        }, indexes=[index('ix_projects_department', 'department'),
+                    index('ix_projects_visibility_status', 'visibility', 'status')]),
+        Table('cooperation_replies', (
+            ref('request_id', 'cooperation_requests', 'CASCADE'),
+            ref('author_id', 'users', 'SET NULL'),
+            sa.Column('body', sa.Text(), nullable=False),
+            timestamp(),
+        ), indexes=[index('ix_cooperation_replies_request_id', 'request_id')]),
+        Table('criteria', (
+            ref('catalogue_id', 'criteria_catalogues', 'CASCADE'),
+            sa.Column('position', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=120), nullable=False),
+            sa.Column('description', sa.String(length=500), nullable=False),
+            sa.Column('weight', sa.Integer(), nullable=False),
+            sa.Column('scale_min', sa.Integer(), nullable=False),
+            sa.Column('scale_max', sa.Integer(), nullable=False),
+            sa.Column('inverted', sa.Boolean(), nullable=False),
+        ), checks={
+            'scale': 'scale_min >= 0 AND scale_max > scale_min AND scale_max <= 100',
+            'weight': 'weight >= 1 AND weight <= 100',
+        }, unique=[('catalogue_id', 'name'), ('catalogue_id', 'position'), ('id', 'catalogue_id')]),
+        Table('milestones', (
+            ref('project_id', 'projects', 'CASCADE'),
+            sa.Column('title', sa.String(length=200), nullable=False),
+            sa.Column('due_date', sa.Date(), nullable=False),
+            sa.Column('done_on', sa.Date(), nullable=True),
+        ), indexes=[index('ix_milestones_open_due', 'done_on', 'due_date'),
+                    index('ix_milestones_project_id', 'project_id')]),
+        link('project_councils', ref('project_id', 'projects', 'CASCADE'), ref('council_id', 'councils', 'CASCADE')),
+        Table('project_partners', (
+            ref('project_id', 'projects', 'CASCADE'),
+            sa.Column('name', sa.String(length=200), nullable=False),
+            sa.Column('kind', sa.String(length=20), nullable=False),
+        ), checks={'kind': "kind IN ('business', 'research', 'municipality', 'city_company', 'other')"},
+            unique=[('project_id', 'name')]),
+        link('project_proposals', ref('project_id', 'projects', 'CASCADE'), ref('proposal_id', 'proposals', 'CASCADE'),
+             timestamp()),
+        Table('scores', (
+            ref('evaluator_id', 'users', 'CASCADE'),
+            ref('catalogue_id', 'criteria_catalogues', 'CASCADE'),
+            sa.Column('criterion_id', sa.Integer(), nullable=False),
+            ref('project_id', 'projects', 'CASCADE', nullable=True),
+            ref('proposal_id', 'proposals', 'CASCADE', nullable=True),
+            sa.Column('value', sa.Integer(), nullable=False),
+            sa.Column('justification', sa.Text(), nullable=False),
+            timestamp(),
+            timestamp('updated_at'),
+        ), checks={
+            'one_subject': '(project_id IS NULL) <> (proposal_id IS NULL)',
+            'value': 'value >= 0 AND value <= 100',
+        }, foreign_keys=[dict(columns=['criterion_id', 'catalogue_id'], refcolumns=['criteria.id', 'criteria.catalogue_id'],
+                              name='fk_scores_criterion_catalogue', ondelete='CASCADE')],
+            unique=[('evaluator_id', 'criterion_id', 'project_id'), ('evaluator_id', 'criterion_id', 'proposal_id')],
+            indexes=[index('ix_scores_catalogue_project', 'catalogue_id', 'project_id'),
+                     index('ix_scores_catalogue_proposal', 'catalogue_id', 'proposal_id'),
+                     index('ix_scores_evaluator_id', 'evaluator_id')]),
+    ]
 
 
 def upgrade():
-    # ### commands auto generated by Alembic - please adjust! ###
-    op.create_table('cooperation_requests',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('requester_id', sa.Integer(), nullable=False),
-    sa.Column('topic', sa.String(length=20), nullable=False),
-    sa.Column('organisation', sa.String(length=200), nullable=False),
-    sa.Column('message', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('assignee_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('new', 'in_progress', 'answered', 'closed')", name=op.f('ck_cooperation_requests_status')),
-    sa.CheckConstraint("topic IN ('mobility', 'infrastructure', 'open_data', 'administration', 'research', 'other')", name=op.f('ck_cooperation_requests_topic')),
-    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_cooperation_requests_assignee_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_cooperation_requests_requester_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cooperation_requests'))
-    )
-    with op.batch_alter_table('cooperation_requests', schema=None) as batch_op:
-        batch_op.create_index('ix_cooperation_requests_assignee', ['assignee_id', 'status'], unique=False)
-        batch_op.create_index('ix_cooperation_requests_requester', ['requester_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_cooperation_requests_status_created', ['status', 'created_at'], unique=False)
-
-    op.create_table('criteria_catalogues',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('note', sa.String(length=500), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint('version >= 1', name=op.f('ck_criteria_catalogues_version')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_criteria_catalogues_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_criteria_catalogues')),
-    sa.UniqueConstraint('version', name=op.f('uq_criteria_catalogues_version'))
-    )
-    op.create_table('evaluators',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('appointed_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['appointed_by_id'], ['users.id'], name=op.f('fk_evaluators_appointed_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_evaluators_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluators')),
-    sa.UniqueConstraint('user_id', name=op.f('uq_evaluators_user_id'))
-    )
-    op.create_table('projects',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('department', sa.String(length=200), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('visibility', sa.String(length=10), nullable=False),
-    sa.Column('budget_eur', sa.Integer(), nullable=True),
-    sa.Column('spent_eur', sa.Integer(), nullable=False),
-    sa.Column('start_date', sa.Date(), nullable=True),
-    sa.Column('end_date', sa.Date(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("status IN ('idea', 'planned', 'running', 'done', 'stopped')", name=op.f('ck_projects_status')),
-    sa.CheckConstraint("visibility IN ('public', 'internal')", name=op.f('ck_projects_visibility')),
-    sa.CheckConstraint('budget_eur IS NULL OR budget_eur >= 0', name=op.f('ck_projects_budget')),
-    sa.CheckConstraint('end_date IS NULL OR start_date IS NULL OR end_date >= start_date', name=op.f('ck_projects_dates')),
-    sa.CheckConstraint('spent_eur >= 0', name=op.f('ck_projects_spent')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_projects_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_projects'))
-    )
-    with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.create_index('ix_projects_department', ['department'], unique=False)
-        batch_op.create_index('ix_projects_visibility_status', ['visibility', 'status'], unique=False)
-
-    op.create_table('cooperation_replies',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('request_id', sa.Integer(), nullable=False),
-    sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_cooperation_replies_author_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['request_id'], ['cooperation_requests.id'], name=op.f('fk_cooperation_replies_request_id_cooperation_requests'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cooperation_replies'))
-    )
-    with op.batch_alter_table('cooperation_replies', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_cooperation_replies_request_id'), ['request_id'], unique=False)
-
-    op.create_table('criteria',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('catalogue_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('description', sa.String(length=500), nullable=False),
-    sa.Column('weight', sa.Integer(), nullable=False),
-    sa.Column('scale_min', sa.Integer(), nullable=False),
-    sa.Column('scale_max', sa.Integer(), nullable=False),
-    sa.Column('inverted', sa.Boolean(), nullable=False),
-    sa.CheckConstraint('scale_min >= 0 AND scale_max > scale_min AND scale_max <= 100', name=op.f('ck_criteria_scale')),
-    sa.CheckConstraint('weight >= 1 AND weight <= 100', name=op.f('ck_criteria_weight')),
-    sa.ForeignKeyConstraint(['catalogue_id'], ['criteria_catalogues.id'], name=op.f('fk_criteria_catalogue_id_criteria_catalogues'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_criteria')),
-    sa.UniqueConstraint('catalogue_id', 'name', name=op.f('uq_criteria_catalogue_id_name')),
-    sa.UniqueConstraint('catalogue_id', 'position', name=op.f('uq_criteria_catalogue_id_position')),
-    sa.UniqueConstraint('id', 'catalogue_id', name=op.f('uq_criteria_id_catalogue_id'))
-    )
-    op.create_table('milestones',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('done_on', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_milestones_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_milestones'))
-    )
-    with op.batch_alter_table('milestones', schema=None) as batch_op:
-        batch_op.create_index('ix_milestones_open_due', ['done_on', 'due_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_milestones_project_id'), ['project_id'], unique=False)
-
-    op.create_table('project_councils',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('council_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['council_id'], ['councils.id'], name=op.f('fk_project_councils_council_id_councils'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_councils_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_councils')),
-    sa.UniqueConstraint('project_id', 'council_id', name=op.f('uq_project_councils_project_id_council_id'))
-    )
-    with op.batch_alter_table('project_councils', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_project_councils_council_id'), ['council_id'], unique=False)
-
-    op.create_table('project_partners',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("kind IN ('business', 'research', 'municipality', 'city_company', 'other')", name=op.f('ck_project_partners_kind')),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_partners_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_partners')),
-    sa.UniqueConstraint('project_id', 'name', name=op.f('uq_project_partners_project_id_name'))
-    )
-    op.create_table('project_proposals',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('proposal_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_proposals_project_id_projects'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_project_proposals_proposal_id_proposals'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_proposals')),
-    sa.UniqueConstraint('project_id', 'proposal_id', name=op.f('uq_project_proposals_project_id_proposal_id'))
-    )
-    with op.batch_alter_table('project_proposals', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_project_proposals_proposal_id'), ['proposal_id'], unique=False)
-
-    op.create_table('scores',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('evaluator_id', sa.Integer(), nullable=False),
-    sa.Column('catalogue_id', sa.Integer(), nullable=False),
-    sa.Column('criterion_id', sa.Integer(), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=True),
-    sa.Column('proposal_id', sa.Integer(), nullable=True),
-    sa.Column('value', sa.Integer(), nullable=False),
-    sa.Column('justification', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('(project_id IS NULL) <> (proposal_id IS NULL)', name=op.f('ck_scores_one_subject')),
-    sa.CheckConstraint('value >= 0 AND value <= 100', name=op.f('ck_scores_value')),
-    sa.ForeignKeyConstraint(['catalogue_id'], ['criteria_catalogues.id'], name=op.f('fk_scores_catalogue_id_criteria_catalogues'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['criterion_id', 'catalogue_id'], ['criteria.id', 'criteria.catalogue_id'], name='fk_scores_criterion_catalogue', ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['evaluator_id'], ['users.id'], name=op.f('fk_scores_evaluator_id_users'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_scores_project_id_projects'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_scores_proposal_id_proposals'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_scores')),
-    sa.UniqueConstraint('evaluator_id', 'criterion_id', 'project_id', name=op.f('uq_scores_evaluator_id_criterion_id_project_id')),
-    sa.UniqueConstraint('evaluator_id', 'criterion_id', 'proposal_id', name=op.f('uq_scores_evaluator_id_criterion_id_proposal_id'))
-    )
-    with op.batch_alter_table('scores', schema=None) as batch_op:
-        batch_op.create_index('ix_scores_catalogue_project', ['catalogue_id', 'project_id'], unique=False)
-        batch_op.create_index('ix_scores_catalogue_proposal', ['catalogue_id', 'proposal_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_scores_evaluator_id'), ['evaluator_id'], unique=False)
-
-    # ### end Alembic commands ###
+    create_tables(tables())
 
 
 def downgrade():
-    # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('scores', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_scores_evaluator_id'))
-        batch_op.drop_index('ix_scores_catalogue_proposal')
-        batch_op.drop_index('ix_scores_catalogue_project')
-
-    op.drop_table('scores')
-    with op.batch_alter_table('project_proposals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_project_proposals_proposal_id'))
-
-    op.drop_table('project_proposals')
-    op.drop_table('project_partners')
-    with op.batch_alter_table('project_councils', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_project_councils_council_id'))
-
-    op.drop_table('project_councils')
-    with op.batch_alter_table('milestones', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_milestones_project_id'))
-        batch_op.drop_index('ix_milestones_open_due')
-
-    op.drop_table('milestones')
-    op.drop_table('criteria')
-    with op.batch_alter_table('cooperation_replies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cooperation_replies_request_id'))
-
-    op.drop_table('cooperation_replies')
-    with op.batch_alter_table('projects', schema=None) as batch_op:
-        batch_op.drop_index('ix_projects_visibility_status')
-        batch_op.drop_index('ix_projects_department')
-
-    op.drop_table('projects')
-    op.drop_table('evaluators')
-    op.drop_table('criteria_catalogues')
-    with op.batch_alter_table('cooperation_requests', schema=None) as batch_op:
-        batch_op.drop_index('ix_cooperation_requests_status_created')
-        batch_op.drop_index('ix_cooperation_requests_requester')
-        batch_op.drop_index('ix_cooperation_requests_assignee')
-
-    op.drop_table('cooperation_requests')
-    # ### end Alembic commands ###
+    drop_tables(tables())

@@ -1,9 +1,4 @@
 """trust: API tokens get a recognisable prefix and an optional label
-
-Revision ID: 0010_trust_tokens
-Revises: 0007
-Create Date: 2026-12-01 10:00:00
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,8 +6,6 @@ import sqlalchemy as sa
 
 revision = '0010_trust_tokens'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -9,11 +9,6 @@ GIN expression index survived (no table copy there); it is created if missing an
 
 The statements are frozen here (as in 0003), not imported from forum/proposals/search.py, so that
 this revision means the same thing later.
-
-Revision ID: 0010_search_repair
-Revises: 0010_trust_tokens
-Create Date: 2026-12-01 10:00:00
-
 """
 from alembic import op
 
@@ -40,11 +35,8 @@ PG_REPAIR = (
     "REINDEX INDEX ix_proposals_fts",
 )
 
-# revision identifiers, used by Alembic.
 revision = '0010_search_repair'
 down_revision = '0010_trust_tokens'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -3,18 +3,11 @@
 `site_pages.slug` may now also be `accessibility` (Erklärung zur Barrierefreiheit) and
 `accessibility_en` (its English version). Only the CHECK constraint changes; on SQLite batch mode
 copies the table (it has no triggers to lose).
-
-Revision ID: 0013_deploy
-Revises: 0012_files
-Create Date: 2026-12-07 07:00:00
-
 """
 from alembic import op
 
 revision = '0013_deploy'
 down_revision = '0012_files'
-branch_labels = None
-depends_on = None
 
 OLD = "slug IN ('privacy', 'imprint')"
 NEW = "slug IN ('privacy', 'imprint', 'accessibility', 'accessibility_en')"

@@ -2,20 +2,12 @@
 
 A person is listed as an OParl `Person` (with their council memberships as `Membership`) only when
 they agreed on their profile page; council moderators of public councils are listed by name anyway.
-
-Revision ID: 0015_oparl
-Revises: 0014_mail
-Create Date: 2026-12-07 06:15:00
-
 """
 from alembic import op
 import sqlalchemy as sa
 
-# revision identifiers, used by Alembic.
 revision = '0015_oparl'
 down_revision = '0014_mail'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

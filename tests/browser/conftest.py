@@ -2,23 +2,20 @@
 Chromium, with axe-core checking WCAG 2.1 A/AA on the pages a test reaches.
 
 Fixtures: `live_server` (base URL; module-scoped), `browser`, `new_page()`, `sign_in(page, email, pw)`,
-`create_user(...)` (as `forum create-user` makes them), `axe_check(page)`, `outbox_mails()`.
+`signed_in_page(email, pw, path)`, `create_user(...)` (as `forum create-user` makes them),
+`axe_check(page)`, `outbox_mails()`.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.live.servers import ForumProcess
+
 CHROMIUM = "/usr/bin/chromium"
-FORUM = str(Path(sys.executable).with_name("forum"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -26,63 +23,23 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
+class LiveServer(ForumProcess):
     """A `forum serve` process with its own instance folder and SQLite database."""
 
     def __init__(self, root: Path, extra_env: dict | None = None):
-        self.root = root
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "FORUM_INSTANCE_PATH": str(root / "instance"),
-                    "FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}",
-                    "FORUM_SECRET_KEY": "browser-test-secret", "FORUM_ENV": "development",
-                    # every browser signs in from 127.0.0.1: the per-address login limit would bite
-                    "FORUM_LOGIN_RATE_LIMIT": "1000 per minute",
-                    "FORUM_MAIL_POLL_SECONDS": "0.2",
-                    **(extra_env or {})}
-        self.process: subprocess.Popen | None = None
+        super().__init__(root, {"FORUM_DATABASE_URL": f"sqlite:///{root / 'forum.db'}",
+                                "FORUM_SECRET_KEY": "browser-test-secret",
+                                # every browser signs in from 127.0.0.1: the per-address login limit would bite
+                                "FORUM_LOGIN_RATE_LIMIT": "1000 per minute",
+                                "FORUM_MAIL_POLL_SECONDS": "0.2",
+                                **(extra_env or {})})
 
-    def cli(self, *args: str) -> str:
-        result = subprocess.run([FORUM, *args], env=self.env, capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-2000:]}")
-        return result.stdout
-
-    def start(self, migrated: Path | None = None) -> None:
+    def start(self, migrated: Path | None = None) -> LiveServer:
         if migrated is not None:  # the worker's database migrated to head (tests/conftest.py): no CLI start-up
             shutil.copyfile(migrated, self.root / "forum.db")
         else:
             self.cli("db", "upgrade")
-        log = open(self.root / "server.log", "w")  # noqa: SIM115 - closed in stop()
-        self._log = log
-        self.process = subprocess.Popen([FORUM, "serve", "--port", str(self.port)], env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("forum serve did not come up:\n" + (self.root / "server.log").read_text()[-3000:])
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if getattr(self, "_log", None):
-            self._log.close()
+        return super().start()
 
     def outbox(self) -> list[str]:
         """The mails the server's mail worker (a greenlet in `forum serve`) wrote, once it has sent
@@ -169,6 +126,19 @@ def sign_in():
         page.wait_for_load_state()
         assert "/login" not in page.url, "sign-in failed"
     return do_sign_in
+
+
+@pytest.fixture
+def signed_in_page(new_page, sign_in, axe_check):
+    """signed_in_page(email, password, path): a fresh page signed in as that person, at `path`, which
+    axe-core has found free of WCAG violations."""
+    def open_page(email: str, password: str, path: str):
+        page = new_page()
+        sign_in(page, email, password)
+        page.goto(path)
+        axe_check(page)
+        return page
+    return open_page
 
 
 @pytest.fixture

@@ -68,11 +68,8 @@ def test_score_a_project_and_read_the_dashboard(new_page, sign_in, axe_check):
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Filtern").is_visible()
     expect(page.get_by_role("img", name=re.compile("Budget und Ausgaben je Projekt"))).to_be_visible()
-def test_chair_changes_a_weight_and_the_ranking_moves_to_the_new_version(new_page, sign_in, axe_check):
-    page = new_page()
-    sign_in(page, CHAIR, PASSWORD)
-    page.goto("/criteria")
-    axe_check(page)
+def test_chair_changes_a_weight_and_the_ranking_moves_to_the_new_version(axe_check, signed_in_page):
+    page = signed_in_page(CHAIR, PASSWORD, "/criteria")
     page.get_by_role("link", name="Katalog ändern").click()
     axe_check(page)
     first = page.get_by_role("group", name="Kriterium 1")
@@ -90,7 +87,8 @@ def test_chair_changes_a_weight_and_the_ranking_moves_to_the_new_version(new_pag
     axe_check(page)
 
 
-def test_cooperation_request_from_a_business_reaches_the_office(new_page, sign_in, axe_check, create_user):
+def test_cooperation_request_from_a_business_reaches_the_office(new_page, sign_in, axe_check, create_user,
+                                                              signed_in_page):
     _, email, password = create_user(stakeholder="business", organisation="Sensorik GmbH")
     partner = new_page()
     partner.goto("/open-data")
@@ -107,10 +105,7 @@ def test_cooperation_request_from_a_business_reaches_the_office(new_page, sign_i
     request_url = partner.url
     axe_check(partner)
 
-    office = new_page()
-    sign_in(office, DIRECTOR, PASSWORD)
-    office.goto("/controlling/requests")
-    axe_check(office)
+    office = signed_in_page(DIRECTOR, PASSWORD, "/controlling/requests")
     office.get_by_role("link", name="Sensorik GmbH").click()
     axe_check(office)
     office.get_by_label("Antwort").fill("Gern! Bitte meldet euch beim Fachbeirat Mobilität.")

@@ -22,16 +22,13 @@ def found(page, name: str, visibility: str, join_policy: str = "open"):
     return page.url.rsplit("/", 2)[-2]
 
 
-def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign_in, axe_check):
+def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign_in, axe_check, signed_in_page):
     _, md_email, md_pw = create_user(role="managing_director", name="Neven Josipovic")
     _, mod_email, _ = create_user(name="Katrin Vogel", stakeholder="business", organisation="Stadtwerke")
     _, citizen_email, citizen_pw = create_user(name="Anna Schmidt")
     _, outsider_email, outsider_pw = create_user(name="Mehmet Yilmaz")
 
-    director = new_page()
-    sign_in(director, md_email, md_pw)
-    director.goto("/councils/new")
-    axe_check(director)
+    director = signed_in_page(md_email, md_pw, "/councils/new")
     director.get_by_role("button", name="Fachbeirat gründen").click()  # empty: errors are announced
     expect(director.get_by_role("alert")).to_be_visible()
     axe_check(director)
@@ -47,10 +44,7 @@ def test_found_appoint_join_and_private_stays_hidden(new_page, create_user, sign
     axe_check(director)
     private_slug = found(director, "Geheimer Lenkungskreis", "private", "appointed")
 
-    citizen = new_page()
-    sign_in(citizen, citizen_email, citizen_pw)
-    citizen.goto("/councils")
-    axe_check(citizen)
+    citizen = signed_in_page(citizen_email, citizen_pw, "/councils")
     citizen.get_by_role("link", name="Fachbeirat E-Government").click()
     expect(citizen.get_by_text("Katrin Vogel (Stadtwerke)")).to_be_visible()
     expect(citizen.get_by_text("Der Fachbeirat hat 1 Mitglied.")).to_be_visible()

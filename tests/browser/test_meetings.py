@@ -31,12 +31,9 @@ def create_meeting(page, title: str, items: list[tuple[str, str]]) -> str:
     return path
 
 
-def test_agenda_pages_are_accessible(new_page, create_user, sign_in, axe_check):
+def test_agenda_pages_are_accessible(new_page, create_user, axe_check, signed_in_page):
     _, email, password = create_user(role="managing_director")
-    page = new_page()
-    sign_in(page, email, password)
-    page.goto("/meetings/new")
-    axe_check(page)
+    page = signed_in_page(email, password, "/meetings/new")
     path = create_meeting(page, "Konstituierende Sitzung des Smart-City-Forums",
                           [("Begrüßung durch den CDO Thorsten Kornblum", "10"),
                            ("Braunschweig-App, Handy-Parken und WLAN in der Innenstadt", "40")])

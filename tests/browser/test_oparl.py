@@ -9,12 +9,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_agreeing_to_be_named_puts_the_person_into_oparl(new_page, create_user, sign_in, axe_check):
+def test_agreeing_to_be_named_puts_the_person_into_oparl(create_user, axe_check, signed_in_page):
     _, email, password = create_user(name="Olga Offen")
-    page = new_page()
-    sign_in(page, email, password)
-    page.goto("/profile")
-    axe_check(page)
+    page = signed_in_page(email, password, "/profile")
     box = page.get_by_label("Mich mit Namen und meinen Fachbeiräten in der OParl-Schnittstelle nennen")
     expect(box).not_to_be_checked()
     box.focus()

@@ -20,7 +20,8 @@ def add_council(live_server, slug: str, name: str, moderator_id: int) -> None:
                      "datetime('now'))", (cursor.lastrowid, moderator_id))
 
 
-def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, sign_in, axe_check):
+def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, sign_in, axe_check,
+                                            signed_in_page):
     _, citizen_email, pw = create_user(name="Anna Schmidt")
     moderator_id, moderator_email, _ = create_user(name="Katrin Vogel")
     _, business_email, _ = create_user(stakeholder="business", organisation="Stadtwerke", name="Sven Richter")
@@ -28,10 +29,7 @@ def test_post_vote_decide_and_see_who_voted(new_page, live_server, create_user, 
     _, pending_email, _ = create_user(stakeholder="culture", verified=False, organisation="Staatstheater")
     add_council(live_server, "mobilitaet-browser", "Fachbeirat Mobilität", moderator_id)
 
-    citizen = new_page()
-    sign_in(citizen, citizen_email, pw)
-    citizen.goto("/proposals")
-    axe_check(citizen)
+    citizen = signed_in_page(citizen_email, pw, "/proposals")
     citizen.get_by_role("link", name="Neuen Vorschlag schreiben").click()
     citizen.get_by_label("Titel").fill("Handy-Parken in allen Parkhäusern")
     citizen.get_by_label("Beschreibung").fill("Handy-Parken soll **überall** gehen, auch in Parkhäusern.")

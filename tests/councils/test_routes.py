@@ -54,13 +54,11 @@ def outcome(response):
 
 
 @pytest.mark.parametrize("action_name, kind", http_cases(ACTORS))
-def test_permission_table(action_name, kind, client, login, make_user, make_council, make_actor):
+def test_permission_table(action_name, kind, client, make_user, make_council, signed_in_actor):
     action = BY_NAME[action_name]
     world = build_world(action, make_user, make_council)
-    actor = make_actor(kind, world.council)
+    actor = signed_in_actor(kind, world.council)
     remember_members(world)
-    if actor is not None:
-        login(actor)
     response = html_call(action_name, client, world)
     expected = action.expected(kind)
     assert outcome(response) == expected, response.get_data(as_text=True)[:400]

@@ -55,13 +55,6 @@ def secret(make_user, make_council, make_proposal):
     return {"slug": council.slug, "uid": member.id, "rid": request.id}
 
 
-def _signed_in(kind, login, make_actor):
-    actor = make_actor(kind, None)
-    if actor is not None:
-        login(actor)
-    return actor
-
-
 def _hit(client, method, path, **kwargs):
     payload = {"json": {"user_id": 1, "decision": "accept", "name": "x"}} if path.startswith("/api/") else {}
     return getattr(client, method)(path, **payload, **kwargs)
@@ -69,8 +62,8 @@ def _hit(client, method, path, **kwargs):
 
 @pytest.mark.parametrize("kind", OUTSIDERS)
 @pytest.mark.parametrize("method, template", HTML_ROUTES)
-def test_html_routes_answer_as_if_missing(kind, method, template, secret, client, login, make_actor):
-    _signed_in(kind, login, make_actor)
+def test_html_routes_answer_as_if_missing(kind, method, template, secret, client, signed_in_actor):
+    signed_in_actor(kind, None)
     real = _hit(client, method, template.format(**secret))
     missing = _hit(client, method, template.format(slug="gibt-es-nicht", uid=secret["uid"], rid=secret["rid"]))
     assert real.status_code == missing.status_code

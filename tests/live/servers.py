@@ -22,7 +22,8 @@ def free_port() -> int:
 
 
 class ForumProcess:
-    """One `forum serve` with its own instance folder; `env` names the database (and queue)."""
+    """One `forum serve` with its own instance folder; `env` names the database (and queue) and may
+    override the other settings. The browser and operations tests' servers build on it."""
 
     def __init__(self, root: Path, env: dict[str, str]):
         root.mkdir(parents=True, exist_ok=True)
@@ -34,9 +35,9 @@ class ForumProcess:
         self.process: subprocess.Popen | None = None
 
     def cli(self, *args: str) -> str:
-        result = subprocess.run([FORUM, *args], env=self.env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run([FORUM, *args], env=self.env, capture_output=True, text=True, timeout=180)
         if result.returncode != 0:
-            raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-2000:]}")
+            raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-3000:]}")
         return result.stdout
 
     def start(self) -> "ForumProcess":

@@ -11,10 +11,16 @@ from tests.live.conftest import ROLES, call, received
 CAN_POST_COUNCIL = {"council_member", "moderator", "managing_director", "chair", "admin"}
 
 
-def test_anonymous_reads_a_public_room_but_cannot_post(sio, make_user, make_council):
+@pytest.fixture
+def member_and_room(make_user, make_council):
+    """A person and the live room of a public council they belong to."""
     anna = make_user()
     council = make_council(members=[anna])
-    room = f"council:{council.slug}"
+    return anna, f"council:{council.slug}"
+
+
+def test_anonymous_reads_a_public_room_but_cannot_post(sio, member_and_room):
+    anna, room = member_and_room
     call(sio(anna), "post", {"room": room, "body": "Guten Morgen"})
     visitor = sio()
     ack = call(visitor, "join", {"room": room})
@@ -134,10 +140,8 @@ def test_a_repeated_client_id_returns_the_first_message(sio, make_user, make_cou
     assert other["ok"] and other["message"]["id"] != first["message"]["id"]
 
 
-def test_reconnect_with_since_gets_what_was_missed_in_order(sio, make_user, make_council):
-    anna = make_user()
-    council = make_council(members=[anna])
-    room = f"council:{council.slug}"
+def test_reconnect_with_since_gets_what_was_missed_in_order(sio, member_and_room):
+    anna, room = member_and_room
     writer = sio(anna)
     first = call(writer, "post", {"room": room, "body": "eins"})["message"]
     phone = sio()
@@ -154,10 +158,8 @@ def test_reconnect_with_since_gets_what_was_missed_in_order(sio, make_user, make
     assert again["messages"] == []
 
 
-def test_long_absence_is_caught_up_page_by_page(app, sio, make_user, make_council):
-    anna = make_user()
-    council = make_council(members=[anna])
-    room = f"council:{council.slug}"
+def test_long_absence_is_caught_up_page_by_page(app, sio, member_and_room):
+    anna, room = member_and_room
     db.session.add_all([LiveMessage(room=room, author_id=anna.id, body=str(i), body_html=f"<p>{i}</p>")
                         for i in range(130)])
     db.session.commit()
@@ -181,10 +183,8 @@ def test_malformed_join_answers_an_error(payload, sio):
     assert ack["ok"] is False and ack["error"]["code"] in ("bad_request", "not_found")
 
 
-def test_oversized_messages_are_refused(sio, make_user, make_council):
-    anna = make_user()
-    council = make_council(members=[anna])
-    room = f"council:{council.slug}"
+def test_oversized_messages_are_refused(sio, member_and_room):
+    anna, room = member_and_room
     client = sio(anna)
     assert call(client, "post", {"room": room, "body": "x" * 2000})["ok"]
     too_long = call(client, "post", {"room": room, "body": "x" * 2001})
@@ -216,13 +216,11 @@ def test_posting_is_rate_limited_with_an_error_code(app, sio, make_user, make_co
     assert db.session.query(LiveMessage).count() == 3
 
 
-def test_a_retry_at_the_rate_limit_still_gets_the_first_message(app, sio, make_user, make_council):
+def test_a_retry_at_the_rate_limit_still_gets_the_first_message(app, sio, member_and_room):
     """A client whose acknowledgement was lost resends with the same client_id; being at the post
     limit must not turn the stored message into an error. A new client_id is still refused."""
     app.config["LIVE_POST_LIMIT"] = "2/60"
-    anna = make_user()
-    council = make_council(members=[anna])
-    room = f"council:{council.slug}"
+    anna, room = member_and_room
     client, watcher = sio(anna), sio()
     call(watcher, "join", {"room": room})
     first = call(client, "post", {"room": room, "body": "Erste", "client_id": "lost-ack-1"})

@@ -20,20 +20,25 @@ def server(tmp_path_factory, _sqlite_template):
     process.stop()
 
 
-def test_a_message_travels_over_a_real_websocket(server):
+@pytest.fixture
+def writer_and_reader(server):
+    """Two sockets on the server: a new managing director's (token) and a visitor's; closed afterwards."""
     email = f"ws-{time.monotonic_ns()}@example.org"
     create_user(server, email, role="managing_director")
     writer = Listener(server.url, auth={"token": api_token(server, email)})
     reader = Listener(server.url)
-    try:
-        assert reader.call("join", {"room": "council:mobilitaet"})["ok"]
-        ack = writer.call("post", {"room": "council:mobilitaet", "body": "Über WebSocket", "client_id": "ws-1"})
-        assert ack["ok"]
-        got = reader.wait_for(lambda e: e[0] == "message" and e[1]["id"] == ack["message"]["id"])
-        assert [payload for _, payload in got] == [ack["message"]]
-    finally:
-        writer.close()
-        reader.close()
+    yield writer, reader
+    writer.close()
+    reader.close()
+
+
+def test_a_message_travels_over_a_real_websocket(writer_and_reader):
+    writer, reader = writer_and_reader
+    assert reader.call("join", {"room": "council:mobilitaet"})["ok"]
+    ack = writer.call("post", {"room": "council:mobilitaet", "body": "Über WebSocket", "client_id": "ws-1"})
+    assert ack["ok"]
+    got = reader.wait_for(lambda e: e[0] == "message" and e[1]["id"] == ack["message"]["id"])
+    assert [payload for _, payload in got] == [ack["message"]]
 
 
 def test_a_foreign_origin_cannot_open_a_socket(server):
@@ -77,17 +82,10 @@ def test_a_refused_origin_gets_403_before_the_protocol_switch(server):
     assert b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" in own
 
 
-def test_an_oversized_frame_closes_the_connection_and_stores_nothing(server):
-    email = f"big-{time.monotonic_ns()}@example.org"
-    create_user(server, email, role="managing_director")
-    writer = Listener(server.url, auth={"token": api_token(server, email)})
-    reader = Listener(server.url)
-    try:
-        reader.call("join", {"room": "council:mobilitaet"})
-        writer.client.emit("post", {"room": "council:mobilitaet", "body": "x" * 100_000}, namespace="/live")
-        assert writer.disconnected.wait(10), "the server kept a connection that sent more than 64 KiB"
-        time.sleep(0.3)
-        assert reader.wait_for(lambda e: e[0] == "message", timeout=0.5) == []
-    finally:
-        writer.close()
-        reader.close()
+def test_an_oversized_frame_closes_the_connection_and_stores_nothing(writer_and_reader):
+    writer, reader = writer_and_reader
+    reader.call("join", {"room": "council:mobilitaet"})
+    writer.client.emit("post", {"room": "council:mobilitaet", "body": "x" * 100_000}, namespace="/live")
+    assert writer.disconnected.wait(10), "the server kept a connection that sent more than 64 KiB"
+    time.sleep(0.3)
+    assert reader.wait_for(lambda e: e[0] == "message", timeout=0.5) == []

@@ -29,11 +29,9 @@ def reported(make_user, make_council, make_proposal):
 
 
 @pytest.mark.parametrize("kind", HTTP_ACTORS)
-def test_queue_page_permission_table(kind, client, login, make_actor, reported):
+def test_queue_page_permission_table(kind, client, signed_in_actor, reported):
     council, proposal = reported
-    actor = make_actor(kind, council)
-    if actor is not None:
-        login(actor)
+    actor = signed_in_actor(kind, council)
     response = client.get("/moderation")
     if actor is None:
         assert response.status_code == 302 and "/login" in response.location
@@ -46,11 +44,9 @@ def test_queue_page_permission_table(kind, client, login, make_actor, reported):
 
 
 @pytest.mark.parametrize("kind", HTTP_ACTORS)
-def test_hide_permission_table(kind, client, login, make_actor, reported):
+def test_hide_permission_table(kind, client, signed_in_actor, reported):
     council, proposal = reported
-    actor = make_actor(kind, council)
-    if actor is not None:
-        login(actor)
+    actor = signed_in_actor(kind, council)
     response = client.post(f"/moderation/proposal/{proposal.id}/hide", data={"reason": "Regel 3"})
     db.session.expire_all()
     hidden = db.session.get(Proposal, proposal.id).hidden_at is not None
@@ -64,10 +60,8 @@ def test_hide_permission_table(kind, client, login, make_actor, reported):
 
 
 @pytest.mark.parametrize("kind", HTTP_ACTORS)
-def test_audit_and_people_pages_permission_table(kind, client, login, make_actor, make_council):
-    actor = make_actor(kind, make_council())
-    if actor is not None:
-        login(actor)
+def test_audit_and_people_pages_permission_table(kind, client, signed_in_actor, make_council):
+    actor = signed_in_actor(kind, make_council())
     for path in ("/audit", "/people"):
         response = client.get(path)
         if actor is None:

@@ -14,9 +14,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+
+from tests.live.servers import ForumProcess
 
 FORUM = str(Path(sys.executable).with_name("forum"))
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -131,23 +135,12 @@ class RedisServer:
         self.process = None
 
 
-class ForumServer:
-    """One `forum serve` process; its stdout (JSON request log) and stderr go to files."""
+class ForumServer(ForumProcess):
+    """One `forum serve` process; its stdout (JSON request log) and stderr go to files named after it."""
 
     def __init__(self, root: Path, name: str, env: dict[str, str]):
-        self.root = root
+        super().__init__(root, {"FORUM_SECRET_KEY": "ops-test-secret", **env})
         self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "FORUM_INSTANCE_PATH": str(root / "instance"), "FORUM_SECRET_KEY": "ops-test-secret",
-                    "FORUM_ENV": "development", **env}
-        self.process: subprocess.Popen | None = None
-
-    def cli(self, *args: str) -> str:
-        result = subprocess.run([FORUM, *args], env=self.env, capture_output=True, text=True, timeout=180)
-        if result.returncode != 0:
-            raise RuntimeError(f"forum {' '.join(args)} failed: {result.stderr[-3000:]}")
-        return result.stdout
 
     @property
     def stdout_path(self) -> Path:
@@ -198,6 +191,19 @@ def start_all(servers) -> None:
         server.start(wait=False)
     for server in servers:
         wait_until(server._answers, 60, what=f"{server.name} to answer")
+
+
+@contextmanager
+def server_pair(root: Path, env: dict[str, str]) -> Iterator[list[ForumServer]]:
+    """Two `forum serve` processes, "first" and "second", on the same settings (one database),
+    started together and stopped when the block ends."""
+    servers = [ForumServer(root, "first", env), ForumServer(root, "second", env)]
+    start_all(servers)
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def prepare_database(root: Path, url: str, people: list[dict]) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from .livechat import Discussant
-from .services import ForumServer, RedisServer, csrf_token, sign_in, start_all, wait_until
+from .services import RedisServer, csrf_token, server_pair, sign_in, wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -66,11 +66,8 @@ def live_cluster(tmp_path):
     tokens = prepare(tmp_path, url)
     env = {"FORUM_DATABASE_URL": url, "FORUM_MESSAGE_QUEUE": redis_server.url(0),
            "FORUM_RATELIMIT_STORAGE_URL": redis_server.url(1)}
-    servers = [ForumServer(tmp_path, "first", env), ForumServer(tmp_path, "second", env)]
-    start_all(servers)
-    yield servers, redis_server, tokens, tmp_path / "forum.db"
-    for server in servers:
-        server.stop()
+    with server_pair(tmp_path, env) as servers:
+        yield servers, redis_server, tokens, tmp_path / "forum.db"
     redis_server.stop()
 
 

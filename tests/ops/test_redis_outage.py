@@ -15,8 +15,7 @@ import time
 import pytest
 import requests
 
-from .services import (ForumServer, RedisServer, api_token, csrf_token, prepare_database, sign_in, start_all,
-                       wait_until)
+from .services import RedisServer, api_token, csrf_token, prepare_database, server_pair, sign_in, wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -42,12 +41,8 @@ def cluster(redis_server, tmp_path_factory):
            "FORUM_RATELIMIT_STORAGE_URL": redis_server.url(1)}
     prepare_database(root, env["FORUM_DATABASE_URL"], [dict(
         email="leser@example.org", name="Leserin", password=PASSWORD, stakeholder="citizen", role="chair")])
-    first = ForumServer(root, "first", env)
-    second = ForumServer(root, "second", env)
-    start_all([first, second])
-    yield first, second
-    first.stop()
-    second.stop()
+    with server_pair(root, env) as servers:
+        yield servers
 
 
 def test_http_keeps_working_while_redis_is_down(redis_server, cluster):

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .services import ForumServer, csrf_token, prepare_database, sign_in, start_all
+from .services import csrf_token, prepare_database, server_pair, sign_in
 
 WRITERS = 20
 ROUNDS = 5
@@ -29,12 +29,8 @@ def two_servers(tmp_path):
                                                password=PASSWORD, stakeholder="citizen") for n in range(WRITERS)])
     # Everyone here comes from 127.0.0.1: lift the per-address login limit for this test.
     env = {"FORUM_DATABASE_URL": database, "FORUM_LOGIN_RATE_LIMIT": "10000 per minute"}
-    first = ForumServer(tmp_path, "first", env)
-    second = ForumServer(tmp_path, "second", env)
-    start_all([first, second])
-    yield first, second
-    first.stop()
-    second.stop()
+    with server_pair(tmp_path, env) as servers:
+        yield servers
 
 
 def _writer(n: int, base: str) -> list[tuple[str, int, str]]:

@@ -1,14 +1,8 @@
 """Voting races: 40 parallel requests by one person leave exactly one vote and true counters —
 no "database is locked", no 500. In-process (threads, each request in its own app context) on
 SQLite and PostgreSQL, and through a real `forum serve` process."""
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from threading import Barrier
 
 import pytest
@@ -17,6 +11,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.proposals import counters
 from forum.proposals.models import Proposal, Vote
+from tests.live.servers import ForumProcess
 
 PARALLEL = 40
 
@@ -76,59 +71,26 @@ def test_forty_parallel_votes_on_postgresql(app, api_token, make_user, make_prop
 
 # --- through a real server process ------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _forum(env, *args) -> str:
-    forum = str(Path(sys.executable).with_name("forum"))
-    result = subprocess.run([forum, *args], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
 @pytest.fixture
 def served(tmp_path):
-    """`forum serve` on a fresh SQLite database; yields (base URL, env)."""
-    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"),
-           "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}", "FORUM_SECRET_KEY": "race-test"}
-    env.pop("FORUM_BENCH_ROUTES", None)
-    _forum(env, "db", "upgrade")
-    port = _free_port()
-    forum = str(Path(sys.executable).with_name("forum"))
-    process = subprocess.Popen([forum, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import requests
-
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("forum serve did not start")
-        yield base, env
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """`forum serve` on a fresh SQLite database."""
+    server = ForumProcess(tmp_path, {"FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+                                     "FORUM_SECRET_KEY": "race-test"})
+    server.env.pop("FORUM_BENCH_ROUTES", None)
+    server.cli("db", "upgrade")
+    server.start()
+    yield server
+    server.stop()
 
 
 def test_forty_parallel_votes_through_forum_serve(served):
     import requests
 
-    base, env = served
-    _forum(env, "create-user", "md@example.org", "--name", "Geschäftsführung", "--password", "geheim-genug",
-           "--stakeholder", "citizen", "--role", "managing_director")
-    _forum(env, "create-user", "firma@example.org", "--name", "Firma", "--password", "geheim-genug",
-           "--stakeholder", "business", "--organisation", "Stadtwerke", "--verified")
+    base = served.url
+    served.cli("create-user", "md@example.org", "--name", "Geschäftsführung", "--password", "geheim-genug",
+               "--stakeholder", "citizen", "--role", "managing_director")
+    served.cli("create-user", "firma@example.org", "--name", "Firma", "--password", "geheim-genug",
+               "--stakeholder", "business", "--organisation", "Stadtwerke", "--verified")
 
     def token(email):
         response = requests.post(base + "/api/v1/tokens", json={"email": email, "password": "geheim-genug"}, timeout=10)
@@ -154,7 +116,7 @@ def test_forty_parallel_votes_through_forum_serve(served):
     assert [status for status, _ in results] == [200] * PARALLEL, [text for _, text in results if "200" not in text][:3]
     votes = requests.get(f"{base}/api/v1/proposals/{pid}", timeout=10).json()["votes"]
     assert votes["total"] == 1 and votes["by_stakeholder"]["business"][votes_choice(votes)] == 1
-    assert "Alle Zähler stimmen" in _forum(env, "recount-votes")
+    assert "Alle Zähler stimmen" in served.cli("recount-votes")
 
 
 def votes_choice(votes) -> str:
