@@ -127,6 +127,14 @@ def attempt(action: Callable[[], object], success: str | None = None, form=None)
     return Outcome(True, value)
 
 
+def press(action: Callable[[], object], success: str | None, back):
+    """A button on a page (a CSRF-only form): run `action` through `attempt` when the form is sound,
+    then answer `back` (the redirect to that page), where a refusal's reason is flashed."""
+    if button_pressed():
+        attempt(action, success)
+    return back
+
+
 def form_page(template: str, form, **context):
     """Render a form page: 422 when the form (or a service) found something wrong, else 200."""
     return render_template(template, form=form, **context), (422 if form.errors or form.form_errors else 200)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..councils.models import Council
 from ..database import utcnow
 from ..extensions import db
-from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page, press
 from ..permissions import can_manage_projects, can_score, can_view_scores
 from ..proposals.models import Proposal
 from ..proposals.routes import load_visible as load_proposal
@@ -151,10 +151,8 @@ def _submit(project, name: str, form, action, success: str):
 
 
 def _press(project, action, success: str):
-    """A button on the project page (remove, toggle): run `action`, back to the page."""
-    if button_pressed():
-        attempt(action, success)
-    return _back(project)
+    """A button on the project page (remove, toggle; handlers.press), then back to the page."""
+    return press(action, success, _back(project))
 
 
 @bp.post("/projects/<int:project_id>/partners")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..councils.models import Council, Membership
 from ..councils.visibility import get_visible_council_or_404
 from ..extensions import db
-from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page, require, signed_in
+from ..handlers import ButtonForm, allow, anyone, attempt, button_pressed, form_page, press, require, signed_in
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_manage_meetings,
                            can_publish_meeting, can_run_meeting)
 from ..text import render_markdown
@@ -150,10 +150,8 @@ def edit(meeting: Meeting):
 
 
 def _press(meeting: Meeting, action, success: str):
-    """A button on the meeting's page: run `action` (if the form is sound), then back to the page."""
-    if button_pressed():
-        attempt(action, success)
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    """A button on the meeting's page (handlers.press), then back to the page."""
+    return press(action, success, redirect(url_for("meetings.detail", meeting_id=meeting.id)))
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

@@ -5,7 +5,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..handlers import allow, attempt, button_pressed, form_page, signed_in
+from ..handlers import allow, attempt, form_page, press, signed_in
 from ..permissions import can_comment, can_delete_comment, can_edit_comment, can_follow, can_take_part
 from . import comments, services, voting
 from .forms import CommentEditForm, CommentForm, VoteForm
@@ -23,10 +23,8 @@ def _back(proposal_id: int, anchor: str | None = None):
 
 
 def _press(proposal_id: int, action, success: str, anchor: str | None = None):
-    """A button on the proposal page: run `action` (if the form is sound), then back to the page."""
-    if button_pressed():
-        attempt(action, success)
-    return _back(proposal_id, anchor)
+    """A button on the proposal page (handlers.press), then back to the page."""
+    return press(action, success, _back(proposal_id, anchor))
 
 
 @bp.post("/proposals/<int:proposal_id>/vote")

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from forum.extensions import db
 from forum.proposals import counters
