@@ -47,20 +47,23 @@ def allow(predicate: Callable[..., bool], load: Callable | None = None):
     may not see); `predicate(current_user, target)` decides, and the view receives the target first,
     followed by the remaining URL arguments. A refused visitor is asked to sign in (the login page, or
     401 on the API); a refused signed-in person gets 403. Unless the predicate welcomes visitors
-    (forum.permissions.welcomes_visitors), a visitor is asked to sign in before anything is loaded.
+    (forum.permissions.welcomes_visitors), a visitor is asked to sign in before anything is loaded;
+    a predicate whose target is optional is asked without it before loading too.
     """
     consumed = tuple(inspect.signature(load).parameters) if load else ()
     members_only = not getattr(predicate, "welcomes_visitors", False)
+    asks_first = load is not None and _target_is_optional(predicate)
 
     def decorate(view):
         @wraps(view)
         def guarded(**kwargs):
             if members_only and not current_user.is_authenticated:
                 refuse()
-            if load is None:
+            if load is None or asks_first:
                 if not predicate(current_user):
                     refuse()
-                return view(**kwargs)
+                if load is None:
+                    return view(**kwargs)
             target = load(**{name: kwargs.pop(name) for name in consumed if name in kwargs})
             if not predicate(current_user, target):
                 refuse()
@@ -70,6 +73,14 @@ def allow(predicate: Callable[..., bool], load: Callable | None = None):
         return guarded
 
     return decorate
+
+
+def _target_is_optional(predicate) -> bool:
+    """A predicate whose target may be left out (`can_suspend(user, person=None)`) answers for "any
+    target" too; `allow` asks it so before loading, so that the loader's 404 never tells someone the
+    route refuses anyway which ids exist."""
+    params = list(inspect.signature(predicate).parameters.values())
+    return len(params) > 1 and params[1].default is not inspect.Parameter.empty
 
 
 def require(predicate: Callable[..., bool], *args) -> None:

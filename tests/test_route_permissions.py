@@ -56,3 +56,14 @@ def test_the_listing_names_every_route(app):
     rows = route_permissions(app)
     assert len(rows) == len(list(app.url_map.iter_rules()))
     assert ("GET,POST", "/meetings/<int:meeting_id>/edit", "can_edit_meeting") in rows
+
+
+def test_a_refused_person_learns_nothing_about_ids(client, login, make_user):
+    """A route whose predicate refuses someone whatever the target is refuses before loading: an
+    existing and a missing id answer alike (403), so ids cannot be probed."""
+    login(make_user())  # a verified citizen: neither verifies organisations nor suspends people
+    other = make_user(stakeholder="business", verified=False)
+    for path, data in (("/verifications/{}", {"approve": "y"}), ("/people/{}/suspension", {"days": "3"})):
+        existing = client.post(path.format(other.id), data=data)
+        missing = client.post(path.format(999_999), data=data)
+        assert (existing.status_code, missing.status_code) == (403, 403), path

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .viewer import standing
-from .people import is_signed_in, is_staff, welcomes_visitors
+from .people import is_signed_in, is_staff, is_suspended, welcomes_visitors
 from .proposals import can_view_proposal
 
 
@@ -111,8 +111,8 @@ def can_view_dashboard(user) -> bool:
 
 
 def can_request_cooperation(user) -> bool:
-    """Anyone signed in with a confirmed e-mail address (the reply goes there)."""
-    return is_signed_in(user) and user.email_confirmed
+    """Anyone signed in with a confirmed e-mail address (the reply goes there), unless suspended."""
+    return is_signed_in(user) and user.email_confirmed and not is_suspended(user)
 
 
 def can_handle_cooperation_requests(user, request=None) -> bool:

@@ -87,12 +87,13 @@ def can_view_council(user, council) -> bool:
 
 
 def can_moderate(user, council) -> bool:
-    """Moderator of this council, or managing director / admin. Moderating A gives nothing in B."""
+    """Moderator of this council, or managing director / admin. Moderating A gives nothing in B; a
+    suspended moderator moderates nothing until the suspension ends."""
     if not is_signed_in(user):
         return False
     if user.role in ("managing_director", "admin"):
         return True
-    return council is not None and council_role(user, council) == "moderator"
+    return council is not None and not is_suspended(user) and council_role(user, council) == "moderator"
 
 
 def can_manage_council(user, council) -> bool:

@@ -45,3 +45,21 @@ def test_nobody_suspends_themselves_and_only_an_admin_an_admin(world, make_user)
     director, admin = world.actors["managing_director"], world.actors["admin"]
     assert not can.can_suspend(director, director) and not can.can_suspend(director, admin)
     assert can.can_suspend(admin, director) and not can.can_report(world.someone, world.proposal)
+
+
+def test_a_suspended_moderator_moderates_nothing_and_asks_for_no_cooperation(world):
+    """Suspended: may read, but neither moderate their council nor write to the office, until the
+    suspension ends."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.extensions import db
+
+    moderator = world.actors["moderator"]
+    assert can.can_moderate_content(moderator, world.council) and can.can_request_cooperation(moderator)
+    moderator.suspended_until = utcnow() + timedelta(days=3)
+    db.session.flush()
+    assert not can.can_moderate_content(moderator, world.council)
+    assert not can.can_see_hidden(moderator, world.proposal, world.council)
+    assert not can.can_request_cooperation(moderator)
+    assert can.can_view_council(moderator, world.council)
