@@ -13,7 +13,7 @@ FORUM_BENCH_GC_STATS=FILE additionally times every garbage collection of the pro
 and writes the pauses per generation as JSON to FILE when the server stops: collections stop every
 connection of a gevent worker, so they show in the tail latency. FORUM_BENCH_GC_FREEZE=1 is the
 what-if for that: gc.collect() and gc.freeze() just before serving (the app's own objects leave
-the collector's generations), optionally FORUM_BENCH_GC_THRESHOLD=N raising gen0's threshold.
+the collector's generations), optionally FORUM_BENCH_GC_THRESHOLD=N[,N1[,N2]] setting the thresholds.
 FORUM_BENCH_FAIR=1 is the what-if for keep-alive fairness: gevent's pywsgi handler yields to the
 hub (gevent.sleep(0)) before reading each next request of a connection, so a client that always has
 its next request ready cannot keep the worker to itself.
@@ -84,7 +84,7 @@ def _fair_keep_alive() -> None:
     print("bench/forum_serve.py: keep-alive requests yield first", file=sys.stderr, flush=True)
 
 
-def _freeze_before_serving(threshold: int) -> None:
+def _freeze_before_serving(threshold: tuple[int, ...]) -> None:
     import gc
 
     import forum.server
@@ -95,7 +95,7 @@ def _freeze_before_serving(threshold: int) -> None:
         gc.collect()
         gc.freeze()
         if threshold:
-            gc.set_threshold(threshold, *gc.get_threshold()[1:])
+            gc.set_threshold(*threshold, *gc.get_threshold()[len(threshold):])
         print(f"bench/forum_serve.py: gc frozen ({gc.get_freeze_count()} objects), thresholds {gc.get_threshold()}",
               file=sys.stderr, flush=True)
         return serve(app, host, port, **options)
@@ -115,7 +115,7 @@ if __name__ == "__main__":
     if os.environ.get("FORUM_BENCH_FAIR") == "1":
         _fair_keep_alive()
     if os.environ.get("FORUM_BENCH_GC_FREEZE") == "1":
-        _freeze_before_serving(int(os.environ.get("FORUM_BENCH_GC_THRESHOLD") or 0))
+        _freeze_before_serving(tuple(int(n) for n in (os.environ.get("FORUM_BENCH_GC_THRESHOLD") or "").split(",") if n))
     from forum.cli import main
 
     main()

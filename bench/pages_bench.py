@@ -92,6 +92,7 @@ class Servers:
             extra["FORUM_PROPOSAL_LIST_CACHE_SECONDS"] = "0"  # for when the forum reads it itself
         if workers > 1:
             extra["FORUM_MESSAGE_QUEUE"] = self.args.redis  # several workers need the queue (issue 18)
+            extra["FORUM_RATELIMIT_STORAGE_URL"] = self.args.redis  # and shared rate limits (forum check)
         env = pages_db.bench_env(self.args.database, port, self.instance / name, **extra)
         serve = ["serve", "--port", str(port)] + (["--workers", str(workers)] if self.args.has_workers else [])
         # With the cache on this is the real `forum` command; the wrapper only sets what it cannot.

@@ -42,11 +42,17 @@ def _sh(*args: str, env: dict | None = None) -> str:
     return result.stdout
 
 
+# A production configuration that passes `forum check` (which `forum serve` runs first): a long key,
+# an https base URL (the benchmark talks plain HTTP to the port, sending the https Origin the forum
+# expects; Secure cookies are passed on by hand), a mail server that is never called (no mail worker).
+SECRET = "bench-secret-key-0123456789abcdef0123456789abcdef"
+
+
 def bench_env(database: str, port: int, instance: Path, **extra: str) -> dict:
     """The environment of every forum process of the benchmark (as in bench/proposals_bench.py)."""
     return {**os.environ, "FORUM_DATABASE_URL": PG + database, "FORUM_INSTANCE_PATH": str(instance),
-            "FORUM_SECRET_KEY": "bench-secret", "FORUM_ENV": "production",
-            "FORUM_BASE_URL": f"http://127.0.0.1:{port}", **extra}
+            "FORUM_SECRET_KEY": SECRET, "FORUM_ENV": "production", "FORUM_BASE_URL": f"https://127.0.0.1:{port}",
+            "FORUM_MAIL_URL": "smtp://127.0.0.1:9", "FORUM_MAIL_WORKER": "off", **extra}
 
 
 def forum_bin() -> str:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pages_db  # noqa: E402
 
 PORT = 8500  # only for FORUM_BASE_URL (the trusted host); nothing listens in-process
-BASE = f"http://127.0.0.1:{PORT}"
+BASE = f"https://127.0.0.1:{PORT}"  # FORUM_BASE_URL's scheme (bench/pages_db.py bench_env)
 
 
 def make_app(database: str, cache: bool = False, **config):

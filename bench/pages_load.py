@@ -184,7 +184,7 @@ def log_in(port: int, email: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie or "",
-        "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}/login"})
+        "Origin": f"https://127.0.0.1:{port}", "Referer": f"https://127.0.0.1:{port}/login"})
     response = conn.getresponse()
     response.read()
     signed_in = _session_cookie(response.headers.get_all("Set-Cookie") or [])

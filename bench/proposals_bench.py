@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from pages_load import wrk_script  # noqa: E402 - bench/ is the script's folder, on sys.path
+from pages_db import bench_env  # noqa: E402 - a production configuration that passes `forum check`
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
@@ -95,9 +96,7 @@ def main() -> None:
 
     instance = Path(tempfile.mkdtemp(prefix="proposals-bench-"))
     url = PG + args.database
-    env = {**os.environ, "FORUM_DATABASE_URL": url, "FORUM_INSTANCE_PATH": str(instance),
-           "FORUM_SECRET_KEY": "bench-secret", "FORUM_ENV": "production", "FORUM_BENCH_ROUTES": "1",
-           "FORUM_BASE_URL": f"http://127.0.0.1:{args.port}"}
+    env = {**bench_env(args.database, args.port, instance), "FORUM_DATABASE_URL": url, "FORUM_BENCH_ROUTES": "1"}
     forum = str(Path(sys.executable).with_name("forum"))
     ids_file = ROOT / "bench" / ".proposals_bench_ids.json"
     if not args.skip_seed:
