@@ -327,6 +327,29 @@ def test_date_filters_match_flask_babel(app, lang):
         assert dateformat(date(2026, 12, 24)) == format_date(date(2026, 12, 24))
 
 
+def test_remembered_date_texts_follow_language_and_zone(app):
+    """The filters remember each moment's text per language (and zone): the same moment reads in the
+    language of the request that shows it, whoever showed it before."""
+    from datetime import datetime
+
+    from flask import session
+    from flask_babel import format_datetime, refresh
+
+    from forum.i18n import datetimeformat
+
+    moment = datetime(2026, 7, 1, 10, 0)
+    seen = {}
+    for lang in ("de", "en", "de"):
+        with app.test_request_context("/"):
+            session["lang"] = lang
+            refresh()
+            seen.setdefault(lang, set()).add(datetimeformat(moment, "full"))
+            assert datetimeformat(moment, "full") == format_datetime(moment, "full")
+    assert seen["de"] != seen["en"] and len(seen["de"]) == 1
+    with app.test_request_context("/"):
+        assert datetimeformat(moment, "HH:mm") == "12:00"  # stored as UTC, shown in Berlin summer time
+
+
 def test_label_dicts_resolve_per_language(app):
     """Template label dicts give each language its own strings (resolved once per catalogue)."""
     from flask import session
