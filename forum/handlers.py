@@ -3,14 +3,14 @@
 A handler is load → check → service → commit. `allow` does the first two and records the check on the
 view, so every route can be listed with its predicate (`forum permissions`,
 tests/test_route_permissions.py). `attempt` does the rest for the HTML pages: it runs the service,
-commits and flashes, or rolls back and shows the DomainError on the form or as a flash message.
+commits and flashes, or rolls back and shows the DomainError on the form or as a flash message;
+`press` wraps it for a page's buttons (forum/meetings/routes.py):
 
     @bp.post("/meetings/<int:meeting_id>/publish")
-    @allow(can_publish_meeting, load=queries.visible_meeting)
+    @allow(can_publish_meeting, load=load)  # load(meeting_id): the meeting, or 404 if the viewer may not see it
     def publish(meeting):
-        if button_pressed():
-            attempt(lambda: services.publish_meeting(meeting, current_user), _("Veröffentlicht."))
-        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        return press(lambda: services.publish_meeting(meeting, current_user), _("Veröffentlicht."),
+                     redirect(url_for("meetings.detail", meeting_id=meeting.id)))
 """
 from __future__ import annotations
 
