@@ -48,7 +48,8 @@ test-fast: install
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
 ## conformance: the API against its OpenAPI document: openapi-spec-validator, then Schemathesis against a
-## running `forum serve` (fresh SQLite database with the demo) as a citizen and as the managing director
+## running `forum serve` (fresh SQLite database with the demo) as a citizen and as the managing director,
+## side by side (a server and database each)
 conformance: install
 	$(BIN)/python tests/conformance/run_schemathesis.py $(CONFORMANCE_ARGS)
 

@@ -1,8 +1,9 @@
 """Schemathesis against a running `forum serve`: the API answers as its OpenAPI document says.
 
-A fresh SQLite database (or the PostgreSQL named by --database-url) is migrated and seeded with
-the demo, `forum serve` starts on a free port, and Schemathesis runs twice, as a citizen and as the
-managing director (demo accounts), over every operation the document lists but `DELETE /tokens/current`
+Per persona a fresh SQLite database is migrated and seeded with the demo, `forum serve` starts on a
+free port, and Schemathesis runs against it — as a citizen and as the managing director (demo
+accounts), the two side by side (with --database-url: one database, one after the other) — over
+every operation the document lists but `DELETE /tokens/current`
 (the one call whose answer to a fresh token cannot be replayed). Any failure fails the run.
 
 The run signs in as Schemathesis' dynamic bearer auth (`POST /tokens` with the persona's e-mail
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 import os
 import secrets
 import shutil
@@ -121,8 +123,9 @@ def write_config(folder: Path) -> Path:
     return config
 
 
-def schemathesis(base: str, email: str, args, folder: Path, label: str) -> tuple[int, Path]:
-    """Run Schemathesis as the persona with `email`; its exit status and the file of answers seen."""
+def schemathesis(base: str, email: str, args, folder: Path, label: str, output) -> tuple[int, Path]:
+    """Run Schemathesis as the persona with `email`, writing to `output`; its exit status and the file
+    of answers seen."""
     statuses = folder / f"statuses-{label.replace(' ', '-')}.tsv"
     env = {**os.environ, "FORUM_CONFORMANCE_EMAIL": email, "FORUM_CONFORMANCE_PASSWORD": DEMO_PASSWORD,
            "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("status_hook.py")),
@@ -137,8 +140,9 @@ def schemathesis(base: str, email: str, args, folder: Path, label: str) -> tuple
     ]
     for operation_id in EXCLUDED_OPERATIONS:
         command += ["--exclude-operation-id", operation_id]
-    print(f"== Schemathesis as the {label} ==", flush=True)
-    return subprocess.run(command, cwd=folder, env=env).returncode, statuses
+    output.write(f"== Schemathesis as the {label} ==\n")
+    output.flush()
+    return subprocess.run(command, cwd=folder, env=env, stdout=output, stderr=subprocess.STDOUT).returncode, statuses
 
 
 def requires_token(document: dict, op: dict) -> bool:
@@ -191,6 +195,44 @@ def coverage(document: dict, statuses: Path, label: str) -> list[str]:
     return hollow
 
 
+def start_server(folder: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    """A migrated database with the demo and `forum serve` on a free port; the server and its base URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run([str(BIN / "forum"), "db", "upgrade"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run([str(BIN / "forum"), "seed-demo"], env, stdout=subprocess.DEVNULL)
+    port = env.get("FORUM_CONFORMANCE_PORT") or str(free_port())
+    with open(folder / "server.log", "w") as log:
+        server = subprocess.Popen([str(BIN / "forum"), "serve", "--host", "127.0.0.1", "--port", port],
+                                  env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base, server)
+    return server, base
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def persona_run(label: str, email: str, args, folder: Path, env: dict) -> tuple[int, Path, Path]:
+    """One persona against a server and database of its own (so the personas may run side by side);
+    Schemathesis' exit status, the file of answers seen and the persona's folder (its output in
+    schemathesis.log, the server's in server.log)."""
+    own = folder / label.replace(" ", "-")
+    env = {**env, "FORUM_INSTANCE_PATH": str(own / "instance"),
+           "FORUM_DATABASE_URL": env.get("FORUM_DATABASE_URL") or f"sqlite:///{own / 'forum.db'}"}
+    server, base = start_server(own, env)
+    try:
+        with open(own / "schemathesis.log", "w") as output:
+            status, statuses = schemathesis(base, email, args, folder, label, output)
+    finally:
+        stop(server)
+    return status, statuses, own
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=int(os.environ.get("CONFORMANCE_EXAMPLES", 15)),
@@ -199,51 +241,52 @@ def main() -> int:
     # One worker: CPython 3.11 < 3.11.9 can fail Hypothesis' ast.parse in concurrent threads
     # ("AST constructor recursion depth mismatch"), and the server has one process anyway.
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--database-url", default="", help="default: a new SQLite file")
-    parser.add_argument("--keep", action="store_true", help="keep the folder with the database and logs")
+    parser.add_argument("--port", type=int, default=0, help="with --database-url: the server's port (default: free)")
+    parser.add_argument("--database-url", default="",
+                        help="one database for both personas, one after the other (default: a new SQLite file "
+                             "per persona, the two side by side)")
+    parser.add_argument("--keep", action="store_true", help="keep the folder with the databases and logs")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="forum-conformance-"))
-    port = args.port or free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "FORUM_INSTANCE_PATH": str(folder / "instance"), "FORUM_SECRET_KEY": secrets.token_hex(32),
-           "FORUM_DATABASE_URL": args.database_url or f"sqlite:///{folder / 'forum.db'}",
+    env = {**os.environ, "FORUM_SECRET_KEY": secrets.token_hex(32),
            # The login limit would answer most generated token requests with 429 and leave the
            # endpoint itself untested; 429 stays documented. The per-account limit on failed password
            # checks would lock the persona out after ten generated wrong passwords (PUT /me/password,
            # DELETE /me), and with it the token the run fetches again after a revocation.
            "FORUM_LOGIN_RATE_LIMIT": "10000 per minute", "FORUM_ACCOUNT_PASSWORD_LIMIT": "100000 per minute"}
-    for name in ("FORUM_BASE_URL", "FORUM_MESSAGE_QUEUE", "FORUM_RATELIMIT_STORAGE_URL", "FORUM_MAIL_URL"):
+    for name in ("FORUM_BASE_URL", "FORUM_MESSAGE_QUEUE", "FORUM_RATELIMIT_STORAGE_URL", "FORUM_MAIL_URL",
+                 "FORUM_DATABASE_URL"):
         env.pop(name, None)
+    if args.database_url:
+        env["FORUM_DATABASE_URL"] = args.database_url
+        if args.port:
+            env["FORUM_CONFORMANCE_PORT"] = str(args.port)
     started = time.monotonic()
-    run([str(BIN / "forum"), "db", "upgrade"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run([str(BIN / "forum"), "seed-demo"], env)
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - open while the server runs
-    server = subprocess.Popen([str(BIN / "forum"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    failed = []
+    # The document (validated, and the schemathesis.toml derived from it) from a server of its own.
+    server, base = start_server(folder / "document", {**env, "FORUM_INSTANCE_PATH": str(folder / "document"),
+                                                      "FORUM_DATABASE_URL": f"sqlite:///{folder / 'document.db'}"})
     try:
-        wait_until_up(base, server)
         validate_document(base, folder)
-        write_config(folder)
-        document = json.loads((folder / "openapi.json").read_text())
-        for label, email in PERSONAS:
-            status, statuses = schemathesis(base, email, args, folder, label)
-            if coverage(document, statuses, label) or status != 0:
-                failed.append(label)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-    errors = [line for line in (folder / "server.log").read_text().splitlines() if "Traceback" in line]
+        stop(server)
+    write_config(folder)
+    document = json.loads((folder / "openapi.json").read_text())
+    # Side by side on their own SQLite databases; one after the other on a database given (the
+    # managing director second: it may suspend people).
+    with ThreadPoolExecutor(max_workers=1 if args.database_url else len(PERSONAS)) as pool:
+        runs = [pool.submit(persona_run, label, email, args, folder, env) for label, email in PERSONAS]
+    failed, errors = [], []
+    for (label, _), done in zip(PERSONAS, runs):
+        status, statuses, own = done.result()
+        print((own / "schemathesis.log").read_text(), end="", flush=True)
+        if coverage(document, statuses, label) or status != 0:
+            failed.append(label)
+        errors += [line for line in (own / "server.log").read_text().splitlines() if "Traceback" in line]
     print(f"conformance: {time.monotonic() - started:.0f} s, server tracebacks: {len(errors)}")
     print(f"conformance: {len(PERSONAS) - len(failed)} passed, {len(failed)} failed", flush=True)
     if failed or errors or args.keep:
-        print(f"conformance: database, server log and reports kept in {folder}")
+        print(f"conformance: databases, server logs and reports kept in {folder}")
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return 1 if failed or errors else 0
