@@ -151,12 +151,16 @@ def form_page(template: str, form, **context):
     return render_template(template, form=form, **context), (422 if form.errors or form.form_errors else 200)
 
 
+def declared_permission(app, rule):
+    """The predicate `rule`'s view declared with `allow` (None: none); Flask's static files: anyone."""
+    return anyone if rule.endpoint == "static" else getattr(app.view_functions[rule.endpoint], "permission", None)
+
+
 def route_permissions(app) -> list[tuple[str, str, str]]:
     """[(methods, rule, predicate name or "—")] for every route of `app`, sorted by rule."""
     rows = []
     for rule in app.url_map.iter_rules():
-        view = app.view_functions[rule.endpoint]
-        predicate = anyone if rule.endpoint == "static" else getattr(view, "permission", None)
+        predicate = declared_permission(app, rule)
         methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
         rows.append((methods, rule.rule, predicate.__name__ if predicate else "—"))
     return sorted(rows, key=lambda row: (row[1], row[0]))

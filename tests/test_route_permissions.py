@@ -6,7 +6,7 @@ agrees with what the route does over HTTP (tests/test_route_smoke.py).
 from __future__ import annotations
 
 from forum import permissions
-from forum.handlers import anyone, route_permissions, signed_in
+from forum.handlers import anyone, declared_permission, route_permissions, signed_in
 from tests.test_route_smoke import CASES
 
 GATES = {anyone, signed_in}
@@ -14,13 +14,8 @@ GATES = {anyone, signed_in}
 
 def declared(app) -> dict[str, object]:
     """{"METHOD /rule": predicate} for every route."""
-    result = {}
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions[rule.endpoint]
-        predicate = anyone if rule.endpoint == "static" else getattr(view, "permission", None)
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            result[f"{method} {rule.rule}"] = predicate
-    return result
+    return {f"{method} {rule.rule}": declared_permission(app, rule)
+            for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
 
 
 def test_every_route_declares_its_predicate(app):

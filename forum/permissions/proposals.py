@@ -105,6 +105,8 @@ def can_delete_comment(user, comment) -> bool:
     """The comment's author (moderation of others' comments belongs to the moderation feature)."""
     return (is_signed_in(user) and comment is not None and comment.author_id == user.id
             and comment.deleted_at is None)
+
+
 @welcomes_visitors
 def can_read_live(user, room) -> bool:
     """A live room (forum.rooms.Room) resolved for `user`; None means missing or invisible."""
