@@ -18,6 +18,8 @@ from flask import Flask
 log = logging.getLogger("forum.server")
 
 GRACE_SECONDS = 5  # SIGTERM: how long running requests (and open sockets) get to finish
+MAX_ACCEPT = 8  # connections a worker accepts per turn of its event loop (see make_server)
+NEXT_TURN = 1e-6  # a sleep > 0 resumes after the event loop's next poll for I/O; sleep(0) may not (see make_server)
 
 
 def make_server(app: Flask, host: str, port: int, listener=None):
@@ -28,9 +30,12 @@ def make_server(app: Flask, host: str, port: int, listener=None):
     for a delayed ACK (see DESIGN.md, "Measured on these machines"). simple-websocket takes a
     dup() of the same socket, which keeps the option.
 
-    Fair keep-alive: before reading a connection's next request the handler yields to the hub
-    once, so a client that always has its next request ready (wrk, a pipelining proxy) cannot
-    keep the process to itself while other connections wait."""
+    Fair keep-alive: before reading a connection's next request the handler yields until the
+    event loop's next turn, so a client that always has its next request ready (wrk, a pipelining
+    proxy) cannot keep the process to itself while other connections wait. The turn matters:
+    `sleep(0)` only queues the greenlet behind the other ready ones, and gevent polls for I/O after
+    about 50 of those, so under load a database reply or a new connection waited ~50 answered
+    requests (a 400–500 ms p99 on the cached list with 2 workers; tests/ops/test_server_turns.py)."""
     from gevent import pywsgi, sleep
     from gevent.pool import Pool
 
@@ -45,7 +50,7 @@ def make_server(app: Flask, host: str, port: int, listener=None):
 
         def handle_one_request(self):
             if self._served:
-                sleep(0)  # the other connections first
+                sleep(NEXT_TURN)  # the other connections and the I/O that is ready first
             self._served += 1
             return super().handle_one_request()
 
@@ -53,10 +58,11 @@ def make_server(app: Flask, host: str, port: int, listener=None):
     server = pywsgi.WSGIServer(listener if listener is not None else (host, port), app, spawn=Pool(),
                                handler_class=NoDelayHandler, log=None, error_log=log)
     if listener is not None:
-        # workers sharing one socket: accept one connection per wake-up, so a burst of new
+        # workers sharing one socket: accept a few connections per turn, so a burst of new
         # connections (a proxy's keep-alive pool, wrk) spreads over the workers instead of all
-        # going to whichever woke first (gevent's default takes up to 100 at once)
-        server.max_accept = 1
+        # going to whichever woke first (gevent's default takes up to 100 at once), yet is not
+        # accepted one per turn of a busy worker (32 connections then waited up to 0.7 s)
+        server.max_accept = MAX_ACCEPT
     return server
 
 
