@@ -18,7 +18,7 @@ from flask import Flask
 log = logging.getLogger("forum.server")
 
 GRACE_SECONDS = 5  # SIGTERM: how long running requests (and open sockets) get to finish
-MAX_ACCEPT = 8  # connections a worker accepts per turn of its event loop (see make_server)
+MAX_ACCEPT = 4  # connections a worker accepts per turn of its event loop (see make_server)
 NEXT_TURN = 1e-6  # a sleep > 0 resumes after the event loop's next poll for I/O; sleep(0) may not (see make_server)
 
 
@@ -61,7 +61,9 @@ def make_server(app: Flask, host: str, port: int, listener=None):
         # workers sharing one socket: accept a few connections per turn, so a burst of new
         # connections (a proxy's keep-alive pool, wrk) spreads over the workers instead of all
         # going to whichever woke first (gevent's default takes up to 100 at once), yet is not
-        # accepted one per turn of a busy worker (32 connections then waited up to 0.7 s)
+        # accepted one per turn of a busy worker. wrk's 32 connections, 2 workers, 8 runs each:
+        # 1 per turn split them 16/16 to 11/21 (once 2/30) with a p99 of 46-57 ms on the cached
+        # list; 4 split them 16/16 to 9/23, p99 29-52 ms; 8 once put all 32 on one worker.
         server.max_accept = MAX_ACCEPT
     return server
 
