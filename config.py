@@ -56,7 +56,7 @@ class Config:
     """Base configuration; `from_env()` builds one from the environment."""
 
     ENV_NAME = "development"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pooled connections are pinged after 2 s idle (forum/database.py)
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -6,8 +6,9 @@ user and the unread count, which would raise a second time inside the error hand
 the 503 into a bare 500. So the request's user is replaced by an anonymous one first, and if
 rendering still fails (some context processor queries the database), a static page is sent.
 
-Recovery needs no restart: `pool_pre_ping` (config.Config) tests each pooled connection on
-checkout and replaces dead ones, and the failed request's transaction is rolled back, so
+Recovery needs no restart: a pooled connection idle for 2 s is pinged on checkout and replaced
+when dead, a dead connection met by a request makes SQLAlchemy replace the whole pool
+(forum/database.py `_ping_after_idle`), and the failed request's transaction is rolled back, so
 nothing half-written remains.
 """
 from __future__ import annotations
