@@ -67,19 +67,21 @@ def _to_utc(value):
 def index():
     """The list: filters by council, status, author group and tag; search; three sort orders."""
     key = pagecache.cache_key()
-    body = pagecache.get(key)
-    if body is None:
-        filters = parse_filters(request.args, current_user)
-        page, per_page = page_args()
-        items, total = page_of(filters, current_user, page, per_page, lean=True)
-        councils = db.session.scalars(visible_councils(current_user)).all()
-        # Rendered without the context processors (the page around it runs them once).
-        body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
-            current_user=current_user, request=request, proposals=items, total=total, page=page, per_page=per_page,
-            pages=max(1, -(-total // per_page)), filters=filters, councils=councils, statuses=STATUSES,
-            stakeholders=STAKEHOLDERS, sorts=list(SORTS), may_create=can_create_proposal(current_user)))
-        pagecache.put(key, body)
-    return render_template("proposals/list.html", list_body=body)
+    cached = pagecache.get(key)
+    if cached is not None:
+        return pagecache.with_token(cached)
+    filters = parse_filters(request.args, current_user)
+    page, per_page = page_args()
+    items, total = page_of(filters, current_user, page, per_page, lean=True)
+    councils = db.session.scalars(visible_councils(current_user)).all()
+    # Rendered without the context processors (the page around it runs them once).
+    body = Markup(current_app.jinja_env.get_template("proposals/_list_body.html").render(
+        current_user=current_user, request=request, proposals=items, total=total, page=page, per_page=per_page,
+        pages=max(1, -(-total // per_page)), filters=filters, councils=councils, statuses=STATUSES,
+        stakeholders=STAKEHOLDERS, sorts=list(SORTS), may_create=can_create_proposal(current_user)))
+    html = render_template("proposals/list.html", list_body=body)
+    pagecache.put(key, html)
+    return html
 
 
 def _council_choices(selected: Council | None = None) -> list[tuple[str, str]]:

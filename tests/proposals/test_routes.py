@@ -355,6 +355,41 @@ def test_anonymous_list_content_is_cached_briefly(app, client, login, make_user,
         pagecache.clear()
 
 
+def test_a_cached_list_page_carries_each_visitors_own_csrf_token_and_no_ones_messages(app, make_proposal):
+    """The whole anonymous page comes from the cache: each visitor's token is put in per request
+    (the language switch, a POST, works with it), and a page showing a flashed message is neither
+    served from the cache nor kept in it."""
+    from forum.proposals import pagecache
+
+    app.config["PROPOSAL_LIST_CACHE_SECONDS"] = 60
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        make_proposal("Erster Vorschlag")
+        first, second = app.test_client(), app.test_client()
+        tokens = []
+        for visitor in (first, second):
+            page = visitor.get("/proposals").get_data(as_text=True)
+            assert "Erster Vorschlag" in page and pagecache.TOKEN_MARK not in page
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+            assert f'name="csrf_token" value="{token}"' in page  # the language form's copy too
+            tokens.append(token)
+        make_proposal("Zweiter Vorschlag")
+        assert "Zweiter Vorschlag" not in second.get("/proposals").get_data(as_text=True)  # from the cache
+        assert tokens[0] != tokens[1]
+        switched = second.post("/language", data={"lang": "en", "next": "/proposals", "csrf_token": tokens[1]})
+        assert switched.status_code == 302
+        assert "Proposals" in second.get("/proposals").get_data(as_text=True)  # English: a key of its own
+
+        with first.session_transaction() as session:
+            session["_flashes"] = [("success", "Nur für dich gespeichert.")]
+        flashed = first.get("/proposals").get_data(as_text=True)
+        assert "Nur für dich gespeichert." in flashed and "Zweiter Vorschlag" in flashed  # rendered afresh
+        third = app.test_client().get("/proposals").get_data(as_text=True)
+        assert "Nur für dich gespeichert." not in third
+    finally:
+        pagecache.clear()
+
+
 def test_expired_list_is_rendered_by_one_request_while_others_keep_the_old_one(app, monkeypatch):
     from markupsafe import Markup
 
