@@ -2,7 +2,10 @@
 `join {room}` enters a room, `post {room, body}` fans a `message` out to it. No database, no
 checks — the floor the forum's live channel is compared with in bench/live_fanout.py.
 
-    python bench/live_bare_server.py PORT
+    python bench/live_bare_server.py PORT [REDIS_URL]
+
+With REDIS_URL the server relays through python-socketio's RedisManager, as the forum's workers
+do: two of them on two ports are the floor for `forum serve --workers 2`.
 """
 from gevent import monkey
 
@@ -15,7 +18,9 @@ import socketio  # noqa: E402
 
 from forum.server import make_server  # noqa: E402  (the same gevent server + TCP_NODELAY as `forum serve`)
 
-sio = socketio.Server(async_mode="gevent", cors_allowed_origins=None, max_http_buffer_size=64 * 1024)
+manager = socketio.RedisManager(sys.argv[2]) if len(sys.argv) > 2 else None
+sio = socketio.Server(async_mode="gevent", cors_allowed_origins=None, max_http_buffer_size=64 * 1024,
+                      client_manager=manager)
 ids = itertools.count(1)
 
 

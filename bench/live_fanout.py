@@ -3,6 +3,9 @@
 For each size (default 100, 500, 1,000 listeners) it measures, in the same run and on 127.0.0.1:
   - bare:   a bare python-socketio server, gevent + TCP_NODELAY (bench/live_bare_server.py)
   - forum:  one `forum serve` process (the full path: auth, checks, SQLite write, emit)
+  - bare2:  two bare servers relaying through Redis (python-socketio's RedisManager; listeners
+            split between them, the sender on the first), when --redis is given: the floor of the
+            two below
   - forum2: two `forum serve` processes relaying through Redis (listeners split between them,
             the sender on the first), when --redis is given
   - forum-wN: one `forum serve --workers N` (with --workers N and --redis): N pre-forked workers on
@@ -103,6 +106,19 @@ class Servers:
                               {**os.environ, "PYTHONPATH": str(ROOT)}, "bare.log")
         wait_http(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
         return [f"http://127.0.0.1:{port}"], [process]
+
+    def bare_relayed(self, count: int) -> tuple[list[str], list[subprocess.Popen]]:
+        """`count` bare servers relaying through Redis (listeners split between them, as forum2+redis)."""
+        urls, processes = [], []
+        for i in range(count):
+            port = self.ports[1 + i]
+            processes.append(self._spawn([sys.executable, str(ROOT / "bench" / "live_bare_server.py"), str(port),
+                                          self.redis_url], {**os.environ, "PYTHONPATH": str(ROOT)},
+                                         f"bare{count}-{i}.log"))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:
+            wait_http(url + "/socket.io/?EIO=4&transport=polling")
+        return urls, processes
 
     def forum(self, count: int) -> tuple[list[str], list[subprocess.Popen]]:
         urls, processes = [], []
@@ -285,6 +301,7 @@ async def main_async(args) -> list[dict]:
     results: list[dict] = []
     configs = [("bare", servers.bare), ("forum", lambda: servers.forum(1))]
     if args.redis:
+        configs.append(("bare2+redis", lambda: servers.bare_relayed(2)))
         configs.append(("forum2+redis", lambda: servers.forum(2)))
         if args.workers > 1:
             configs.append((f"forum-w{args.workers}", lambda: servers.workers(args.workers)))
@@ -295,7 +312,7 @@ async def main_async(args) -> list[dict]:
                 for label, start in configs:
                     urls, processes = start()
                     try:
-                        auth = None if label == "bare" else {"token": token(urls[0])}
+                        auth = None if label.startswith("bare") else {"token": token(urls[0])}
                         results.append(await measure(label, urls, [p.pid for p in processes], n, args, auth))
                     finally:
                         servers.stop(processes)
@@ -331,10 +348,13 @@ def table(results: list[dict]) -> str:
             line = f"{size} clients: forum p99 / bare p99 = {forum['p99_ms'] / bare['p99_ms']:.2f}"
             if two and two["p99_ms"]:
                 line += f"; two processes + Redis / one process = {two['p99_ms'] / forum['p99_ms']:.2f}"
+            relayed = summary.get(("bare2+redis", size))
             for (name, at), m in summary.items():
                 if at == size and name.startswith("forum-w") and m["p99_ms"]:
                     line += (f"; {name} p99 / bare p99 = {m['p99_ms'] / bare['p99_ms']:.2f}"
                              f", / one process = {m['p99_ms'] / forum['p99_ms']:.2f}")
+                    if relayed and relayed["p99_ms"]:
+                        line += f", / two bare processes + Redis = {m['p99_ms'] / relayed['p99_ms']:.2f}"
             lines.append(line)
     return "\n".join(lines)
 
