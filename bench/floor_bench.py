@@ -16,27 +16,19 @@ import os
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pages_db  # noqa: E402
-from pages_load import wrk  # noqa: E402
+from pages_load import wait_for, wrk  # noqa: E402
 
 
 def start(port: int, module: str, env: dict) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen([gunicorn, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--chdir",
                              str(pages_db.BENCH), "--log-level", "warning", module], env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{module} did not start on {port}")
+    wait_for(port)
+    return proc
 
 
 def main() -> None:

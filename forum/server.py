@@ -19,7 +19,7 @@ log = logging.getLogger("forum.server")
 
 GRACE_SECONDS = 5  # SIGTERM: how long running requests (and open sockets) get to finish
 MAX_ACCEPT = 4  # connections a worker accepts per turn of its event loop (see make_server)
-NEXT_TURN = 1e-6  # a sleep > 0 resumes after the event loop's next poll for I/O; sleep(0) may not (see make_server)
+NEXT_TURN = 1e-6  # a sleep > 0 resumes after the loop's next poll for I/O; sleep(0) may not (forum/yielding.py)
 
 
 def make_server(app: Flask, host: str, port: int, listener=None):
@@ -32,10 +32,10 @@ def make_server(app: Flask, host: str, port: int, listener=None):
 
     Fair keep-alive: before reading a connection's next request the handler yields until the
     event loop's next turn, so a client that always has its next request ready (wrk, a pipelining
-    proxy) cannot keep the process to itself while other connections wait. The turn matters:
-    `sleep(0)` only queues the greenlet behind the other ready ones, and gevent polls for I/O after
-    about 50 of those, so under load a database reply or a new connection waited ~50 answered
-    requests (a 400–500 ms p99 on the cached list with 2 workers; tests/ops/test_server_turns.py)."""
+    proxy) cannot keep the process to itself while other connections wait. A turn, not `sleep(0)`,
+    for the reason forum/yielding.py gives: with `sleep(0)` a busy worker's database replies and new
+    connections waited ~50 answered requests (a 400–500 ms p99 on the cached list with 2 workers;
+    tests/ops/test_server_turns.py)."""
     from gevent import pywsgi, sleep
     from gevent.pool import Pool
 
