@@ -145,12 +145,20 @@ def signed_in_page(new_page, sign_in, axe_check):
 def axe_check():
     """Assert that axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
     axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
     def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                         "resultTypes": ["violations"]})
+        # A click on a link returns once the navigation has started, not when the new page is there:
+        # axe-core run into a document still being replaced finds no documentElement.
+        page.wait_for_load_state("load")
+        try:
+            results = axe.run(page, options=options)
+        except PlaywrightError:
+            page.wait_for_load_state("load")
+            results = axe.run(page, options=options)
         assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
     return check
 
