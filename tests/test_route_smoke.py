@@ -319,6 +319,9 @@ HTML = {
                                                  404, refused_url=f(O + "/location/{w.private_meeting.id}")),
     "GET /oparl/v1/agendaitem/<int:item_id>": S(f(O + "/agendaitem/{w.item_id}"), "anonymous", "council_member",
                                                 404, refused_url=f(O + "/agendaitem/{w.private_meeting.items[0].id}")),
+    "GET /oparl/v1/consultation/<int:item_id>/<int:paper_id>": S(
+        f(O + "/consultation/{w.item_id}/{w.proposal.id}"), "anonymous", "council_member", 404,
+        refused_url=f(O + "/consultation/{w.private_meeting.items[0].id}/{w.proposal.id}")),
     "GET /oparl/v1/body/forum/paper": S(O + "/body/forum/paper", "anonymous"),
     "GET /oparl/v1/file/<int:file_id>": S(f(O + "/file/{w.meeting_file_id}"), "anonymous", "council_member", 404,
                                           refused_url=f(O + "/file/{w.private_file_id}")),
@@ -519,6 +522,8 @@ def world(app, make_user, make_council, make_proposal, make_meeting, make_projec
     meeting = make_meeting("Sitzung", council=council)
     private_meeting = make_meeting("Geheime Sitzung", council=private)
     draft_meeting = make_meeting("Entwurf", council=council, status="draft")
+    meeting.items[0].proposals = [proposal]
+    private_meeting.items[0].proposals = [proposal]
     project = make_project("Braunschweig-App", councils=[council], proposals=[proposal])
     internal = make_project("Interne Strategie", visibility="internal")
     milestone = Milestone(project_id=project.id, title="Start", due_date=date.today() + timedelta(days=30))

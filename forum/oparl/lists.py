@@ -21,7 +21,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 # What `omit_internal=true` leaves out (OParl 1.1, "Filter").
-INTERNAL = ("agendaItem", "membership", "legislativeTerm", "auxiliaryFile", "location")
+INTERNAL = ("agendaItem", "membership", "legislativeTerm", "auxiliaryFile", "location", "consultation")
 
 
 def wants_deleted() -> bool:

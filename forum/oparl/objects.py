@@ -110,11 +110,15 @@ def file(row, *, embedded: bool = False) -> dict:
     })
 
 
-def agenda_item(item, meeting, files=(), *, embedded: bool = False) -> dict:
+def agenda_item(item, meeting, files=(), paper_ids=(), *, embedded: bool = False) -> dict:
+    """`paper_ids`: the public proposals the item treats. OParl gives an agenda item one consultation,
+    so it names it only when there is exactly one; every consultation is in its Paper either way."""
     return _clean({
         "id": url("agenda_item", item_id=item.id), "type": _type("AgendaItem"),
         "meeting": None if embedded else url("meeting", meeting_id=meeting.id),
         "number": str(item.position), "order": item.position, "name": item.title, "public": True,
+        "consultation": (url("consultation", item_id=item.id, paper_id=paper_ids[0])
+                         if len(paper_ids) == 1 else None),
         "resolutionText": item.outcome or None, "start": iso(item.started_at),
         "auxiliaryFile": [file(f, embedded=True) for f in files if f.agenda_item_id == item.id],
         "web": external_url("meetings.detail", meeting_id=meeting.id),
@@ -133,22 +137,39 @@ def location(m, *, embedded: bool = False) -> dict | None:
     })
 
 
-def meeting(m, files=()) -> dict:
-    """`files`: the meeting's documents; those of an agenda item go with that item."""
+def consultation(item_id: int, paper_id: int, meeting, *, embedded: bool = False) -> dict:
+    """A proposal on a public meeting's agenda: together a Paper's consultations are its
+    "Beratungsfolge". The forum's meetings advise; who decides is not recorded, so no `authoritative`."""
+    return _clean({
+        "id": url("consultation", item_id=item_id, paper_id=paper_id), "type": _type("Consultation"),
+        "paper": None if embedded else url("paper", paper_id=paper_id),
+        "agendaItem": url("agenda_item", item_id=item_id), "meeting": url("meeting", meeting_id=meeting.id),
+        "organization": [url("organization", council_id=meeting.council_id)] if meeting.council_id else None,
+        "role": "Beratung", "web": external_url("meetings.detail", meeting_id=meeting.id),
+        "created": iso(meeting.created_at), "modified": iso(meeting.updated_at),
+    })
+
+
+def meeting(m, files=(), papers_by_item=None) -> dict:
+    """`files`: the meeting's documents; those of an agenda item go with that item. `papers_by_item`:
+    {agenda item id: [public proposal ids]}."""
+    papers_by_item = papers_by_item or {}
     return _clean({
         "id": url("meeting", meeting_id=m.id), "type": _type("Meeting"), "name": m.title,
         "meetingState": MEETING_STATES.get(m.status), "cancelled": True if m.status == "cancelled" else None,
         "start": iso(m.starts_at), "end": iso(m.ends_at), "location": location(m, embedded=True),
         "organization": [url("organization", council_id=m.council_id)] if m.council_id else None,
-        "agendaItem": [agenda_item(item, m, files, embedded=True) for item in m.items],
+        "agendaItem": [agenda_item(item, m, files, papers_by_item.get(item.id, ()), embedded=True)
+                       for item in m.items],
         "auxiliaryFile": [file(f, embedded=True) for f in files if f.agenda_item_id is None],
         "web": external_url("meetings.detail", meeting_id=m.id),
         "created": iso(m.created_at), "modified": iso(m.updated_at),
     })
 
 
-def paper(p, files=()) -> dict:
-    """A proposal as a `Paper`; one the moderation hid is a removed object: `deleted: true`, nothing more."""
+def paper(p, files=(), consultations=()) -> dict:
+    """A proposal as a `Paper`; one the moderation hid is a removed object: `deleted: true`, nothing more.
+    `consultations`: (agenda item id, meeting) of each public agenda item that treats it."""
     base = {"id": url("paper", paper_id=p.id), "type": _type("Paper"),
             "created": iso(p.created_at), "modified": iso(p.updated_at)}
     if p.hidden_at is not None:
@@ -158,5 +179,6 @@ def paper(p, files=()) -> dict:
         "date": _date(p.published_at or p.created_at), "paperType": "Vorschlag",
         "underDirectionOf": [url("organization", council_id=p.council_id)] if p.council_id else None,
         "keyword": p.tag_names, "auxiliaryFile": [file(f, embedded=True) for f in files],
+        "consultation": [consultation(item_id, p.id, m, embedded=True) for item_id, m in consultations],
         "web": external_url("proposals.detail", proposal_id=p.id),
     })

@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..councils.models import Council, Membership
 from ..councils.visibility import council_column_visible, visible_council_filter
 from ..extensions import db
-from ..meetings.models import PUBLIC_STATUSES, AgendaItem, Meeting
+from ..meetings.models import PUBLIC_STATUSES, AgendaItem, Meeting, agenda_item_proposals
 from ..proposals.models import Proposal
 
 ANONYMOUS = None
@@ -90,6 +90,22 @@ def papers(*, deleted: bool = True) -> Select:
                                    council_column_visible(Proposal.council_id, ANONYMOUS))
             .options(selectinload(Proposal.tags)).order_by(Proposal.id))
     return stmt if deleted else stmt.where(Proposal.hidden_at.is_(None))
+
+
+def consultations(*, item_ids=None, paper_ids=None) -> list[tuple[int, int, Meeting]]:
+    """(agenda item id, proposal id, meeting) for each public proposal on a public meeting's agenda,
+    in the order of the meetings and their items; narrowed to the items or proposals given, in one query."""
+    link = agenda_item_proposals.c
+    stmt = (select(link.agenda_item_id, link.proposal_id, Meeting)
+            .join(AgendaItem, AgendaItem.id == link.agenda_item_id).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(meetings().whereclause, link.proposal_id.in_(select(Proposal.id).where(
+                papers(deleted=False).whereclause)))
+            .order_by(Meeting.starts_at, Meeting.id, AgendaItem.position, link.proposal_id))
+    if item_ids is not None:
+        stmt = stmt.where(link.agenda_item_id.in_(item_ids))
+    if paper_ids is not None:
+        stmt = stmt.where(link.proposal_id.in_(paper_ids))
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def files_of(kind: str, ids) -> dict:

@@ -117,9 +117,18 @@ def person(person_id: int):
     return _one(queries.people(), User, person_id, _people)
 
 
+def _papers_by_item(item_ids: list[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    if item_ids:
+        for item_id, paper_id, _meeting in queries.consultations(item_ids=item_ids):
+            found.setdefault(item_id, []).append(paper_id)
+    return found
+
+
 def _meetings(rows) -> list[dict]:
     files = queries.files_of("meeting", [m.id for m in rows])
-    return [objects.meeting(m, files[m.id]) for m in rows]
+    papers = _papers_by_item([item.id for m in rows for item in m.items])
+    return [objects.meeting(m, files[m.id], papers) for m in rows]
 
 
 @bp.get("/body/forum/meeting")
@@ -155,12 +164,25 @@ def location(meeting_id: int):
 def agenda_item(item_id: int):
     item = _found(queries.agenda_item(item_id))
     files = queries.files_of("meeting", [item.meeting_id])[item.meeting_id]
-    return jsonify(objects.agenda_item(item, item.meeting, files))
+    papers = _papers_by_item([item.id]).get(item.id, [])
+    return jsonify(objects.agenda_item(item, item.meeting, files, papers))
+
+
+@bp.get("/consultation/<int:item_id>/<int:paper_id>")
+@allow(anyone)
+def consultation(item_id: int, paper_id: int):
+    """A public proposal on a public meeting's agenda item; 404 for any other pair."""
+    found = queries.consultations(item_ids=[item_id], paper_ids=[paper_id])
+    return jsonify(objects.consultation(*_found(found[0] if found else None)))
 
 
 def _papers(rows) -> list[dict]:
-    files = queries.files_of("proposal", [p.id for p in rows if p.hidden_at is None])
-    return [objects.paper(p, files[p.id]) for p in rows]
+    shown = [p.id for p in rows if p.hidden_at is None]
+    files = queries.files_of("proposal", shown)
+    consultations: dict[int, list] = {}
+    for item_id, paper_id, meeting in queries.consultations(paper_ids=shown) if shown else ():
+        consultations.setdefault(paper_id, []).append((item_id, meeting))
+    return [objects.paper(p, files[p.id], consultations.get(p.id, ())) for p in rows]
 
 
 @bp.get("/body/forum/paper")

@@ -69,6 +69,12 @@ def oparl_world(based, make_user, make_council, make_proposal, make_meeting):
     cancelled = make_meeting("Abgesagte Sitzung", council=council, status="cancelled")
     draft_meeting = make_meeting("Entwurfssitzung", council=council, status="draft")
     private_meeting = make_meeting("Geheime Sitzung", council=private, items=("Geheimer Punkt",))
+    # On the agenda: "Parken" treats one public proposal (and others no visitor may see), "Verschiedenes"
+    # two, the forum's meeting one; the private meeting's item treats a public proposal, unseen.
+    meeting.items[1].proposals = [proposal, hidden, draft, private_proposal]
+    meeting.items[2].proposals = [proposal, forum_proposal]
+    forum_meeting.items[0].proposals = [forum_proposal]
+    private_meeting.items[0].proposals = [proposal]
     files = attach_files({
         "Einladung.pdf": {"meeting_id": meeting.id}, "Parkkonzept.pdf": {"meeting_id": meeting.id,
                                                                          "agenda_item_id": meeting.items[1].id},

@@ -20,7 +20,7 @@ from referencing.jsonschema import DRAFT7
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 BASE = "https://schema.oparl.org/1.1/"
 TYPES = ("System", "Body", "LegislativeTerm", "Organization", "Membership", "Person", "Meeting", "AgendaItem",
-         "Paper", "File", "Location")
+         "Paper", "File", "Location", "Consultation")
 
 checker = FormatChecker()
 

@@ -47,9 +47,11 @@ def crawl(client, limit: int | None = None) -> tuple[list[dict], list[dict]]:
         elif kind in ("Meeting", "Person"):
             todo.extend(item["id"] for item in obj.get("agendaItem", []) + obj.get("membership", []))
             todo.extend([obj["location"]["id"]] if "location" in obj else [])
-        for inner in validate(obj)[1:]:  # embedded files (of meetings, agenda items, papers) alone too
-            if type_of(inner) == "File":
+        for inner in validate(obj)[1:]:  # embedded files and consultations alone too, and what they name
+            if type_of(inner) in ("File", "Consultation"):
                 todo.append(inner["id"])
+            if type_of(inner) == "AgendaItem" and "consultation" in inner:
+                todo.append(inner["consultation"])
     return objects, pages
 
 
@@ -58,7 +60,7 @@ def test_every_object_validates_against_the_official_schema(client, oparl_world)
     checked = [inner for obj in objects for inner in validate(obj)]
     kinds = {type_of(obj) for obj in checked}
     assert kinds >= {"System", "Body", "LegislativeTerm", "Organization", "Membership", "Person", "Meeting",
-                     "AgendaItem", "Paper", "Location", "File"}, kinds
+                     "AgendaItem", "Paper", "Location", "File", "Consultation"}, kinds
 
 
 def test_every_id_is_absolute_and_resolves_to_itself(client, oparl_world):
@@ -112,6 +114,40 @@ def test_meetings_embed_their_agenda_items_in_order(client, oparl_world):
     cancelled = fetch(client, BASE + f"/oparl/v1/meeting/{oparl_world.cancelled.id}")
     assert cancelled["cancelled"] is True
     fetch(client, BASE + f"/oparl/v1/meeting/{oparl_world.draft_meeting.id}", 404)
+
+
+def test_a_papers_consultations_are_the_public_agenda_items_that_treat_it(client, oparl_world):
+    w = oparl_world
+    oparl = BASE + "/oparl/v1"
+    parking, other = w.meeting.items[1], w.meeting.items[2]
+    paper = fetch(client, f"{oparl}/paper/{w.proposal.id}")
+    assert [(c["agendaItem"], c["meeting"], c["organization"], c["role"]) for c in paper["consultation"]] == [
+        (f"{oparl}/agendaitem/{item.id}", f"{oparl}/meeting/{w.meeting.id}", [f"{oparl}/organization/{w.council.id}"],
+         "Beratung") for item in (parking, other)]  # not the private meeting's item
+    assert all("paper" not in c for c in paper["consultation"])  # embedded: no back reference
+    alone = fetch(client, paper["consultation"][0]["id"])
+    assert alone["paper"] == paper["id"] and alone["web"] == BASE + f"/meetings/{w.meeting.id}"
+    # an agenda item names its consultation when it treats exactly one public proposal
+    assert fetch(client, f"{oparl}/agendaitem/{parking.id}")["consultation"] == alone["id"]
+    assert "consultation" not in fetch(client, f"{oparl}/agendaitem/{other.id}")
+    embedded = fetch(client, f"{oparl}/meeting/{w.meeting.id}")["agendaItem"]
+    assert [i.get("consultation") for i in embedded] == [None, alone["id"], None]
+    forum_paper = fetch(client, f"{oparl}/paper/{w.forum_proposal.id}")
+    assert [c["meeting"] for c in forum_paper["consultation"]] == [f"{oparl}/meeting/{w.meeting.id}",
+                                                                   f"{oparl}/meeting/{w.forum_meeting.id}"]
+    assert "organization" not in forum_paper["consultation"][1]  # the forum's own meeting: no council
+    omitted = fetch(client, f"{oparl}/body/forum/paper?omit_internal=true")["data"]
+    assert omitted and all("consultation" not in p for p in omitted)
+
+
+def test_a_consultation_no_visitor_may_see_is_404(client, oparl_world):
+    w = oparl_world
+    parking = w.meeting.items[1]
+    for item, paper in ((parking, w.hidden), (parking, w.draft), (parking, w.private_proposal),
+                        (w.private_meeting.items[0], w.proposal), (w.meeting.items[0], w.proposal)):
+        answer = client.get(f"/oparl/v1/consultation/{item.id}/{paper.id}")
+        assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found", (item, paper)
+    assert "consultation" not in fetch(client, BASE + f"/oparl/v1/paper/{w.hidden.id}")
 
 
 def test_a_hidden_proposal_is_a_deleted_paper_and_a_draft_none(client, oparl_world):
@@ -186,7 +222,7 @@ def test_lists_cost_the_same_few_queries_however_long(client, app, oparl_world, 
         make_meeting(f"Weitere Sitzung {n}", council=oparl_world.council, items=("A", "B"))
         make_proposal(f"Weiterer Vorschlag {n}", council=oparl_world.council)
     after = {name: statements_for(f"/oparl/v1/body/forum/{name}") for name in lists}
-    assert after == before and max(after.values()) <= 6, (before, after)
+    assert after == before and max(after.values()) <= 7, (before, after)  # meetings, papers: + consultations
 
 
 def test_documents_are_files_with_an_access_url_that_serves_them(client, oparl_world):

@@ -37,6 +37,8 @@ def private_urls(w) -> list[str]:
     return [f"/oparl/v1/organization/{w.private.id}", f"/oparl/v1/organization/{w.private.id}/meeting",
             f"/oparl/v1/meeting/{w.private_meeting.id}", f"/oparl/v1/agendaitem/{w.private_meeting.items[0].id}",
             f"/oparl/v1/paper/{w.private_proposal.id}", f"/oparl/v1/membership/{membership_id}",
+            f"/oparl/v1/consultation/{w.private_meeting.items[0].id}/{w.proposal.id}",
+            f"/oparl/v1/consultation/{w.meeting.items[1].id}/{w.private_proposal.id}",
             f"/oparl/v1/person/{w.secret_moderator.id}", f"/oparl/v1/person/{w.quiet.id}",
             *(f"/oparl/v1/file/{w.files[name].id}" for name in ("Geheime Unterlage.pdf", "Geheime Anlage.pdf",
                                                                "Verborgene Anlage.pdf"))]
