@@ -167,9 +167,10 @@ def meeting(m, files=(), papers_by_item=None) -> dict:
     })
 
 
-def paper(p, files=(), consultations=()) -> dict:
+def paper(p, files=(), consultations=(), *, author_public: bool = False) -> dict:
     """A proposal as a `Paper`; one the moderation hid is a removed object: `deleted: true`, nothing more.
-    `consultations`: (agenda item id, meeting) of each public agenda item that treats it."""
+    `consultations`: (agenda item id, meeting) of each public agenda item that treats it. The author is
+    its `originatorPerson` only when they are a public Person."""
     base = {"id": url("paper", paper_id=p.id), "type": _type("Paper"),
             "created": iso(p.created_at), "modified": iso(p.updated_at)}
     if p.hidden_at is not None:
@@ -178,6 +179,7 @@ def paper(p, files=(), consultations=()) -> dict:
         **base, "body": url("body"), "name": p.title, "reference": f"SCF-{p.id}",
         "date": _date(p.published_at or p.created_at), "paperType": "Vorschlag",
         "underDirectionOf": [url("organization", council_id=p.council_id)] if p.council_id else None,
+        "originatorPerson": [url("person", person_id=p.author_id)] if author_public else None,
         "keyword": p.tag_names, "auxiliaryFile": [file(f, embedded=True) for f in files],
         "consultation": [consultation(item_id, p.id, m, embedded=True) for item_id, m in consultations],
         "web": external_url("proposals.detail", proposal_id=p.id),

@@ -59,6 +59,13 @@ def people() -> Select:
     return select(User).where(or_(User.public_listing.is_(True), moderates_public)).order_by(User.id)
 
 
+def public_people(user_ids) -> set[int]:
+    """Those of `user_ids` who are a public Person, in one query."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(people().with_only_columns(User.id).where(User.id.in_(user_ids))))
+
+
 def memberships_by_person(user_ids: list[int]) -> dict[int, list[Membership]]:
     """{user id: [public memberships]} for one page of people, in one query."""
     found: dict[int, list[Membership]] = {uid: [] for uid in user_ids}

@@ -177,12 +177,14 @@ def consultation(item_id: int, paper_id: int):
 
 
 def _papers(rows) -> list[dict]:
-    shown = [p.id for p in rows if p.hidden_at is None]
-    files = queries.files_of("proposal", shown)
+    shown = [p for p in rows if p.hidden_at is None]
+    files = queries.files_of("proposal", [p.id for p in shown])
     consultations: dict[int, list] = {}
-    for item_id, paper_id, meeting in queries.consultations(paper_ids=shown) if shown else ():
+    for item_id, paper_id, meeting in queries.consultations(paper_ids=[p.id for p in shown]) if shown else ():
         consultations.setdefault(paper_id, []).append((item_id, meeting))
-    return [objects.paper(p, files[p.id], consultations.get(p.id, ())) for p in rows]
+    public_authors = queries.public_people({p.author_id for p in shown if p.author_id is not None})
+    return [objects.paper(p, files[p.id], consultations.get(p.id, ()), author_public=p.author_id in public_authors)
+            for p in rows]
 
 
 @bp.get("/body/forum/paper")

@@ -58,8 +58,8 @@ def oparl_world(based, make_user, make_council, make_proposal, make_meeting):
     council = make_council("Fachbeirat Mobilität", members=[listed, quiet], moderators=[moderator])
     private = make_council("Geheimer Kreis", visibility="private", members=[listed],
                            moderators=[secret_moderator])
-    proposal = make_proposal("Handy-Parken", council=council)
-    forum_proposal = make_proposal("Radwege am Ring")
+    proposal = make_proposal("Handy-Parken", council=council, author=listed)
+    forum_proposal = make_proposal("Radwege am Ring", author=quiet)
     hidden = make_proposal("Verborgener Vorschlag", council=council)
     hidden.hidden_at, hidden.hidden_reason = utcnow(), "Beleidigend"
     draft = make_proposal("Entwurf eines Vorschlags", status="draft")

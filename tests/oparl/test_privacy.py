@@ -88,3 +88,12 @@ def test_withdrawing_consent_takes_a_person_and_their_memberships_out(client, op
     fetch(client, BASE + f"/oparl/v1/person/{w.listed.id}", 404)
     organization = fetch(client, BASE + f"/oparl/v1/organization/{w.council.id}")
     assert len(organization["membership"]) == 1  # the moderator's
+    assert "originatorPerson" not in fetch(client, BASE + f"/oparl/v1/paper/{w.proposal.id}")
+
+
+def test_a_paper_names_its_author_only_when_they_are_a_public_person(client, oparl_world):
+    w = oparl_world
+    assert fetch(client, BASE + f"/oparl/v1/paper/{w.proposal.id}")["originatorPerson"] == [
+        BASE + f"/oparl/v1/person/{w.listed.id}"]
+    assert "originatorPerson" not in fetch(client, BASE + f"/oparl/v1/paper/{w.forum_proposal.id}")
+    assert BASE + f"/oparl/v1/person/{w.quiet.id}" not in everything(client)
