@@ -12,7 +12,7 @@ from ..accounts.models import User
 from ..audit import entries_query
 from ..errors import BadRequest, NotFound
 from ..extensions import db
-from ..moderation import privacy, services, suspensions
+from ..moderation import privacy, queue, services, suspensions
 from ..moderation.schemas import audit_entry, moderation_queue_item
 from ..moderation.schemas import report as serialize_report
 from ..moderation.schemas import suspension as serialize_suspension
@@ -43,7 +43,7 @@ def create_report():
 @bp.get("/moderation/reports")
 @allow(can_view_queue)
 def moderation_reports():
-    items = services.queue(current_user, limit=QUEUE_MAX)  # oldest first; the queue is worked down, not paged
+    items = queue.queue(current_user, limit=QUEUE_MAX)  # oldest first; the queue is worked down, not paged
     return jsonify({"items": [moderation_queue_item(i) for i in items], "page": 1, "per_page": QUEUE_MAX,
                     "total": len(items)})
 

@@ -11,6 +11,7 @@ from ..permissions import can_report, can_view_queue, text_hidden
 from ..registry import HIDDEN_TITLE
 from ..security import is_safe_path
 from . import services
+from .queue import queue_page
 from .forms import DecisionForm, ReportForm
 
 bp = Blueprint("moderation", __name__)
@@ -73,7 +74,7 @@ def report(kind: str, item_id: int):
 @allow(can_view_queue)
 def queue():
     """Open reports of the councils this person moderates (everything for the managing director and admins)."""
-    items, hidden = services.queue_page(current_user)
+    items, hidden = queue_page(current_user)
     return render_template("moderation/queue.html", items=items, hidden=hidden, form=DecisionForm(),
                            kind_labels=KIND_LABELS)
 

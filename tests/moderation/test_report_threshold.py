@@ -7,6 +7,7 @@ import pytest
 
 from forum.database import utcnow
 from forum.extensions import db
+from forum.moderation import queue as moderation_queue
 from forum.moderation import services
 from forum.proposals.models import Proposal
 
@@ -65,7 +66,7 @@ def test_only_established_verified_reports_count(app, make_user, seasoned, post)
         services.report(seasoned(), "proposal", proposal.id, "zwei")
         db.session.commit()
         assert not _hidden(proposal)  # four reports, two of them count
-        assert [item.reports_count for item in services.queue(moderator)] == [4]
+        assert [item.reports_count for item in moderation_queue.queue(moderator)] == [4]
         services.report(seasoned(), "proposal", proposal.id, "drei")
         db.session.commit()
     assert _hidden(proposal)

@@ -12,6 +12,7 @@ from forum.councils import membership, services as councils
 from forum.database import utcnow
 from forum.errors import Conflict, Invalid, NotAllowed, NotFound
 from forum.extensions import db
+from forum.moderation import queue as moderation_queue
 from forum.moderation import services, stats, suspensions
 from forum.audit import audit, entries_query
 from forum.audit import AuditEntry
@@ -195,15 +196,15 @@ def test_queue_shows_moderators_their_councils_only(app, make_user, make_council
     for item in (proposal, forum_wide):
         services.report(make_user(), "proposal", item.id, "Bitte prüfen")
     db.session.commit()
-    assert [q.item.id for q in services.queue(moderator)] == [proposal.id]
-    assert services.queue(other_moderator) == []
+    assert [q.item.id for q in moderation_queue.queue(moderator)] == [proposal.id]
+    assert moderation_queue.queue(other_moderator) == []
     md = make_user(role="managing_director")
-    assert [q.item.id for q in services.queue(md)] == [proposal.id, forum_wide.id]
+    assert [q.item.id for q in moderation_queue.queue(md)] == [proposal.id, forum_wide.id]
     member = make_user()
     assert not can_view_queue(member)
     with pytest.raises(NotAllowed):
-        services.queue(member)
-    assert services.queue(md)[0].reasons == ["Bitte prüfen"]
+        moderation_queue.queue(member)
+    assert moderation_queue.queue(md)[0].reasons == ["Bitte prüfen"]
 
 
 # --- suspensions --------------------------------------------------------------------------------
