@@ -171,10 +171,12 @@ def paper(p, files=(), consultations=(), *, author_public: bool = False) -> dict
     """A proposal as a `Paper`; one the moderation hid is a removed object: `deleted: true`, nothing more.
     `consultations`: (agenda item id, meeting) of each public agenda item that treats it. The author is
     its `originatorPerson` only when they are a public Person."""
-    base = {"id": url("paper", paper_id=p.id), "type": _type("Paper"),
-            "created": iso(p.created_at), "modified": iso(p.updated_at)}
     if p.hidden_at is not None:
-        return {**base, "deleted": True}
+        return {"id": url("paper", paper_id=p.id), "type": _type("Paper"), "created": iso(p.created_at),
+                "modified": iso(p.updated_at), "deleted": True}
+    modified = max([p.updated_at, *(m.updated_at for _item_id, m in consultations)])  # queries.paper_modified
+    base = {"id": url("paper", paper_id=p.id), "type": _type("Paper"),
+            "created": iso(p.created_at), "modified": iso(modified)}
     return _clean({
         **base, "body": url("body"), "name": p.title, "reference": f"SCF-{p.id}",
         "date": _date(p.published_at or p.created_at), "paperType": "Vorschlag",

@@ -9,7 +9,7 @@ is in a public council and its person agreed, or it is a moderator's (the same f
 page shows); other members stay unnamed."""
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -113,6 +113,18 @@ def consultations(*, item_ids=None, paper_ids=None) -> list[tuple[int, int, Meet
     if paper_ids is not None:
         stmt = stmt.where(link.proposal_id.in_(paper_ids))
     return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def paper_modified():
+    """A paper's `modified` as a column: the proposal's last change, or a later change of a public
+    meeting that treats it (the meeting's agenda holds the paper's consultations). A removed object's
+    is the proposal's alone. Filters `modified_since` on papers with what `objects.paper` shows."""
+    link = agenda_item_proposals.c
+    latest = (select(func.max(Meeting.updated_at)).select_from(agenda_item_proposals)
+              .join(AgendaItem, AgendaItem.id == link.agenda_item_id).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+              .where(link.proposal_id == Proposal.id, meetings().whereclause).scalar_subquery())
+    return case((and_(Proposal.hidden_at.is_(None), latest > Proposal.updated_at), latest),
+                else_=Proposal.updated_at)
 
 
 def files_of(kind: str, ids) -> dict:

@@ -191,7 +191,7 @@ def _papers(rows) -> list[dict]:
 @allow(anyone)
 def papers():
     return jsonify(object_list(queries.papers(deleted=wants_deleted()), _papers, "papers", created=Proposal.created_at,
-                               modified=Proposal.updated_at))
+                               modified=queries.paper_modified()))
 
 
 @bp.get("/paper/<int:paper_id>")

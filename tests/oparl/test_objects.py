@@ -140,6 +140,24 @@ def test_a_papers_consultations_are_the_public_agenda_items_that_treat_it(client
     assert omitted and all("consultation" not in p for p in omitted)
 
 
+def test_a_paper_is_modified_when_a_public_meeting_that_treats_it_changes(client, oparl_world):
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.extensions import db
+
+    w = oparl_world
+    changed = (utcnow() + timedelta(hours=1)).replace(microsecond=0)
+    w.meeting.updated_at = changed  # as an agenda edit does (meetings.services.record_revision)
+    w.private_meeting.updated_at = changed + timedelta(hours=1)  # treats w.proposal, but no visitor sees it
+    db.session.commit()
+    stamp = changed.isoformat() + "Z"
+    assert fetch(client, BASE + f"/oparl/v1/paper/{w.proposal.id}")["modified"] == stamp
+    since = fetch(client, BASE + f"/oparl/v1/body/forum/paper?modified_since={stamp}")["data"]
+    assert sorted(p["name"] for p in since) == ["Handy-Parken", "Radwege am Ring"]  # not the hidden one's stub
+    assert all(p["modified"] == stamp for p in since)
+
+
 def test_a_consultation_no_visitor_may_see_is_404(client, oparl_world):
     w = oparl_world
     parking = w.meeting.items[1]
