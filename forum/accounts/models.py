@@ -71,8 +71,17 @@ class User(UserMixin, db.Model):
         return not self.is_organisation or self.verification == "verified"
 
     @property
+    def acting_role(self) -> str:
+        """The role this person acts in now: while suspended, staff act as plain members (no office
+        power, no view of every private council) until the suspension ends. Permission checks ask
+        this, never `role`, which stays what the account is."""
+        if self.role in STAFF_ROLES and self.suspended_until is not None and self.suspended_until > utcnow():
+            return "member"
+        return self.role
+
+    @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return self.acting_role in STAFF_ROLES
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

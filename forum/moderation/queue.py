@@ -36,7 +36,7 @@ def _queue_rows(user, limit: int) -> list:
     stmt = (select(Report.target_type, Report.target_id, func.count(), func.min(Report.created_at))
             .where(Report.status == "open").group_by(Report.target_type, Report.target_id)
             .order_by(func.min(Report.created_at)).limit(limit))
-    if user.role not in ("managing_director", "admin"):
+    if user.acting_role not in ("managing_director", "admin"):
         moderated = [cid for cid, role in council_roles(user).items() if role == "moderator"]
         stmt = stmt.where(Report.council_id.in_(moderated))
     return db.session.execute(stmt).all()

@@ -16,7 +16,7 @@ from .proposals import can_view_proposal
 
 def is_controller(user) -> bool:
     """Chair or managing director: manage projects, criteria and evaluators."""
-    return is_signed_in(user) and user.role in ("chair", "managing_director")
+    return is_signed_in(user) and user.acting_role in ("chair", "managing_director")
 
 
 def is_board_member(user) -> bool:

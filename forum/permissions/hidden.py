@@ -20,7 +20,7 @@ def hidden_text_visible(model, user, council_column=None) -> ColumnElement[bool]
     """A WHERE clause over `model` (with hidden_at, author_id): rows whose text `user` may read —
     not hidden, or hidden but theirs or in a council they moderate (all for the managing
     director and admins). Used where matching on text would reveal it (search)."""
-    if is_signed_in(user) and user.role in ("managing_director", "admin"):
+    if is_signed_in(user) and user.acting_role in ("managing_director", "admin"):
         return true()
     visible = model.hidden_at.is_(None)
     if not is_signed_in(user):

@@ -10,7 +10,7 @@ MEETING_MANAGER_ROLES = ("managing_director", "admin")
 
 def can_manage_meetings(user) -> bool:
     """The managing director (and the admin) run the forum's meetings: create any, publish, run live, minutes."""
-    return is_signed_in(user) and user.role in MEETING_MANAGER_ROLES
+    return is_signed_in(user) and user.acting_role in MEETING_MANAGER_ROLES
 
 
 def _moderates(user, council) -> bool:

@@ -32,7 +32,7 @@ def can_view_queue(user) -> bool:
     """The moderation queue: moderators (their councils' items), managing director and admin (all)."""
     if not is_signed_in(user):
         return False
-    if user.role in ("managing_director", "admin"):
+    if user.acting_role in ("managing_director", "admin"):
         return True
     known = standing(user)
     if known is not None:
@@ -46,17 +46,17 @@ def can_view_queue(user) -> bool:
 
 def can_suspend(user, person=None) -> bool:
     """Managing director and admin suspend people; nobody themselves, and only an admin an admin."""
-    if not is_signed_in(user) or user.role not in ("managing_director", "admin"):
+    if not is_signed_in(user) or user.acting_role not in ("managing_director", "admin"):
         return False
     if person is None:
         return True
-    return person.id != user.id and (person.role != "admin" or user.role == "admin")
+    return person.id != user.id and (person.role != "admin" or user.acting_role == "admin")
 
 
 def can_read_audit(user) -> bool:
-    return is_signed_in(user) and user.role in ("managing_director", "admin")
+    return is_signed_in(user) and user.acting_role in ("managing_director", "admin")
 
 
 def can_edit_site_pages(user) -> bool:
     """The privacy notice and the imprint: admins."""
-    return is_signed_in(user) and user.role == "admin"
+    return is_signed_in(user) and user.acting_role == "admin"

@@ -20,7 +20,7 @@ def is_signed_in(user) -> bool:
 
 
 def is_staff(user) -> bool:
-    """Managing director, chair or admin."""
+    """Managing director, chair or admin, not suspended (`User.acting_role`)."""
     return is_signed_in(user) and user.is_staff
 
 
@@ -42,7 +42,7 @@ def is_verified_member(user) -> bool:
 
 def can_verify_organisations(user, organisation=None) -> bool:
     """Managing director and admins verify (or reject) organisations' accounts."""
-    return is_signed_in(user) and user.role in ("managing_director", "admin")
+    return is_signed_in(user) and user.acting_role in ("managing_director", "admin")
 
 
 def can_found_council(user) -> bool:
@@ -91,7 +91,7 @@ def can_moderate(user, council) -> bool:
     suspended moderator moderates nothing until the suspension ends."""
     if not is_signed_in(user):
         return False
-    if user.role in ("managing_director", "admin"):
+    if user.acting_role in ("managing_director", "admin"):
         return True
     return council is not None and not is_suspended(user) and council_role(user, council) == "moderator"
 

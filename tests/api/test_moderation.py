@@ -106,6 +106,23 @@ def test_suspension_api(client, api_token, make_user):
     assert client.delete(f"/api/v1/users/{member.id}/suspension", headers=headers).status_code == 409
 
 
+def test_a_suspended_managing_director_has_no_office_powers(client, api_token, make_user, make_proposal):
+    director, other_director, member = make_user(role="managing_director"), make_user(role="managing_director"), make_user()
+    proposal = make_proposal()
+    headers = api_token(director)
+    assert client.post(f"/api/v1/users/{director.id}/suspension", json={"reason": "Missbrauch"},
+                       headers=api_token(other_director)).status_code == 201
+    db.session.expire_all()
+    for method, url, body in (("post", f"/api/v1/users/{member.id}/suspension", {"reason": "x"}),
+                              ("delete", f"/api/v1/users/{director.id}/suspension", None),
+                              ("post", f"/api/v1/moderation/proposal/{proposal.id}/hide", {"reason": "x"}),
+                              ("post", "/api/v1/councils", {"name": "Schattenbeirat", "visibility": "private"}),
+                              ("get", "/api/v1/audit", None)):
+        answer = getattr(client, method)(url, json=body, headers=headers)
+        assert answer.status_code == 403, (method, url, answer.get_json())
+    assert db.session.get(Proposal, proposal.id).hidden_at is None
+
+
 def test_audit_api_filters_and_pages(client, api_token, make_user):
     admin, md, member = make_user(role="admin"), make_user(role="managing_director"), make_user()
     headers = api_token(admin)

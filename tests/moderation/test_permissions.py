@@ -63,3 +63,30 @@ def test_a_suspended_moderator_moderates_nothing_and_asks_for_no_cooperation(wor
     assert not can.can_see_hidden(moderator, world.proposal, world.council)
     assert not can.can_request_cooperation(moderator)
     assert can.can_view_council(moderator, world.council)
+
+
+@pytest.mark.parametrize("kind", ["managing_director", "chair", "admin"])
+def test_suspended_staff_act_as_plain_members_until_the_suspension_ends(world, kind, make_council):
+    """A suspension takes the office's powers too: a suspended managing director, chair or admin
+    neither moderates, suspends, founds, manages nor sees every private council while it lasts."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.extensions import db
+
+    staff, private = world.actors[kind], make_council(visibility="private")
+    assert can.is_staff(staff) and can.can_view_council(staff, private) and can.can_manage_council(staff, private)
+    staff.suspended_until = utcnow() + timedelta(days=3)
+    db.session.flush()
+    assert staff.role == kind and staff.acting_role == "member"
+    assert not can.is_staff(staff) and not can.can_view_council(staff, private)
+    assert not (can.can_found_council(staff) or can.can_manage_council(staff, world.council)
+                or can.can_appoint(staff, world.council, "moderator"))
+    assert not (can.can_moderate_content(staff, world.council) or can.can_view_queue(staff)
+                or can.can_see_hidden(staff, world.proposal, world.council))
+    assert not (can.can_suspend(staff, world.someone) or can.can_read_audit(staff)
+                or can.can_verify_organisations(staff) or can.can_edit_site_pages(staff))
+    assert not (can.can_manage_meetings(staff) or can.is_controller(staff))
+    staff.suspended_until = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+    assert can.is_staff(staff) and can.can_view_council(staff, private)
