@@ -6,8 +6,10 @@ listing cannot forget private councils.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from ..accounts.models import STAFF_ROLES, User
+from ..database import utcnow
 from ..extensions import db
 from .models import Council, Membership
 
@@ -28,6 +30,18 @@ def visible_council_filter(user) -> ColumnElement[bool]:
         return public
     member_of = select(Membership.council_id).where(Membership.user_id == uid)
     return or_(public, Council.id.in_(member_of))
+
+
+def sees_council(council) -> ColumnElement[bool]:
+    """A WHERE clause over `User` true for the people who may see `council` now: everyone for a public
+    council (or None, the forum itself); its members and the staff who are not suspended for a private
+    one. Notices about a council's things go only to them (forum/notifications/services.py)."""
+    if council is None or not council.is_private:
+        return true()
+    members = select(Membership.user_id).where(Membership.council_id == council.id)
+    acting_staff = and_(User.role.in_(STAFF_ROLES),
+                        or_(User.suspended_until.is_(None), User.suspended_until <= utcnow()))
+    return or_(User.id.in_(members), acting_staff)
 
 
 def visible_council_ids(user):

@@ -53,7 +53,7 @@ def set_current_item(meeting: Meeting, actor, item: AgendaItem | None) -> Agenda
     if went_live:
         notify(followers(meeting), _l("Die Sitzung hat begonnen: %(title)s", title=meeting.title),
                _l("Jetzt: TOP %(n)s – %(title)s", n=item.position, title=item.title), meeting_path(meeting),
-               email=False, category="meetings", kind="meeting.live", exclude=actor)
+               email=False, category="meetings", kind="meeting.live", exclude=actor, about_council=meeting.council)
     announce_agenda(meeting)
     return item
 

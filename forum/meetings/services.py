@@ -162,7 +162,8 @@ def record_revision(meeting: Meeting, actor, summaries: list[str], *, notify_fol
     db.session.expire(meeting, ["revisions"])
     if notify_followers:
         notify(followers(meeting), _l("Sitzung geändert: %(title)s", title=meeting.title), summary,
-               meeting_path(meeting), category="meetings", kind="meeting.changed", exclude=actor)
+               meeting_path(meeting), category="meetings", kind="meeting.changed", exclude=actor,
+               about_council=meeting.council)
 
 
 def followers(meeting: Meeting) -> list[User]:
@@ -202,7 +203,7 @@ def publish_meeting(meeting: Meeting, actor) -> int:
     body = _l("Die Tagesordnung für „%(title)s“ am %(when)s ist veröffentlicht. Folge der Sitzung, "
               "um über Änderungen informiert zu werden.", title=meeting.title, when=meeting.starts_at)
     return notify_selected(concerned_ids(meeting), subject, body, meeting_path(meeting), category="meetings",
-                           kind="meeting.published", exclude=actor)
+                           kind="meeting.published", exclude=actor, about_council=meeting.council)
 
 
 def cancel_meeting(meeting: Meeting, actor) -> None:
@@ -222,7 +223,7 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
     record_revision(meeting, actor, [summary], notify_followers=False)
     followed = select(MeetingFollow.user_id).where(MeetingFollow.meeting_id == meeting.id)
     notify_selected(concerned_ids(meeting).union(followed), subject, body, meeting_path(meeting),
-                    category="meetings", kind="meeting.cancelled", exclude=actor)
+                    category="meetings", kind="meeting.cancelled", exclude=actor, about_council=meeting.council)
     announce_agenda(meeting)
 
 

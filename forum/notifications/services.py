@@ -16,9 +16,18 @@ from .models import Notification, NotificationSetting
 from .settings import CATEGORIES, DEFAULTS, DIGESTS, modes_for
 
 
+def _audience(about_council):
+    from ..councils.visibility import sees_council
+
+    return sees_council(about_council)
+
+
 def notify(users: Iterable, subject, body="", url: str | None = None, *, category: str, kind: str = "",
-           email: bool = True, exclude=None) -> int:
+           email: bool = True, exclude=None, about_council=None) -> int:
     """Notify each distinct user (skipping `exclude`, usually the actor). `url` is a site path.
+    `about_council`: the council the notice is about (of a proposal or meeting); only who may see it
+    now hears of it, so a removed member or an outsider still following a council made private learns
+    nothing more.
 
     `subject` and `body` are `lazy_gettext` texts (or a person's own words as plain strings): they
     are stored as what to say and rendered in each reader's language when shown or mailed. The
@@ -33,6 +42,9 @@ def notify(users: Iterable, subject, body="", url: str | None = None, *, categor
             continue
         seen.add(user.id)
         people.append(user)
+    if people and about_council is not None and about_council.is_private:
+        allowed = set(db.session.scalars(select(User.id).where(User.id.in_(seen), _audience(about_council))))
+        people = [user for user in people if user.id in allowed]
     if not people:
         return 0
     db.session.flush()
@@ -50,11 +62,12 @@ def notify(users: Iterable, subject, body="", url: str | None = None, *, categor
 
 
 def notify_selected(user_ids: Select, subject, body="", url: str | None = None, *, category: str, kind: str = "",
-                    email: bool = True, exclude=None) -> int:
+                    email: bool = True, exclude=None, about_council=None) -> int:
     """notify() for the people a SELECT of user ids names, done in SQL: the notices (with their
     digest marks) and the instant mails are one `INSERT … SELECT` each over the users and their
     setting for `category`; no person, notice or mail becomes a Python object. Same rows as
-    notify(): each distinct person once (in id order), `exclude` skipped, settings respected."""
+    notify(): each distinct person once (in id order), `exclude` skipped, settings respected, only
+    who may see `about_council`."""
     assert category in CATEGORIES, category
     db.session.flush()
     now = utcnow()
@@ -64,7 +77,8 @@ def notify_selected(user_ids: Select, subject, body="", url: str | None = None, 
     mode = func.coalesce(NotificationSetting.mode, literal(DEFAULTS.get(category, "instant"), String))
     people = (select(User.id).outerjoin(NotificationSetting, (NotificationSetting.user_id == User.id)
                                         & (NotificationSetting.category == category))
-              .where(User.id.in_(select(ids.c[0])), *([User.id != skip] if skip is not None else []))
+              .where(User.id.in_(select(ids.c[0])), _audience(about_council),
+                     *([User.id != skip] if skip is not None else []))
               .order_by(User.id))
     constant = {"kind": literal(kind, String), "category": literal(category, String), "url": literal(url, String),
                 "created_at": literal(now, DateTime), "subject": literal("", String), "body": literal("", String),

@@ -78,9 +78,10 @@ def _notify_followers(proposal: Proposal, actor, subject, body, kind: str) -> No
     path = f"/proposals/{proposal.id}"
     author_id = proposal.author_id
     if proposal.author is not None:
-        notify([proposal.author], subject, body, path, category="own_proposals", kind=kind, exclude=actor)
+        notify([proposal.author], subject, body, path, category="own_proposals", kind=kind, exclude=actor,
+               about_council=proposal.council)
     notify([u for u in followers(proposal) if u.id != author_id], subject, body, path, category="followed_proposals",
-           kind=kind, exclude=actor)
+           kind=kind, exclude=actor, about_council=proposal.council)
 
 
 def change_status(proposal: Proposal, actor, new_status: str, *, response: str | None = None,
