@@ -1,4 +1,4 @@
-"""Single-line text: names, titles, places. One rule for forms, API and services alike.
+"""Single-line text (names, titles, places) and plausible dates. One rule for forms, API and services alike.
 
 A line break in a meeting title or a council name ends up in a mail's Subject header, where it
 either breaks sending or injects headers; other control characters have no business in a line of
@@ -40,3 +40,23 @@ class SingleLine:
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and not is_single_line(field.data):
             raise ValidationError(str(self.message))
+
+
+# Dates and times: a year 1 or 9999 is a typo, and it overflows the time-zone arithmetic (Berlin <-> UTC)
+# and the iCalendar files. Forms and API take the same years.
+FIRST_YEAR, LAST_YEAR = 1901, 2199
+
+
+def plausible_year(value) -> bool:
+    """True for a date or datetime between FIRST_YEAR and LAST_YEAR."""
+    return FIRST_YEAR <= value.year <= LAST_YEAR
+
+
+class PlausibleDate:
+    """WTForms validator: the date or time lies between FIRST_YEAR and LAST_YEAR."""
+
+    message = _l("Bitte ein Datum zwischen %(first)s und %(last)s angeben.")
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not plausible_year(field.data):
+            raise ValidationError(str(self.message) % {"first": FIRST_YEAR, "last": LAST_YEAR})

@@ -17,6 +17,7 @@ from ..moderation.schemas import audit_entry, moderation_queue_item
 from ..moderation.schemas import report as serialize_report
 from ..moderation.schemas import suspension as serialize_suspension
 from ..pagination import paginate
+from ..validators import plausible_year
 from ..handlers import allow, signed_in
 from ..permissions import can_read_audit, can_suspend, can_view_queue
 from ..apidoc import PAGING, errors, json_response, no_content, obj, page_of, path_param, query, reason, ref
@@ -81,6 +82,8 @@ def _until(value) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until") from exc
+    if not plausible_year(parsed):
+        raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until")
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed

@@ -29,6 +29,7 @@ from ..proposals.queries import page_of, parse_filters
 from ..proposals.schemas import comment as serialize_comment
 from ..proposals.schemas import proposal as serialize_proposal
 from ..proposals.schemas import revision as serialize_revision
+from ..validators import plausible_year
 from ..apidoc import (OPTIONAL_AUTH, PAGING, PERSON, STAKEHOLDERS, VOTES, nullable, errors, inline_path_parameters, json_response, line,
                       no_content, obj, path_param, query, ref, text)
 from ..apidoc import page_of as page_schema
@@ -74,6 +75,8 @@ def _datetime_from(data: dict, name: str) -> datetime | None:
     except ValueError as exc:
         raise Invalid(_("Das Feld '%(name)s' braucht eine Zeit im Format ISO 8601.", name=name),
                       "invalid_field") from exc
+    if not plausible_year(value):
+        raise Invalid(_("Das Feld '%(name)s' liegt außerhalb des erlaubten Bereichs.", name=name), "invalid_field")
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value

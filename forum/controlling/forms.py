@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormF
                      SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..validators import SingleLine
+from ..validators import PlausibleDate, SingleLine
 from .cooperation import STATUS_LABELS as REQUEST_STATUS_LABELS
 from .cooperation import TOPIC_LABELS
 from .cooperation_models import REQUEST_STATUSES, REQUEST_TOPICS
@@ -27,8 +27,8 @@ class ProjectForm(FlaskForm):
     budget_eur = IntegerField(_l("Budget in Euro"), validators=[Optional(), NumberRange(min=0, max=10**12)])
     spent_eur = IntegerField(_l("Bisher ausgegeben in Euro"), validators=[Optional(), NumberRange(min=0, max=10**12)],
                              default=0)
-    start_date = DateField(_l("Beginn"), validators=[Optional()])
-    end_date = DateField(_l("Ende"), validators=[Optional()])
+    start_date = DateField(_l("Beginn"), validators=[Optional(), PlausibleDate()])
+    end_date = DateField(_l("Ende"), validators=[Optional(), PlausibleDate()])
     submit = SubmitField(_l("Projekt speichern"))
 
     def validate(self, extra_validators=None):
@@ -53,7 +53,7 @@ class PartnerForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = StringField(_l("Meilenstein"), validators=[SingleLine(), DataRequired(), Length(max=200)])
-    due_date = DateField(_l("Fällig am"), validators=[DataRequired()])
+    due_date = DateField(_l("Fällig am"), validators=[DataRequired(), PlausibleDate()])
     submit = SubmitField(_l("Meilenstein hinzufügen"))
 
 

@@ -8,7 +8,7 @@ from wtforms import (DateTimeLocalField, HiddenField, IntegerField, SelectField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..validators import SingleLine
+from ..validators import PlausibleDate, SingleLine
 from .models import MAX_DURATION_MINUTES
 
 LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -17,8 +17,8 @@ LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 class MeetingForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     council = SelectField(_l("Gremium"), choices=[], validate_choice=True)
-    starts_at = DateTimeLocalField(_l("Beginn"), format=LOCAL_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ende"), format=LOCAL_FORMAT, validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Beginn"), format=LOCAL_FORMAT, validators=[DataRequired(), PlausibleDate()])
+    ends_at = DateTimeLocalField(_l("Ende"), format=LOCAL_FORMAT, validators=[DataRequired(), PlausibleDate()])
     location = StringField(_l("Ort"), validators=[SingleLine(), Optional(), Length(max=300)])
     online_url = URLField(_l("Online-Link"),
                           validators=[SingleLine(), Optional(), URL(require_tld=False), Length(max=500)])

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from ..errors import Invalid
+from ..validators import plausible_year
 
 TZID = "Europe/Berlin"
 BERLIN = ZoneInfo(TZID)
@@ -47,6 +48,6 @@ def parse_api_datetime(value, name: str) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise Invalid(_("Das Feld '%(name)s' braucht eine Zeitzone, z. B. 2026-05-04T18:00:00+02:00 oder …Z.",
                         name=name), "missing_offset")
-    if not 1900 < parsed.year < 2200:
+    if not plausible_year(parsed):
         raise Invalid(_("Das Feld '%(name)s' liegt außerhalb des erlaubten Bereichs.", name=name), "invalid_field")
     return parsed.astimezone(timezone.utc).replace(tzinfo=None)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..validators import SingleLine
+from ..validators import PlausibleDate, SingleLine
 from .models import REASON_MAX
 
 
@@ -18,7 +18,7 @@ class DecisionForm(FlaskForm):
 
 
 class SuspendForm(FlaskForm):
-    until = DateField(_l("Gesperrt bis (leer lassen: auf Dauer)"), validators=[Optional()])
+    until = DateField(_l("Gesperrt bis (leer lassen: auf Dauer)"), validators=[Optional(), PlausibleDate()])
     reason = StringField(_l("Begründung"), validators=[SingleLine(), DataRequired(), Length(max=REASON_MAX)])
     submit = SubmitField(_l("Sperren"))
 

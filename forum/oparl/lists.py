@@ -49,7 +49,10 @@ def _time_arg(name: str) -> datetime | None:
     except ValueError as exc:
         raise BadRequest(_("%(name)s muss ein Zeitpunkt nach ISO 8601 sein.", name=name), "invalid_filter") from exc
     if value.tzinfo is not None:  # stored times are naive UTC
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError as exc:  # the first or last hour of the calendar with an offset
+            raise BadRequest(_("%(name)s muss ein Zeitpunkt nach ISO 8601 sein.", name=name), "invalid_filter") from exc
     return value
 
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from ..validators import SingleLine
+from ..validators import PlausibleDate, SingleLine
 from .comments import COMMENT_MAX
 from .lifecycle import RESPONSE_MAX
 from .models import CHOICES
@@ -46,7 +46,7 @@ class VoteForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(_l("Neuer Status"), choices=[], validate_choice=True, default="")
     voting_ends_at = DateTimeLocalField(_l("Abstimmung endet am (optional)"), format="%Y-%m-%dT%H:%M",
-                                        validators=[Optional()])
+                                        validators=[Optional(), PlausibleDate()])
     response = TextAreaField(_l("Offizielle Antwort (Markdown, optional)"),
                              validators=[Optional(), Length(max=RESPONSE_MAX)], render_kw={"rows": 5})
     submit = SubmitField(_l("Speichern"))
