@@ -45,8 +45,8 @@ def owner_place(area: str, owner_id: int) -> Place:
 def file_place(file_id: int) -> Place:
     """The file of the URL and what it belongs to; 404 for everyone who may not see that."""
     row = db.session.get(StoredFile, file_id)
-    if row is None:
-        abort(404)
+    if row is None:  # the same answer as for a file of something private: ids tell nothing
+        raise services.not_found()
     return Place(*services.owner_or_404(row.owner_kind, row.owner_id, current_user), file=row)
 
 

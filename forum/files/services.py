@@ -25,12 +25,17 @@ OWNER_COLUMNS = {"meeting": StoredFile.meeting_id, "proposal": StoredFile.propos
 MAX_FILES = 50  # per meeting or proposal
 
 
+def not_found() -> NotFound:
+    """The one answer for a file or owner that does not exist or that `user` may not see."""
+    return NotFound(_("Das gibt es hier nicht."))
+
+
 def owner_or_404(kind: str, owner_id: int, user):
     """The owner if `user` may see it (and so its files); NotFound otherwise."""
     spec = registry.file_owner(kind)
     item = spec.load(owner_id) if spec is not None else None
     if item is None or not spec.can_view(user, item):
-        raise NotFound(_("Das gibt es hier nicht."))
+        raise not_found()
     return spec, item
 
 

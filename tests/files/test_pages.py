@@ -82,3 +82,21 @@ def test_upload_needs_csrf_token(csrf_app, client, make_user, make_meeting):
     response = post_file(client, f"/meetings/{meeting.id}/files", samples.PDF, "a.pdf")
     assert response.status_code == 400
     assert db.session.query(StoredFile).count() == 0
+
+
+def test_a_private_file_and_a_missing_one_get_the_same_answer(client, make_user, make_council, make_meeting):
+    """Found by review: the bodies differed, so anyone could count a private council's files."""
+    council = make_council(visibility="private", members=[make_user()])
+    meeting = make_meeting(council=council)
+    stored = StoredFile(name="Geheim.pdf", content_type="application/pdf", size=3, sha256="0" * 64, meeting_id=meeting.id)
+    db.session.add(stored)
+    db.session.commit()
+    sign_in(client, make_user())
+    private, missing = client.get(f"/files/{stored.id}"), client.get(f"/files/{stored.id + 1000}")
+    assert private.status_code == missing.status_code == 404
+
+    def main(answer) -> str:  # the page around it differs only in its own URL (language switch) and token
+        return answer.get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0]
+
+    assert main(private) == main(missing)
+    assert main(client.post(f"/files/{stored.id}/delete")) == main(client.post(f"/files/{stored.id + 1000}/delete"))
