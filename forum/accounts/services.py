@@ -14,7 +14,7 @@ from ..audit import audit
 from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..permissions import can_verify_organisations
+from ..permissions import can_verify_organisations, is_suspended
 from ..validators import single_line
 from .credentials import (LABEL_MAX, MIN_PASSWORD, TooManyAttempts, authenticate,  # noqa: F401 (the area's API)
                           change_password, check_password_rules, end_all_sessions, hash_password, issue_token,
@@ -92,6 +92,10 @@ def confirm_email(token: str) -> User:
 
 
 def change_name(user: User, name: str) -> None:
+    """The name shown beside everything the person wrote: not while suspended (a new name would
+    put fresh words on the forum's pages)."""
+    if is_suspended(user):
+        raise NotAllowed(_("Solange dein Konto gesperrt ist, kannst du deinen Namen nicht ändern."))
     single_line(name, _("Der Name"))
     name = (name or "").strip()
     if not name or len(name) > 120:

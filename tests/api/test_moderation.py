@@ -102,6 +102,9 @@ def test_suspension_api(client, api_token, make_user):
     assert created.status_code == 201 and created.get_json()["until"].startswith("2999-01-01")
     db.session.expire_all()
     assert client.get("/api/v1/me", headers=member_headers).status_code == 200  # may still read
+    renamed = client.patch("/api/v1/me", json={"name": "Neuer Name"}, headers=member_headers)
+    assert renamed.status_code == 403 and "gesperrt" in renamed.get_json()["error"]["message"]
+    assert client.patch("/api/v1/me", json={"language": "en"}, headers=member_headers).status_code == 200
     assert client.delete(f"/api/v1/users/{member.id}/suspension", headers=headers).status_code == 204
     assert client.delete(f"/api/v1/users/{member.id}/suspension", headers=headers).status_code == 409
 
