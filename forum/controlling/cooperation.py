@@ -15,7 +15,8 @@ from ..audit import audit
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from ..permissions import can_handle_cooperation_requests, can_request_cooperation, can_view_cooperation_request
+from ..permissions import (can_handle_cooperation_requests, can_request_cooperation, can_view_cooperation_request,
+                           is_suspended)
 from ..validators import single_line
 from .cooperation_models import REQUEST_STATUSES, REQUEST_TOPICS, CooperationReply, CooperationRequest
 
@@ -33,6 +34,9 @@ def submit_request(actor, topic: str, organisation: str, message: str) -> Cooper
     """File a request in the office's queue (status "new"). NotAllowed without a confirmed e-mail,
     Invalid for bad fields, Conflict when the person already has too many open requests."""
     if not can_request_cooperation(actor):
+        if is_suspended(actor):
+            raise NotAllowed(_("Dein Konto ist gesperrt. Du kannst lesen, aber nichts schreiben oder abstimmen."),
+                             "suspended")
         raise NotAllowed(_("Bitte bestätige zuerst deine E-Mail-Adresse."))
     single_line(organisation, _("Der Name der Organisation"))
     organisation, message = (organisation or "").strip(), (message or "").strip()

@@ -16,7 +16,7 @@ from ..database import utcnow
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..permissions import (can_create_proposal, can_edit_proposal, can_follow, can_view_council,
-                           can_view_proposal, is_proposal_author, is_verified_member)
+                           can_view_proposal, is_proposal_author, is_suspended, is_verified_member)
 from ..text import plain_excerpt
 from ..validators import is_single_line
 from .locking import lock_proposal
@@ -108,6 +108,10 @@ def _set_tags(proposal: Proposal, tags: list[str]) -> None:
 
 
 def _not_verified(user) -> NotAllowed:
+    """Why `user` may not post or vote: suspended, an organisation not yet verified, or an unconfirmed e-mail."""
+    if is_suspended(user):
+        return NotAllowed(_("Dein Konto ist gesperrt. Du kannst lesen, aber nichts schreiben oder abstimmen."),
+                          "suspended")
     if user.is_organisation and user.email_confirmed:
         return NotAllowed(_("Dein Organisationskonto ist noch nicht verifiziert."), "not_verified")
     return NotAllowed(_("Bitte bestätige zuerst deine E-Mail-Adresse."), "not_verified")

@@ -105,6 +105,8 @@ def test_suspension_api(client, api_token, make_user):
     renamed = client.patch("/api/v1/me", json={"name": "Neuer Name"}, headers=member_headers)
     assert renamed.status_code == 403 and "gesperrt" in renamed.get_json()["error"]["message"]
     assert client.patch("/api/v1/me", json={"language": "en"}, headers=member_headers).status_code == 200
+    posted = client.post("/api/v1/proposals", json={"title": "Gesperrt", "body": "Text"}, headers=member_headers)
+    assert posted.status_code == 403 and posted.get_json()["error"]["code"] == "suspended"
     assert client.delete(f"/api/v1/users/{member.id}/suspension", headers=headers).status_code == 204
     assert client.delete(f"/api/v1/users/{member.id}/suspension", headers=headers).status_code == 409
 
