@@ -112,6 +112,40 @@ def test_database_migrated_before_the_repair_gets_its_search_back(backend, app, 
             db.engine.dispose()
 
 
+def test_upgrading_keeps_every_row_and_finds_a_projects_origin(backend, app, app_factory, tmp_path):
+    """SQLite changes a table by copying it: with foreign keys enforced, dropping the old `users` (0015)
+    or `projects` (0016) deleted every row referring to them. A database with a token, a membership and
+    a project made from a proposal keeps them all, and 0016 finds the project's origin."""
+    target = _fresh_database(app_factory, tmp_path, "rows.db") or app
+    with target.app_context():
+        upgrade(revision="0014_mail")
+        for sql in (
+                "INSERT INTO users (id, email, name, password_hash, stakeholder, role, verification, created_at,"
+                " language, session_version) VALUES (1, 'a@example.org', 'Anna', 'x', 'citizen', 'member', 'not_required',"
+                " CURRENT_TIMESTAMP, 'de', 1)",
+                "INSERT INTO api_tokens (user_id, digest, created_at) VALUES (1, 'd', CURRENT_TIMESTAMP)",
+                "INSERT INTO councils (id, slug, name, mandate, description, visibility, join_policy, created_at, members_count)"
+                " VALUES (1, 'rat', 'Rat', '', '', 'public', 'open', CURRENT_TIMESTAMP, 1)",
+                "INSERT INTO memberships (council_id, user_id, role, created_at) VALUES (1, 1, 'member', CURRENT_TIMESTAMP)",
+                "INSERT INTO proposals (id, title, body, status, created_at, updated_at, votes_for, votes_against,"
+                " votes_abstain, comments_count) VALUES (1, 'Handy-Parken', 'Per App', 'accepted',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, 0, 0, 0)",
+                "INSERT INTO projects (id, title, description, department, status, visibility, spent_eur, created_at,"
+                " updated_at) VALUES (1, 'Handy-Parken', 'Per App', 'Tiefbau', 'planned', 'public', 0,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                "INSERT INTO project_proposals (project_id, proposal_id, created_at) VALUES (1, 1, CURRENT_TIMESTAMP)"):
+            db.session.execute(text(sql))
+        db.session.commit()
+        upgrade()
+        counts = {table: db.session.scalar(text(f"SELECT COUNT(*) FROM {table}"))
+                  for table in ("users", "api_tokens", "memberships", "project_proposals")}
+        assert counts == {"users": 1, "api_tokens": 1, "memberships": 1, "project_proposals": 1}
+        assert db.session.scalar(text("SELECT origin_proposal_id FROM projects WHERE id = 1")) == 1
+        if target is not app:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_demo_migrated_from_empty_is_found_by_search(backend, app, app_factory, tmp_path):
     """`forum db upgrade` and `forum seed-demo` on an empty database, then the search a visitor
     makes on the page and a program through the API."""

@@ -13,6 +13,7 @@ from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..handlers import allow, anyone
 from ..pagination import paginate
+from ..permissions import can_view_project
 from ..apidoc import OPTIONAL_AUTH, PAGING, json_response, page_of, path_param, query, ref
 from . import bp
 
@@ -41,7 +42,7 @@ def list_projects():
 def _public_project(project_id: int) -> Project:
     """The API serves public projects only, to everyone alike: anything else is a 404."""
     project = db.session.get(Project, project_id)
-    if project is None or not project.is_public:
+    if project is None or not project.is_public or not can_view_project(None, project):
         raise NotFound(_("Dieses Projekt gibt es nicht."))
     return project
 

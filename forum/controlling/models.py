@@ -45,6 +45,9 @@ class Project(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The proposal the project was made from (`project_from_proposal`): the project carries its title
+    # and text, so it is hidden from whoever may not see that proposal's council (visible_project_filter).
+    origin_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"), index=True)
 
     partners: Mapped[list["ProjectPartner"]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectPartner.name")

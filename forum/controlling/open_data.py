@@ -26,7 +26,7 @@ from ..registry import HIDDEN_TITLE
 from ..urls import external_url, site_url
 from ..yielding import yielding
 from . import scoring
-from .models import Milestone, Project, ProjectCouncil, ProjectProposal
+from .models import Milestone, ProjectCouncil, ProjectProposal
 from .scoring_models import CriteriaCatalogue, Criterion
 
 LICENCE = {
@@ -75,7 +75,9 @@ def _public_proposal_ids(ids) -> set[int]:
 
 
 def project_rows() -> list[dict]:
-    projects = db.session.scalars(select(Project).where(Project.visibility == "public").order_by(Project.id)).all()
+    from .projects import public_projects
+
+    projects = db.session.scalars(public_projects()).all()
     ids = [p.id for p in projects]
     links = db.session.execute(select(ProjectProposal.project_id, ProjectProposal.proposal_id)
                                .where(ProjectProposal.project_id.in_(ids))).all() if ids else []

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, exists, not_, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, true, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import audit
@@ -37,9 +37,14 @@ EDITABLE_FIELDS = ("title", "description", "department", "status", "visibility",
 
 # --- reading ------------------------------------------------------------------------------------
 
+def _hidden_council_proposals(user) -> Select:
+    return (select(Proposal.id).join(Council, Council.id == Proposal.council_id)
+            .where(not_(visible_council_filter(user))))
+
+
 def projects_with_hidden_origin(user) -> Select:
-    """The ids of projects that came from a council `user` may not see: linked to it, or made from
-    one of its proposals (such a project carries that proposal's title and text)."""
+    """The ids of projects that came from a council `user` may not see: linked to it, or linked to
+    one of its proposals."""
     hidden = not_(visible_council_filter(user))
     via_council = (select(ProjectCouncil.project_id).join(Council, Council.id == ProjectCouncil.council_id)
                    .where(hidden))
@@ -49,14 +54,19 @@ def projects_with_hidden_origin(user) -> Select:
 
 
 def visible_project_filter(user) -> ColumnElement[bool]:
-    """The one WHERE clause over Project for what `user` may see: public projects; for staff and the
-    Smart-City-Board also internal ones, unless they came from a private council the viewer may not
-    see (a board member outside that council included)."""
-    public = Project.visibility == "public"
-    if not can_view_internal_projects(user):
-        return public
+    """The one WHERE clause over Project for what `user` may see: public projects, unless made from a
+    proposal of a council the viewer may not see; for staff and the Smart-City-Board also internal
+    ones, unless they came from a private council the viewer may not see (a board member outside
+    that council included)."""
     if is_staff(user):
         return true()
+    # a project made from a proposal carries its title and text: hidden with the proposal's council,
+    # also when that council was made private after the project was made
+    own_text_visible = or_(Project.origin_proposal_id.is_(None),
+                           Project.origin_proposal_id.not_in(_hidden_council_proposals(user)))
+    public = and_(Project.visibility == "public", own_text_visible)
+    if not can_view_internal_projects(user):
+        return public
     return or_(public, Project.id.not_in(projects_with_hidden_origin(user)))
 
 
@@ -72,7 +82,7 @@ def visible_projects(user, *, status: str | None = None, department: str | None 
 
 def public_projects() -> Select:
     """Public projects only, by id, with partners and milestones loaded alongside (API, open data)."""
-    return (select(Project).where(Project.visibility == "public").order_by(Project.id)
+    return (select(Project).where(visible_project_filter(None)).order_by(Project.id)
             .options(selectinload(Project.partners), selectinload(Project.milestones)))
 
 
@@ -329,6 +339,7 @@ def project_from_proposal(actor, proposal: Proposal, department: str = "Stabsste
     project = create_project(
         actor, title=proposal.title[:200], description=proposal.body, department=department, status="planned",
         visibility="internal" if private_origin else "public", spent_eur=0)
+    project.origin_proposal_id = proposal.id
     link_proposal(actor, project, proposal)
     return project
 

@@ -44,18 +44,20 @@ def can_view_internal_projects(user) -> bool:
 @welcomes_visitors
 def can_view_project(user, project) -> bool:
     """Public projects for everyone; internal ones for staff and the Smart-City-Board, except that a
-    project from a private council (linked to it or made from its proposal) stays hidden from those
-    who may not see that council."""
+    project from a private council (linked to it or made from its proposal; a public one made from its
+    proposal too) stays hidden from those who may not see that council (`visible_project_filter`)."""
     if project is None:
         return False
-    if project.is_public or is_staff(user):
+    if is_staff(user):
         return True
-    if not can_view_internal_projects(user):
+    if project.is_public and project.origin_proposal_id is None:
+        return True
+    if not (project.is_public or can_view_internal_projects(user)):
         return False
-    from ..controlling.projects import projects_with_hidden_origin
+    from ..controlling.models import Project
+    from ..controlling.projects import visible_project_filter
 
-    hidden = projects_with_hidden_origin(user).subquery()
-    return db.session.scalar(select(hidden.c.project_id).where(hidden.c.project_id == project.id).limit(1)) is None
+    return db.session.scalar(select(Project.id).where(Project.id == project.id, visible_project_filter(user))) is not None
 
 
 def can_manage_projects(user, target=None) -> bool:

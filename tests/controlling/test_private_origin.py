@@ -63,3 +63,27 @@ def test_a_private_council_linked_to_an_internal_project_hides_it_too(make_user,
     titles = {p.title for p in db.session.scalars(projects.visible_projects(board_member))}
     assert titles == {"Intern-Offen"}
     assert not can_view_project(board_member, internal) and can_view_project(board_member, plain)
+
+
+def test_a_public_project_from_a_council_made_private_later_disappears_for_outsiders(
+        client, api_token, make_user, make_council, make_proposal):
+    """Found by review: the project kept the proposal's title and text public after its council went private."""
+    from forum.controlling.open_data import project_rows
+
+    chair, member, outsider = make_user(role="chair"), make_user(), make_user()
+    council = make_council("Projektrat Gamma", members=[member])
+    proposal = make_proposal("Gamma Seepferdchen", council=council, status="accepted", body="Seepferdchen-Inhalt")
+    project = projects.project_from_proposal(chair, proposal)
+    db.session.commit()
+    assert project.visibility == "public" and client.get(f"/projects/{project.id}").status_code == 200
+    council.visibility = "private"
+    db.session.commit()
+
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    assert "Seepferdchen" not in client.get("/projects").get_data(as_text=True)
+    assert client.get(f"/api/v1/projects/{project.id}").status_code == 404
+    assert "Seepferdchen" not in client.get("/api/v1/projects").get_data(as_text=True)
+    assert "Seepferdchen" not in str(project_rows())
+    assert not can_view_project(outsider, project) and not can_view_project(None, project)
+    assert can_view_project(member, project) and can_view_project(chair, project)
+    assert client.get(f"/api/v1/projects/{project.id}", headers=api_token(chair)).status_code == 404  # the API is public data only
