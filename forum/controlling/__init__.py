@@ -13,11 +13,14 @@ from flask.cli import with_appcontext
 
 def init_app(app) -> None:
     """The controlling pages, and cooperation requests and evaluations in each person's export."""
+    from .. import access
     from . import registrations
+    from .open_data_files import forget_after_access_change
     from .routes import bp
 
     app.register_blueprint(bp)
     registrations.register()
+    access.subscribe(forget_after_access_change)  # a council made private leaves the open data at once
     app.cli.add_command(open_data_command)
 
 

@@ -10,7 +10,10 @@ download is a file read, answered with an ETag (a repeated download is a 304) an
 - a file older than `OPEN_DATA_MAX_AGE` seconds (`FORUM_OPEN_DATA_MAX_AGE`, default 300) is still
   served as it is, and a background task of that worker builds the new one (one at a time per
   file across the workers: a lock file); the rows' loops yield to the other connections meanwhile;
-- a file that does not exist yet is built in the first request that asks (yielding as well).
+- a file that does not exist yet is built in the first request that asks (yielding as well);
+- a file more than STALE_FACTOR times older than that is built anew in the request (no timer ran);
+- when access changes broadly (a council made private) the files are removed after the commit, so
+  no download serves what has become private (`forget_after_access_change`).
 `OPEN_DATA_MAX_AGE = 0` builds every download afresh in its request, without files (the tests' default).
 """
 from __future__ import annotations
@@ -25,6 +28,7 @@ from . import open_data
 
 MIMETYPES = {"csv": "text/csv", "json": "application/json"}
 LOCK_STALE = 600  # seconds after which a lock file of a crashed build no longer counts
+STALE_FACTOR = 4  # a file older than this many max ages is not served while a new one is built
 _building: set[str] = set()  # this process's background builds
 
 
@@ -69,9 +73,10 @@ def download(dataset: open_data.Dataset, ext: str) -> Response:
     if max_age <= 0:
         return Response(render(dataset, ext), mimetype=MIMETYPES[ext])
     path = file_path(app, dataset.name, ext)
-    if not path.exists():
+    age = time.time() - path.stat().st_mtime if path.exists() else None
+    if age is None or age > STALE_FACTOR * max_age:
         build(app, [dataset.name])
-    elif time.time() - path.stat().st_mtime > max_age:
+    elif age > max_age:
         _refresh_later(app, dataset.name)
     response = send_file(path, mimetype=MIMETYPES[ext], conditional=True, etag=True, max_age=max_age)
     response.cache_control.public = True
@@ -102,3 +107,16 @@ def _refresh_later(app: Flask, name: str) -> None:
     from ..extensions import socketio
 
     socketio.start_background_task(task)
+
+
+def forget(app: Flask) -> None:
+    """Remove every built file: each is built afresh by its next download."""
+    for ext in MIMETYPES:
+        for path in directory(app).glob(f"*.{ext}"):
+            path.unlink(missing_ok=True)
+
+
+def forget_after_access_change(changes: list[dict]) -> None:
+    """forum/access.py listener: a council made private may be named in the files."""
+    if any(change.get("kind") == "rooms" for change in changes):
+        forget(current_app._get_current_object())

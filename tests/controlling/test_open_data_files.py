@@ -54,6 +54,30 @@ def test_a_fresh_file_is_served_as_it_is_and_a_stale_one_is_rebuilt_after_the_an
     assert "Neuer Vorschlag nach dem Bau" in {i["title"] for i in rebuilt["items"]}
 
 
+def test_a_file_far_past_its_age_is_built_in_the_request(client, files, make_proposal):
+    client.get("/open-data/proposals.json")
+    make_proposal("Nach langer Pause", status="accepted")
+    old = time.time() - open_data_files.STALE_FACTOR * 300 - 1
+    os.utime(files / "proposals.json", (old, old))
+    assert "Nach langer Pause" in {i["title"] for i in client.get("/open-data/proposals.json").get_json()["items"]}
+
+
+def test_a_council_made_private_leaves_the_files_at_once(client, files, make_user, make_council, make_proposal):
+    """Found by review: the built files still named the council for up to their max age."""
+    from forum.councils.services import update_council
+    from forum.extensions import db
+
+    council = make_council("Bald geheimer Beirat")
+    make_proposal("Bald geheimer Vorschlag", council=council, status="accepted")
+    for name in ("councils", "proposals"):
+        assert "Bald geheim" in client.get(f"/open-data/{name}.json").get_data(as_text=True)
+    update_council(make_user(role="managing_director"), council, visibility="private")
+    db.session.commit()
+    assert not list(files.glob("*.json"))
+    for name in ("councils", "proposals"):
+        assert "Bald geheim" not in client.get(f"/open-data/{name}.json").get_data(as_text=True)
+
+
 def test_forum_open_data_builds_every_file(app, files):
     result = app.test_cli_runner().invoke(args=["open-data"])
     assert result.exit_code == 0, result.output
