@@ -1,7 +1,8 @@
 """The one sanitiser: user Markdown in, safe HTML out.
 
 markdown-it-py renders CommonMark with raw HTML switched off; bleach then keeps only a small
-allow-list of tags and http/https/mailto links. Templates mark only this function's output safe.
+allow-list of tags and http/https/mailto links, and links bare addresses (web and e-mail). Templates
+mark only this function's output safe.
 """
 from __future__ import annotations
 
@@ -22,6 +23,22 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("strikethrough")
 
 
+def _gender_star(state, silent: bool) -> bool:
+    """A `*` between two letters is the German gender star ("Bürger*innen"), never emphasis: CommonMark
+    would pair two of them into italics and drop both. `**bold**` and `*italic*` (a star beside a space or
+    punctuation) are unchanged; code spans never reach inline rules."""
+    pos, src = state.pos, state.src
+    if src[pos] != "*" or pos == 0 or pos + 1 >= state.posMax or not (src[pos - 1].isalpha() and src[pos + 1].isalpha()):
+        return False
+    if not silent:
+        state.pending += "*"
+    state.pos += 1
+    return True
+
+
+_md.inline.ruler.before("emphasis", "gender_star", _gender_star)
+
+
 def _nofollow(attrs, new=False):
     href_key = (None, "href")
     if href_key in attrs:
@@ -33,7 +50,7 @@ def _nofollow(attrs, new=False):
 # linkify()): the LinkifyFilter runs on the already cleaned token stream.
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True,
-    filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"}, parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"}, parse_email=True)],
 )
 
 

@@ -32,3 +32,22 @@ def test_nul_bytes_and_empty():
 def test_excerpt():
     assert plain_excerpt("**Hallo** Welt " * 50, 20).endswith("…")
     assert len(plain_excerpt("x " * 500, 50)) <= 50
+
+
+@pytest.mark.parametrize("source, html", [
+    ("Bürger*innen und Besucher*innen", "<p>Bürger*innen und Besucher*innen</p>"),
+    ("an die*den Datenschutzbeauftragte*n", "<p>an die*den Datenschutzbeauftragte*n</p>"),
+    ("**fett**, *kursiv* und a **b**c", "<p><strong>fett</strong>, <em>kursiv</em> und a <strong>b</strong>c</p>"),
+    ("`Bürger*innen*x`", "<p><code>Bürger*innen*x</code></p>"),
+])
+def test_the_gender_star_is_kept_and_emphasis_still_works(source, html):
+    """Found by review: CommonMark paired the stars of "Bürger*innen und Besucher*innen" into italics."""
+    assert str(render_markdown(source)) == html
+    assert "*innen" in plain_excerpt("Bürger*innen und Besucher*innen")
+
+
+@pytest.mark.parametrize("address", ["info@schlichtungsstelle-bgg.de", "team@freifunk-bs.de"])
+def test_an_address_with_a_hyphen_becomes_one_mail_link(address):
+    """Found by review: the part after the hyphen became a web link ("http://-bgg.de")."""
+    assert str(render_markdown(f"Schreib an {address}.")) == (
+        f'<p>Schreib an <a href="mailto:{address}" rel="nofollow noopener ugc">{address}</a>.</p>')
