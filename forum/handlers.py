@@ -117,17 +117,33 @@ class Outcome:
         return self.ok
 
 
+def _field_named_by(form, code: str):
+    """The field of `form` a service's error code is about: the form's own `error_fields`
+    ({code: field name}), else the convention `invalid_<field>`, `missing_<field>`, `<field>_required`."""
+    name = getattr(form, "error_fields", {}).get(code)
+    if name is None:
+        for prefix in ("invalid_", "missing_"):
+            if code.startswith(prefix):
+                name = code[len(prefix):]
+        if code.endswith("_required"):
+            name = code[:-len("_required")]
+    return form._fields.get(name) if name else None
+
+
 def attempt(action: Callable[[], object], success: str | None = None, form=None) -> Outcome:
     """Run a service call; commit and flash `success`, or roll back and show why not: on `form`
-    (its `form_errors`) when given, as a flash message otherwise. Refusals (403, 404) still end in
-    their error page."""
+    when given (at the field the error is about, so it is marked and described there; else in its
+    `form_errors`), as a flash message otherwise. Refusals (403, 404) still end in their error page."""
     try:
         value = action()
     except DomainError as err:
         db.session.rollback()
         if err.status in (403, 404):
             raise
-        if form is not None:
+        field = _field_named_by(form, err.code) if form is not None else None
+        if field is not None:
+            field.errors = [*field.errors, err.message]
+        elif form is not None:
             form.form_errors.append(err.message)
         else:
             flash(err.message, "error")

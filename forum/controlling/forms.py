@@ -16,6 +16,7 @@ from .projects import PARTNER_LABELS, STATUS_LABELS, VISIBILITY_LABELS
 
 
 class ProjectForm(FlaskForm):
+    error_fields = {"invalid_dates": "end_date"}  # the service's refusals, at their field
     title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung (Markdown)"), validators=[Optional(), Length(max=20000)])
     department = StringField(_l("Verantwortliche Stelle (Fachbereich oder städtische Gesellschaft)"),

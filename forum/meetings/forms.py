@@ -15,6 +15,7 @@ LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class MeetingForm(FlaskForm):
+    error_fields = {"invalid_times": "ends_at", "invalid_url": "online_url"}  # the service's refusals, at their field
     title = StringField(_l("Titel"), validators=[SingleLine(), DataRequired(), Length(max=200)])
     council = SelectField(_l("Gremium"), choices=[], validate_choice=True)
     starts_at = DateTimeLocalField(_l("Beginn"), format=LOCAL_FORMAT, validators=[DataRequired(), PlausibleDate()])

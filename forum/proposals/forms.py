@@ -44,6 +44,7 @@ class VoteForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
+    error_fields = {"invalid_voting_end": "voting_ends_at"}  # the service's refusals, at their field
     status = SelectField(_l("Neuer Status"), choices=[], validate_choice=True, default="")
     voting_ends_at = DateTimeLocalField(_l("Abstimmung endet am (optional)"), format="%Y-%m-%dT%H:%M",
                                         validators=[Optional(), PlausibleDate()])

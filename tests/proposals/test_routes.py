@@ -9,7 +9,7 @@ from forum.database import utcnow
 from forum.extensions import db
 from forum.proposals import voting
 from forum.proposals.models import Comment, Proposal, Vote
-from tests.conftest import representatives
+from tests.conftest import representatives, sign_in
 from tests.proposals.roles import MODERATES, ROLES, VERIFIED, cast
 
 # One actor of each distinct row over HTTP (tests/proposals/test_permissions.py asks every actor
@@ -445,3 +445,23 @@ def test_list_cache_seconds_from_the_environment(monkeypatch):
     monkeypatch.setenv("FORUM_PROPOSAL_LIST_CACHE_SECONDS", "zwei")
     with pytest.raises(RuntimeError):
         Config.from_env()
+
+
+def test_a_services_refusal_is_shown_at_its_field(client, make_user, make_proposal):
+    """Found by review: "Höchstens 5 Schlagworte." and a voting end in the past stood only in the summary,
+    the field itself unmarked."""
+    import re
+
+    sign_in(client, make_user())
+    page = client.post("/proposals/new", data={"title": "Viele Schlagworte", "body": "Text", "council": "",
+                                               "tags": "a, b, c, d, e, f, g", "publish": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert re.search(r'<input[^>]*id="tags"[^>]*aria-invalid="true"', html) or \
+        re.search(r'<input[^>]*aria-invalid="true"[^>]*id="tags"', html)
+    assert 'id="tags-error"' in html and 'href="#tags"' in html
+    sign_in(client, make_user(role="managing_director"))
+    proposal = make_proposal()
+    html = client.post(f"/proposals/{proposal.id}/status", data={"status": "voting",
+                                                                  "voting_ends_at": "2001-01-01T10:00"}).get_data(as_text=True)
+    assert 'id="voting_ends_at-error"' in html and "muss in der Zukunft liegen" in html
