@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import Column, DefaultClause, Integer, MetaData, text
+from sqlalchemy import Column, DefaultClause, Integer, MetaData, select, text
 
 from forum.extensions import db
 from forum.proposals import search
@@ -164,4 +164,57 @@ def test_demo_migrated_from_empty_is_found_by_search(backend, app, app_factory, 
     assert "WLAN in der Innenstadt ausbauen" in [p["title"] for p in api.get_json()["items"]]
     if target is not app:
         with target.app_context():
+            db.engine.dispose()
+
+
+def _columns(table: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    return {column["name"] for column in inspect(db.engine).get_columns(table)}
+
+
+def test_revision_params_migration_round_trips(backend, app, app_factory, tmp_path):
+    """0017 adds meeting_revisions.params to a database in use: a change kept before shows its
+    stored summary; downgrading drops the column and keeps every change's summary; upgrading again
+    gives the models' schema."""
+    from flask_migrate import downgrade
+
+    from forum.meetings.models import MeetingRevision
+
+    target = _fresh_database(app_factory, tmp_path, "revisions.db") or app
+    with target.app_context():
+        upgrade(revision="0016_project_origin")
+        assert "params" not in _columns("meeting_revisions")
+        db.session.execute(text(
+            "INSERT INTO meetings (id, title, status, starts_at, ends_at, location, description, sequence,"
+            " followers_count, created_at, updated_at, published_at) VALUES (1, 'Sitzung', 'published',"
+            " '2026-12-10 17:00:00', '2026-12-10 19:00:00', 'Rathaus', '', 1, 0, CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        db.session.execute(text(
+            "INSERT INTO meeting_revisions (meeting_id, summary, created_at) VALUES"
+            " (1, 'TOP 4 hinzugefügt: Bericht Ladesäulen', '2026-12-07 14:12:00')"))
+        db.session.commit()
+
+        upgrade()
+        assert "params" in _columns("meeting_revisions") and schema_diff() == []
+        old = db.session.scalars(select(MeetingRevision)).one()
+        assert old.params is None and old.summary_in("en") == "TOP 4 hinzugefügt: Bericht Ladesäulen"
+        db.session.add(MeetingRevision(meeting_id=1, summary="Sitzung abgesagt",
+                                       params={"summary": {"msg": "Sitzung abgesagt", "args": {}}}))
+        db.session.commit()
+        assert [r.summary_in("en") for r in db.session.scalars(select(MeetingRevision).order_by(MeetingRevision.id))] \
+            == ["TOP 4 hinzugefügt: Bericht Ladesäulen", "Meeting cancelled"]
+        db.session.remove()
+
+        downgrade(revision="0016_project_origin")
+        assert "params" not in _columns("meeting_revisions")
+        assert list(db.session.execute(text("SELECT summary FROM meeting_revisions ORDER BY id")).scalars()) == \
+            ["TOP 4 hinzugefügt: Bericht Ladesäulen", "Sitzung abgesagt"]
+        db.session.remove()
+
+        upgrade()
+        assert schema_diff() == []
+        assert [r.params for r in db.session.scalars(select(MeetingRevision))] == [None, None]
+        db.session.remove()
+        if target is not app:
             db.engine.dispose()

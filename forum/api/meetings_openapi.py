@@ -42,7 +42,10 @@ MEETING = {"type": "object", "required": ["id", "title", "status", "items", "cur
     "files": {"type": "array", "items": ref("File"),
               "description": "Its documents; `agenda_item_id` names the TOP a document belongs to."},
     "revisions": {"type": "array", "description": "Single meeting only: changes after publishing, newest first.",
-                  "items": {"type": "object", "properties": {"summary": {"type": "string"}, "created_at": TIME}}}}}
+                  "items": {"type": "object", "properties": {
+                      "summary": {"type": "string", "description": "What changed, in the caller's language "
+                                  "(their account's, else the session's or Accept-Language; German by default)."},
+                      "created_at": TIME}}}}}
 
 ITEM_INPUT = {"type": "object", "required": ["title"], "additionalProperties": False, "properties": {
     "title": line(200, nullable=False), "description": {"type": "string", "maxLength": 20000},

@@ -5,12 +5,13 @@ and followers are told. Positions stay 1, 2, … without gaps (unique per meetin
 """
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..errors import Invalid, NotAllowed
 from ..extensions import db
+from ..notifications.messages import Joined
 from ..permissions import can_edit_meeting, can_view_proposal
 from ..proposals.models import Proposal
 from .models import MAX_DURATION_MINUTES, AgendaItem, Meeting
@@ -76,15 +77,14 @@ def add_item(meeting: Meeting, actor, *, title: str, description: str = "", dura
     order.insert(index, item)
     meeting.items.append(item)
     _renumber(order)
-    with force_locale("de"):
-        summary = _("TOP %(n)s hinzugefügt: %(title)s", n=item.position, title=item.title)
+    summary = _l("TOP %(n)s hinzugefügt: %(title)s", n=item.position, title=item.title)
     record_revision(meeting, actor, [summary])
     return item
 
 
 def update_item(meeting: Meeting, item: AgendaItem, actor, *, title=_UNSET, description=_UNSET,
-                duration_minutes=_UNSET, presenter=_UNSET, proposal_ids=_UNSET) -> list[str]:
-    """Change a TOP; only the given fields change. Returns the change summaries."""
+                duration_minutes=_UNSET, presenter=_UNSET, proposal_ids=_UNSET) -> list:
+    """Change a TOP; only the given fields change. Returns the change summaries (lazy texts)."""
     _require_editor(meeting, actor)
     _require_item(meeting, item)
     changed = []
@@ -117,11 +117,10 @@ def update_item(meeting: Meeting, item: AgendaItem, actor, *, title=_UNSET, desc
             changed.append("proposals")
     summaries = []
     if changed:
-        with force_locale("de"):
-            labels = {"title": _("Titel"), "description": _("Beschreibung"), "duration": _("geplante Dauer"),
-                      "presenter": _("Vortrag"), "proposals": _("verknüpfte Vorschläge")}
-            summaries.append(_("TOP %(n)s geändert (%(what)s): %(title)s", n=item.position,
-                               what=", ".join(labels[key] for key in changed), title=item.title))
+        labels = {"title": _l("Titel"), "description": _l("Beschreibung"), "duration": _l("geplante Dauer"),
+                  "presenter": _l("Vortrag"), "proposals": _l("verknüpfte Vorschläge")}
+        summaries.append(_l("TOP %(n)s geändert (%(what)s): %(title)s", n=item.position,
+                            what=Joined([labels[key] for key in changed], ", "), title=item.title))
     record_revision(meeting, actor, summaries)
     return summaries
 
@@ -130,8 +129,7 @@ def remove_item(meeting: Meeting, item: AgendaItem, actor) -> None:
     """Remove a TOP; the ones after it move up."""
     _require_editor(meeting, actor)
     _require_item(meeting, item)
-    with force_locale("de"):
-        summary = _("TOP %(n)s entfernt: %(title)s", n=item.position, title=item.title)
+    summary = _l("TOP %(n)s entfernt: %(title)s", n=item.position, title=item.title)
     if meeting.current_item_id == item.id:
         meeting.current_item_id = meeting.current_item_started_at = None
         db.session.flush()
@@ -163,10 +161,9 @@ def reorder_items(meeting: Meeting, actor, item_ids) -> None:
         return
     order = [items[i] for i in item_ids]
     _renumber(order)
-    with force_locale("de"):
-        moves = [_("„%(title)s“ ist jetzt TOP %(n)s", title=item.title, n=item.position)
-                 for index, item in enumerate(order) if old.index(item.id) != index]
-        summary = _("Tagesordnung neu geordnet: %(moves)s", moves=", ".join(moves))
+    moves = [_l("„%(title)s“ ist jetzt TOP %(n)s", title=item.title, n=item.position)
+             for index, item in enumerate(order) if old.index(item.id) != index]
+    summary = _l("Tagesordnung neu geordnet: %(moves)s", moves=Joined(moves, ", "))
     record_revision(meeting, actor, [summary])
 
 

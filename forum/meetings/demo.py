@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.demo import demo_user
 from ..councils.models import Council
 from ..database import utcnow
 from ..extensions import db
+from ..notifications.messages import freeze, render
 from ..proposals.models import Proposal
 from .models import AgendaItem, Meeting, MeetingRevision
 from .times import local_to_utc, utc_to_local
@@ -45,7 +47,7 @@ CONSTITUENT = {
     "attendance": 64,
     "organisations": ["Stadt Braunschweig", "Stadtwerke Braunschweig (Demo)", "Technische Universität Braunschweig (Demo)",
                       "Staatstheater Braunschweig (Demo)", "Freifunk Braunschweig e. V. (Demo)"],
-    "revision": "TOP 5 hinzugefügt: Kooperation mit Wolfsburg, Salzgitter und Gifhorn",
+    "revision": (5, "Kooperation mit Wolfsburg, Salzgitter und Gifhorn"),  # TOP added after publishing
 }
 
 UPCOMING = [
@@ -108,6 +110,13 @@ def _meeting(spec: dict, status: str) -> Meeting | None:
     return meeting
 
 
+def _revision(meeting: Meeting, text, created_at: datetime) -> None:
+    """A change as record_revision keeps it: what to say, and its German text."""
+    params = {"summary": freeze(text)}
+    db.session.add(MeetingRevision(meeting_id=meeting.id, actor_id=demo_user("josipovic@").id, params=params,
+                                   summary=render(params["summary"], "de"), created_at=created_at))
+
+
 def seed() -> int:
     added = 0
     past = _meeting(CONSTITUENT, "ended")
@@ -118,10 +127,9 @@ def seed() -> int:
         past.attendance_count = CONSTITUENT["attendance"]
         past.attendance_organisations = "\n".join(CONSTITUENT["organisations"])
         past.sequence = 2
-        db.session.add(MeetingRevision(meeting_id=past.id, actor_id=demo_user("josipovic@").id,
-                                       summary=CONSTITUENT["revision"], created_at=past.starts_at - timedelta(days=5)))
-        db.session.add(MeetingRevision(meeting_id=past.id, actor_id=demo_user("josipovic@").id,
-                                       summary="Protokoll veröffentlicht", created_at=past.minutes_published_at))
+        n, title = CONSTITUENT["revision"]
+        _revision(past, _l("TOP %(n)s hinzugefügt: %(title)s", n=n, title=title), past.starts_at - timedelta(days=5))
+        _revision(past, _l("Protokoll veröffentlicht"), past.minutes_published_at)
     for spec in UPCOMING:
         if _meeting(spec, "published") is not None:
             added += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
+from sqlalchemy import (JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -140,8 +140,15 @@ class AgendaItem(db.Model):
         return f"<AgendaItem {self.meeting_id}/{self.position}>"
 
 
+MAX_SUMMARY = 1000
+
+
 class MeetingRevision(db.Model):
-    """A human-readable change made after publishing ("TOP 3 hinzugefügt: …")."""
+    """A human-readable change made after publishing ("TOP 3 hinzugefügt: …").
+
+    `params` holds what to say (`{"summary": …}` as forum/notifications/messages.py freezes it),
+    rendered in the reader's language by `summary_in`; `summary` keeps the German text (all that
+    revisions written before `params` have)."""
 
     __tablename__ = "meeting_revisions"
     __table_args__ = (Index("ix_meeting_revisions_meeting_created", "meeting_id", "created_at"),)
@@ -149,11 +156,18 @@ class MeetingRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    summary: Mapped[str] = mapped_column(String(1000))
+    summary: Mapped[str] = mapped_column(String(MAX_SUMMARY))
+    params: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="revisions")
     actor: Mapped[User | None] = relationship()
+
+    def summary_in(self, language: str) -> str:
+        """The change in `language` (within an app context), as long as `summary` may be."""
+        from ..notifications.messages import render
+
+        return render(self.params["summary"], language)[:MAX_SUMMARY] if self.params else self.summary
 
 
 class MeetingFollow(db.Model):

@@ -6,6 +6,7 @@ calendars in `feeds.py`; all register on this blueprint.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -109,11 +110,13 @@ def create():
 def detail(meeting_id: int):
     meeting, following = queries.page_of_meeting(meeting_id, current_user)
     items = list(meeting.items)
+    language = str(get_locale())
+    revisions = [(r, r.summary_in(language)) for r in meeting.revisions] if not meeting.is_draft else []
     return render_template(
         "meetings/detail.html", meeting=meeting, items=items, links=queries.linked_proposals(items, current_user),
         description_html=render_markdown(meeting.description), minutes_html=render_markdown(meeting.minutes),
         following=following, form=ButtonForm(), choice_form=ItemChoiceForm(),
-        revisions=meeting.revisions if not meeting.is_draft else [], render_markdown=render_markdown)
+        revisions=revisions, render_markdown=render_markdown)
 
 
 @bp.get("/meetings/<int:meeting_id>/print")

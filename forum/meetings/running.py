@@ -5,7 +5,6 @@ client in `meeting:<id>` sees the current item change.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -121,8 +120,7 @@ def publish_minutes(meeting: Meeting, actor, *, minutes: str, attendance_count: 
     meeting.minutes, meeting.attendance_count = text, attendance_count
     meeting.attendance_organisations = "\n".join(names) or None
     meeting.minutes_published_at = meeting.minutes_published_at or utcnow()
-    with force_locale("de"):
-        summary = _("Protokoll veröffentlicht") if first else _("Protokoll geändert")
+    summary = _l("Protokoll veröffentlicht") if first else _l("Protokoll geändert")
     record_revision(meeting, actor, [summary])
     audit(actor, "meeting.minutes", meeting, council=meeting.council_id, first=first)
     if was_live:

@@ -1,6 +1,8 @@
 """The JSON shapes of meetings and their agenda items (API)."""
 from __future__ import annotations
 
+from flask_babel import get_locale
+
 from ..database import iso
 from ..text import render_markdown
 
@@ -56,5 +58,6 @@ def meeting(m, links: dict, *, revisions: bool = False, files=()) -> dict:
             "published_at": iso(m.minutes_published_at),
         }
     if revisions:
-        data["revisions"] = [{"summary": r.summary, "created_at": iso(r.created_at)} for r in m.revisions]
+        language = str(get_locale())  # the caller's: their chosen language, else the session's or browser's
+        data["revisions"] = [{"summary": r.summary_in(language), "created_at": iso(r.created_at)} for r in m.revisions]
     return data

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
@@ -22,29 +21,23 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..files.services import files_for
 from ..files.services import forget as forget_files
+from ..notifications.messages import Joined, freeze, render
 from ..notifications.services import notify, notify_selected
 from ..permissions import (can_create_meeting, can_edit_meeting, can_follow_meeting, can_publish_meeting,
                            can_run_meeting)
 from ..validators import single_line
 from .live import announce_agenda
-from .models import AGENDA_OPEN, Meeting, MeetingFollow, MeetingRevision
+from .models import AGENDA_OPEN, MAX_SUMMARY, Meeting, MeetingFollow, MeetingRevision
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
 MAX_LOCATION = 300
 MAX_URL = 500
 MAX_ITEMS = 50
-TIME_FORMAT = "EEE, dd.MM.yyyy, HH:mm"
 
 
 def meeting_path(meeting: Meeting) -> str:
     return f"/meetings/{meeting.id}"
-
-
-def when(dt: datetime) -> str:
-    """A stored UTC time as Europe/Berlin text for revisions and notices (German)."""
-    with force_locale("de"):
-        return format_datetime(dt, TIME_FORMAT)
 
 
 def _clean(value: str | None, name: str, max_length: int, *, required: bool = False, line: str | None = None) -> str:
@@ -105,10 +98,10 @@ def create_meeting(actor, *, title: str, starts_at: datetime, ends_at: datetime,
     return meeting
 
 
-def update_meeting(meeting: Meeting, actor, **changes) -> list[str]:
+def update_meeting(meeting: Meeting, actor, **changes) -> list:
     """Change title, times, location, online link or description (keys as in `create_meeting`;
     missing keys stay). After publishing, the change is kept as a revision and followers are told.
-    Returns the change summaries. Conflict once the meeting is over or cancelled."""
+    Returns the change summaries (lazy texts). Conflict once the meeting is over or cancelled."""
     if not can_edit_meeting(actor, meeting):
         raise NotAllowed(_("Du darfst diese Sitzung nicht bearbeiten."))
     require_open(meeting)
@@ -123,21 +116,21 @@ def update_meeting(meeting: Meeting, actor, **changes) -> list[str]:
     return summaries
 
 
-def _detail_summaries(old: dict, new: dict) -> list[str]:
+def _detail_summaries(old: dict, new: dict) -> list:
+    """What changed, as lazy texts (times as datetimes: each reader sees them in their language)."""
     out = []
-    with force_locale("de"):
-        if new["title"] != old["title"]:
-            out.append(_("Titel geändert von „%(a)s“ auf „%(b)s“", a=old["title"], b=new["title"]))
-        if new["starts_at"] != old["starts_at"]:
-            out.append(_("Beginn geändert von %(a)s auf %(b)s", a=when(old["starts_at"]), b=when(new["starts_at"])))
-        if new["ends_at"] != old["ends_at"]:
-            out.append(_("Ende geändert von %(a)s auf %(b)s", a=when(old["ends_at"]), b=when(new["ends_at"])))
-        if new["location"] != (old["location"] or ""):
-            out.append(_("Ort geändert auf „%(b)s“", b=new["location"] or "–"))
-        if new["online_url"] != old["online_url"]:
-            out.append(_("Online-Link geändert"))
-        if new["description"] != (old["description"] or ""):
-            out.append(_("Beschreibung geändert"))
+    if new["title"] != old["title"]:
+        out.append(_l("Titel geändert von „%(a)s“ auf „%(b)s“", a=old["title"], b=new["title"]))
+    if new["starts_at"] != old["starts_at"]:
+        out.append(_l("Beginn geändert von %(a)s auf %(b)s", a=old["starts_at"], b=new["starts_at"]))
+    if new["ends_at"] != old["ends_at"]:
+        out.append(_l("Ende geändert von %(a)s auf %(b)s", a=old["ends_at"], b=new["ends_at"]))
+    if new["location"] != (old["location"] or ""):
+        out.append(_l("Ort geändert auf „%(b)s“", b=new["location"] or "–"))
+    if new["online_url"] != old["online_url"]:
+        out.append(_l("Online-Link geändert"))
+    if new["description"] != (old["description"] or ""):
+        out.append(_l("Beschreibung geändert"))
     return out
 
 
@@ -148,15 +141,18 @@ def require_open(meeting: Meeting) -> None:
                        "meeting_closed")
 
 
-def record_revision(meeting: Meeting, actor, summaries: list[str], *, notify_followers: bool = True) -> None:
-    """Touch the meeting; once published, keep `summaries` as one visible revision, raise the iCalendar
-    SEQUENCE and tell the followers (not the actor)."""
+def record_revision(meeting: Meeting, actor, summaries: list, *, notify_followers: bool = True) -> None:
+    """Touch the meeting; once published, keep `summaries` (`lazy_gettext` texts) as one visible
+    revision, raise the iCalendar SEQUENCE and tell the followers (not the actor). The revision and
+    the notice store what to say, so each reader gets them in their own language."""
     meeting.updated_at = utcnow()
     if meeting.status == "draft" or not summaries:
         db.session.flush()
         return
-    summary = "; ".join(summaries)[:1000]
-    db.session.add(MeetingRevision(meeting_id=meeting.id, actor_id=getattr(actor, "id", None), summary=summary))
+    summary = Joined(summaries, "; ")
+    params = {"summary": freeze(summary)}
+    db.session.add(MeetingRevision(meeting_id=meeting.id, actor_id=getattr(actor, "id", None), params=params,
+                                   summary=render(params["summary"], "de")[:MAX_SUMMARY]))
     meeting.sequence += 1
     db.session.flush()
     db.session.expire(meeting, ["revisions"])
@@ -216,8 +212,7 @@ def cancel_meeting(meeting: Meeting, actor) -> None:
     meeting.status, meeting.cancelled_at = "cancelled", utcnow()
     meeting.current_item_id = meeting.current_item_started_at = None
     audit(actor, "meeting.cancel", meeting, council=meeting.council_id)
-    with force_locale("de"):
-        summary = _("Sitzung abgesagt")
+    summary = _l("Sitzung abgesagt")
     subject = _l("Sitzung abgesagt: %(title)s", title=meeting.title)
     body = _l("Die Sitzung am %(when)s findet nicht statt.", when=meeting.starts_at)
     record_revision(meeting, actor, [summary], notify_followers=False)
