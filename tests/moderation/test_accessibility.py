@@ -56,3 +56,21 @@ def test_admins_edit_each_language_and_nobody_else(client, login, make_user):
     assert "accessible@braunschweig.example" in english and "barrierefrei@" not in english
     assert 'href="/accessibility/edit/en"' in english
     assert client.post("/accessibility/edit", data={"body": "  "}).status_code == 422
+
+
+def test_legal_pages_mark_their_language_and_headings_follow_the_title(client):
+    """Found by review: the German privacy notice and imprint on the English site carried no lang="de",
+    and their headings jumped from h1 to h3."""
+    import re
+
+    german = client.get("/privacy").get_data(as_text=True)
+    assert '<div class="prose" lang="de">' in german and "nur auf Deutsch" not in german
+    content = german.split('<div class="prose"', 1)[1]
+    assert "<h2>Verantwortliche Stelle</h2>" in content and not re.search(r"<h[34]>", content.split("</div>", 1)[0])
+    client.post("/language", data={"lang": "en"})
+    for path in ("/privacy", "/imprint"):
+        english = client.get(path).get_data(as_text=True)
+        assert '<div class="prose" lang="de">' in english
+        assert '<p class="meta" lang="en">This page is in German only; the German text is binding.</p>' in english
+    statement = client.get("/accessibility").get_data(as_text=True)
+    assert '<div class="prose" lang="en">' in statement and "German only" not in statement
