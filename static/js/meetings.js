@@ -18,6 +18,7 @@
   var elapsed = timer.querySelector("[data-timer-elapsed]");
   var labels = {
     planned: timer.getAttribute("data-label-planned") || "Geplant",
+    minutes: timer.getAttribute("data-label-minutes") || "{n} Min.",
     elapsed: timer.getAttribute("data-label-elapsed") || "Verstrichen",
     over: timer.getAttribute("data-label-over") || "überzogen"
   };
@@ -42,7 +43,8 @@
   function render() {
     if (startedAt === null) { return; }
     var seconds = (Date.now() - startedAt) / 1000;
-    planned.textContent = plannedMinutes ? labels.planned + ": " + clock(plannedMinutes * 60) : "";
+    // the plan in minutes, as the page says it without JavaScript: "20:00" would read as a time of day
+    planned.textContent = plannedMinutes ? labels.planned + ": " + labels.minutes.replace("{n}", plannedMinutes) : "";
     elapsed.textContent = labels.elapsed + ": " + clock(seconds);
     var over = plannedMinutes && seconds > plannedMinutes * 60;
     timer.classList.toggle("is-over", Boolean(over));

@@ -84,14 +84,14 @@ def test_participant_follows_the_current_item_live(new_page, create_user, sign_i
     timer.wait_for(state="visible")
     participant.wait_for_function(
         "document.querySelector('[data-timer-elapsed]').textContent.startsWith('Verstrichen')")
-    assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 5:00"
+    assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 5 Min."
 
     director.get_by_role("button", name="TOP 3 aufrufen").click()
     director.wait_for_load_state()
     participant.locator(f"#{ids[2]}[aria-current='step']").wait_for()
     assert first.get_attribute("aria-current") is None
     assert now.text_content().strip() == "TOP 3: Verschiedenes"
-    assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 10:00"
+    assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 10 Min."
     assert participant.url.endswith(path)  # no reload: the page followed by itself
     axe_check(participant)
 
