@@ -197,6 +197,17 @@ def test_moving_the_current_item_announces_it(client, login, make_user, make_mee
                     (f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": None})]
 
 
+def test_at_the_last_item_the_runner_is_offered_no_next_item(client, login, make_user, make_meeting):
+    """Found by review: "Nächster TOP" stood beside the last item and only answered "Das war der letzte TOP."."""
+    meeting = make_meeting(items=("Begrüßung", "Verschiedenes"))
+    login(make_user(role="managing_director"))
+    client.post(f"/meetings/{meeting.id}/next")
+    assert "Nächster TOP" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    client.post(f"/meetings/{meeting.id}/next")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Nächster TOP" not in page and "Sitzung beenden" in page
+
+
 def test_linked_private_proposal_never_shown_to_outsiders(client, login, make_user, make_council, make_meeting,
                                                           make_proposal):
     insider = make_user()
