@@ -465,3 +465,10 @@ def test_a_services_refusal_is_shown_at_its_field(client, make_user, make_propos
     html = client.post(f"/proposals/{proposal.id}/status", data={"status": "voting",
                                                                   "voting_ends_at": "2001-01-01T10:00"}).get_data(as_text=True)
     assert 'id="voting_ends_at-error"' in html and "muss in der Zukunft liegen" in html
+
+
+def test_a_page_past_the_last_leads_back_to_the_first(client, make_proposal):
+    make_proposal("Ein Vorschlag")
+    page = client.get("/proposals?page=99999&sort=votes").get_data(as_text=True)
+    assert "Keine Vorschläge gefunden." in page and 'href="/proposals?sort=votes">Zur ersten Seite</a>' in page
+    assert "Zur ersten Seite" not in client.get("/proposals").get_data(as_text=True)
