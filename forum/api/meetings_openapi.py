@@ -143,7 +143,7 @@ PATHS = {
                                                   "`agenda` event with current_item_id null")},
     "/meetings/{meeting_id}/current-item": {"put": _write(
         "Move the current agenda item (managing director): the meeting is live and every client in "
-        "meeting:<id> gets an `agenda` event {meeting_id, current_item_id}",
+        "meeting:<id> gets an `agenda` event {meeting_id, current_item_id, status}",
         body={"type": "object", "required": ["item_id"], "additionalProperties": False,
               "properties": {"item_id": {"type": "integer"}}},
         unprocessable="an `item_id` that is not on this meeting's agenda")},

@@ -43,9 +43,11 @@ def resolve_meeting_room(key: str, user) -> Room | None:
 
 def announce_agenda(meeting: Meeting) -> None:
     """Queue for after the commit: every client in the meeting's room hears which TOP is current
-    now (None when over). A later announcement in the same transaction replaces this one."""
+    now (None when over) and the meeting's status (live, ended, cancelled …), so a page can show both.
+    A later announcement in the same transaction replaces this one."""
     after_commit(_send_agenda, room_name("meeting", meeting.id),
-                 {"meeting_id": meeting.id, "current_item_id": meeting.current_item_id}, key=("agenda", meeting.id))
+                 {"meeting_id": meeting.id, "current_item_id": meeting.current_item_id, "status": meeting.status},
+                 key=("agenda", meeting.id))
 
 
 def _send_agenda(room: str, payload: dict) -> None:

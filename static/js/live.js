@@ -287,7 +287,23 @@
         if (item) { item.setAttribute("aria-current", "step"); item.classList.add("is-current"); }
       }
     });
+    if (payload.status) { updateStatus(payload.meeting_id, payload.status); }
     document.dispatchEvent(new CustomEvent("forum:agenda", {detail: payload}));
+  }
+
+  function updateStatus(meetingId, status) {
+    var badges = document.querySelectorAll('[data-meeting-status="' + String(meetingId).replace(/[^0-9]/g, "") + '"]');
+    Array.prototype.forEach.call(badges, function (badge) {
+      var labels, kinds;
+      try {
+        labels = JSON.parse(badge.getAttribute("data-status-labels") || "{}");
+        kinds = JSON.parse(badge.getAttribute("data-status-kinds") || "{}");
+      } catch (e) { return; }
+      if (!labels[status]) { return; }
+      Object.keys(kinds).forEach(function (key) { if (kinds[key]) { badge.classList.remove(kinds[key]); } });
+      if (kinds[status]) { badge.classList.add(kinds[status]); }
+      badge.textContent = labels[status];
+    });
   }
 
   function start() {

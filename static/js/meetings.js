@@ -2,7 +2,7 @@
  *
  * The server renders the current item's start time (data-started-at, UTC ISO 8601) and planned minutes
  * (data-planned-minutes) on [data-agenda-timer]. live.js moves aria-current="step" in [data-live-agenda]
- * and dispatches the DOM event "forum:agenda" ({meeting_id, current_item_id} in event.detail); this
+ * and dispatches the DOM event "forum:agenda" ({meeting_id, current_item_id, status} in event.detail); this
  * script then shows the new item and restarts the timer. Without JavaScript the page shows the planned
  * duration and the start time instead.
  */

@@ -78,7 +78,7 @@ def test_create_publish_and_run(client, api_token, make_user, make_council, outb
     live = client.put(f"/api/v1/meetings/{meeting['id']}/current-item", json={"item_id": second}, headers=headers)
     assert live.status_code == 200 and live.get_json()["status"] == "live"
     assert live.get_json()["current_item_id"] == second
-    assert sent == [(f"meeting:{meeting['id']}", "agenda", {"meeting_id": meeting["id"], "current_item_id": second})]
+    assert sent == [(f"meeting:{meeting['id']}", "agenda", {"meeting_id": meeting["id"], "current_item_id": second, "status": "live"})]
     public = client.get(f"/api/v1/meetings/{meeting['id']}").get_json()
     assert public["status"] == "live" and public["current_item_id"] == second
 

@@ -85,6 +85,7 @@ def test_participant_follows_the_current_item_live(new_page, create_user, sign_i
     participant.wait_for_function(
         "document.querySelector('[data-timer-elapsed]').textContent.startsWith('Verstrichen')")
     assert participant.locator("[data-timer-planned]").text_content() == "Geplant: 5 Min."
+    expect(participant.locator("[data-meeting-status]")).to_have_text("Läuft gerade")  # was "Angekündigt"
 
     director.get_by_role("button", name="TOP 3 aufrufen").click()
     director.wait_for_load_state()
@@ -98,3 +99,4 @@ def test_participant_follows_the_current_item_live(new_page, create_user, sign_i
     director.get_by_role("button", name="Sitzung beenden").click()
     participant.wait_for_function("document.querySelectorAll('[aria-current=\"step\"]').length === 0")
     assert participant.locator("[data-agenda-timer]").is_hidden()
+    expect(participant.locator("[data-meeting-status]")).to_have_text("Beendet")

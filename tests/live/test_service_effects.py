@@ -64,7 +64,7 @@ def test_moving_through_the_agenda_in_one_transaction_announces_where_it_ended(s
     running.advance(meeting, director)
     db.session.commit()
     second = meeting.items[1].id
-    assert received(watcher, "agenda") == [("agenda", {"meeting_id": meeting.id, "current_item_id": second})]
+    assert received(watcher, "agenda") == [("agenda", {"meeting_id": meeting.id, "current_item_id": second, "status": "live"})]
 
 
 def test_cancelling_a_live_meeting_tells_its_room_that_no_item_is_current(sio, login, make_user, make_meeting):
@@ -75,4 +75,4 @@ def test_cancelling_a_live_meeting_tells_its_room_that_no_item_is_current(sio, l
     watcher = watch(sio, f"meeting:{meeting.id}")
     response = login(director).post(f"/meetings/{meeting.id}/cancel")
     assert response.status_code == 302
-    assert received(watcher, "agenda") == [("agenda", {"meeting_id": meeting.id, "current_item_id": None})]
+    assert received(watcher, "agenda") == [("agenda", {"meeting_id": meeting.id, "current_item_id": None, "status": "cancelled"})]

@@ -192,9 +192,9 @@ def test_moving_the_current_item_announces_it(client, login, make_user, make_mee
     client.post(f"/meetings/{meeting.id}/next")
     client.post(f"/meetings/{meeting.id}/end")
     ids = [i.id for i in meeting.items]
-    assert sent == [(f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": ids[0]}),
-                    (f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": ids[1]}),
-                    (f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": None})]
+    assert sent == [(f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": ids[0], "status": "live"}),
+                    (f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": ids[1], "status": "live"}),
+                    (f"meeting:{meeting.id}", "agenda", {"meeting_id": meeting.id, "current_item_id": None, "status": "ended"})]
 
 
 def test_at_the_last_item_the_runner_is_offered_no_next_item(client, login, make_user, make_meeting):
