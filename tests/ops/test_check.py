@@ -134,3 +134,25 @@ def test_serve_in_production_refuses_a_configuration_that_fails_the_check(tmp_pa
     assert result.returncode == 78  # EX_CONFIG: forum.service does not restart it in a loop
     assert result.stderr.splitlines()[0].startswith("FORUM_MAIL_URL:"), result.stderr
     assert "forum check" in result.stderr
+
+
+def test_forwarded_headers_noted_by_the_app_do_not_keep_serve_from_starting(tmp_path, capsys):
+    """Any visitor can send X-Forwarded-For: the marker it leaves is a warning for `forum serve`
+    (which would otherwise exit 78 and stay down under RestartPreventExitStatus=78), while `forum
+    check` still names it."""
+    from forum.ops.check import refuse_unsafe_production
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "forwarded-headers-seen").write_text(json.dumps({"at": "2026-12-07T03:00:00Z",
+                                                                 "headers": ["X-Forwarded-For"]}))
+    env = {**GOOD, "FORUM_INSTANCE_PATH": str(instance), "FORUM_TRUSTED_PROXIES": "0"}
+    assert variables(problems(env)) == ["FORUM_TRUSTED_PROXIES"]
+    refuse_unsafe_production(env=env)  # no SystemExit
+    warning = capsys.readouterr().err
+    assert warning.startswith("warning: FORUM_TRUSTED_PROXIES:") and "delete that file" in warning
+    # a real configuration problem beside it still refuses, and names only the problem
+    with pytest.raises(SystemExit) as refused:
+        refuse_unsafe_production(env={**env, "FORUM_MAIL_URL": ""})
+    assert refused.value.code == 78
+    assert variables(capsys.readouterr().err.splitlines()[:-1]) == ["FORUM_MAIL_URL"]
