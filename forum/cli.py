@@ -25,9 +25,16 @@ def main() -> None:
 
     from .ops.check import check_command
 
+    from config import ConfigError
+
     cli = FlaskGroup(create_app=lambda: create_app(), help="Smart-City-Forum")
     cli.add_command(check_command)  # on the group itself: it must run when the app cannot be built
-    cli.main(prog_name="forum")
+    try:
+        cli.main(prog_name="forum")
+    except ConfigError as err:  # any other command: one line per variable, no traceback
+        for line in str(err).splitlines():
+            click.echo(f"{line}.", err=True)
+        sys.exit(EX_CONFIG)
 
 
 def register_commands(app: Flask) -> None:

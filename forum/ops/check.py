@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from config import ROOT, _base_url
+from config import ROOT, Config, _base_url
 
 from ..urls import FORWARDED_MARKER
 SECRET_MIN_LENGTH = 32
@@ -110,8 +110,52 @@ def problems(env: Mapping[str, str] | None = None, workers: int | None = None, t
                      "instead of being sent (smtp://user:password@host:587).")
 
     _whole(env, "FORUM_TRUSTED_PROXIES", 0, found)
+    named = {line.split(":", 1)[0] for line in found}
+    if production:
+        found += placeholders(env)
+    # everything the app's own configuration (config.py, Config.from_env) cannot use: the same parsing
+    # `forum serve` does, so what passes here also starts; what the lines above said is not said twice
+    found += [f"{name}: {message}." for name, message in Config.problems(env) if name not in named]
     if traffic:
         found += traffic_warnings(env)
+    return found
+
+
+PLACEHOLDER = "CHANGE-ME"
+# RFC 2606/6761: names under .example never resolve; deploy/forum.env.example uses them as placeholders.
+EXAMPLE_DOMAIN = ".example"
+
+
+def _example_host(host: str | None) -> bool:
+    host = (host or "").strip().rstrip(".").lower()
+    return host == EXAMPLE_DOMAIN[1:] or host.endswith(EXAMPLE_DOMAIN)
+
+
+def placeholders(env: Mapping[str, str]) -> list[str]:
+    """Values still as deploy/forum.env.example has them (production only): any FORUM_* value with
+    CHANGE-ME, and the public address or the mail server or sender under the reserved .example
+    domain, which never resolves (nobody could reach the forum, no mail would arrive). Problems,
+    not warnings: with them the forum cannot do its job."""
+    from email.utils import parseaddr
+    from urllib.parse import urlsplit
+
+    found = []
+    for name in sorted(env):
+        if name.startswith("FORUM_") and name != "FORUM_SECRET_KEY" and PLACEHOLDER in (env.get(name) or ""):
+            found.append(f"{name}: still holds the example's placeholder {PLACEHOLDER}; fill in the real value.")
+    hosts = {"FORUM_BASE_URL": (env.get("FORUM_BASE_URL") or "", "the public address"),
+             "FORUM_MAIL_URL": (env.get("FORUM_MAIL_URL") or "", "the mail server")}
+    for name, (value, what) in hosts.items():
+        try:
+            host = urlsplit(value.strip()).hostname
+        except ValueError:
+            continue
+        if _example_host(host) and not any(line.startswith(f"{name}:") for line in found):
+            found.append(f"{name}: {what} '{host}' is the example's; names under .example never resolve.")
+    sender = parseaddr(env.get("FORUM_MAIL_FROM") or "")[1]
+    if _example_host(sender.rpartition("@")[2]):
+        found.append(f"FORUM_MAIL_FROM: the sender '{sender}' is the example's; names under .example never "
+                     "resolve, so mail servers refuse or bin its mails.")
     return found
 
 
@@ -146,14 +190,16 @@ EX_CONFIG = 78  # sysexits.h; forum.service's RestartPreventExitStatus=78 stops 
 
 
 def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] | None = None) -> None:
-    """Exit with status 78, after printing the problems, when FORUM_ENV=production fails the check
-    (`forum serve` calls it before the app is built). What the traffic showed (traffic_warnings) is
+    """Exit with status 78, after printing one line per problem, when FORUM_ENV=production fails the
+    check, or (any FORUM_ENV) when a variable cannot be parsed at all (`forum serve` calls it before
+    the app is built, so no configuration error ends in a traceback). What the traffic showed (traffic_warnings) is
     printed as a warning only: one request with an X-Forwarded-For header must not keep the forum
     down after its next restart."""
     env = os.environ if env is None else env
     if (env.get("FORUM_ENV") or "").strip() != "production":
-        return
-    found = problems(env, workers, traffic=False)
+        found = [f"{name}: {message}." for name, message in Config.problems(env)]
+    else:
+        found = problems(env, workers, traffic=False)
     if found:
         for line in found:
             click.echo(line, err=True)

@@ -108,7 +108,8 @@ def _documented_configuration(tmp_path) -> dict[str, str]:
     for line in (ROOT / "deploy" / "forum.env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
-            values[name] = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
+            value = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
+            values[name] = value.replace(".example", ".example.org")  # the real names
     values["FORUM_INSTANCE_PATH"] = str(tmp_path / "instance")
     return _env(tmp_path, **values)
 
@@ -156,3 +157,81 @@ def test_forwarded_headers_noted_by_the_app_do_not_keep_serve_from_starting(tmp_
         refuse_unsafe_production(env={**env, "FORUM_MAIL_URL": ""})
     assert refused.value.code == 78
     assert variables(capsys.readouterr().err.splitlines()[:-1]) == ["FORUM_MAIL_URL"]
+
+
+# Values `forum check` used to pass and `forum serve` then died on (traceback, exit 1), or that
+# silently disabled a limit: the check runs the app's own parsing (Config.from_env).
+UNUSABLE = [
+    ("FORUM_MAIL_WORKER", "maybe"),
+    ("FORUM_METRICS_PORT", "abc"),
+    ("FORUM_METRICS_PORT", "70000"),
+    ("FORUM_MAIL_URL", "smtp://u:p@mail.example.org:25"),
+    ("FORUM_MAIL_URL", "mail.example.org"),
+    ("FORUM_LOGIN_RATE_LIMIT", "10 pro Minute"),
+    ("FORUM_ACCOUNT_PASSWORD_LIMIT", "zehn"),
+    ("FORUM_PASSWORD_RESET_LIMIT", "5 per fortnight"),
+    ("FORUM_LIVE_POST_LIMIT", "10 per 10"),
+    ("FORUM_MAIL_POLL_SECONDS", "bald"),
+    ("FORUM_UPLOAD_MAX_MB", "0"),
+    ("FORUM_REPORT_THRESHOLD", "drei"),
+    ("FORUM_OPEN_DATA_MAX_AGE", "-5"),
+    ("FORUM_DATABASE_URL", "nicht eine URL"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value"), UNUSABLE)
+def test_the_check_refuses_what_the_app_cannot_parse(tmp_path, variable, value):
+    found = problems({**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), variable: value})
+    assert variables(found) == [variable], found
+    # the value is quoted, except in the URLs, which may hold a password
+    assert value in found[0] or variable in ("FORUM_MAIL_URL", "FORUM_DATABASE_URL"), found
+
+
+def test_mail_worker_takes_the_usual_words_for_on_and_off(tmp_path):
+    from config import Config
+
+    for value, on in (("false", False), ("no", False), ("0", False), ("OFF", False), ("true", True), ("on", True)):
+        env = {**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), "FORUM_MAIL_WORKER": value}
+        assert problems(env) == []
+        assert Config.from_env(env).MAIL_WORKER is on
+
+
+@pytest.mark.parametrize(("variable", "value"), [UNUSABLE[1], UNUSABLE[3], UNUSABLE[5]])
+@pytest.mark.parametrize("mode", ["production", "development"])
+def test_serve_turns_a_configuration_error_into_one_line_and_status_78(tmp_path, variable, value, mode):
+    env = {**_documented_configuration(tmp_path), "FORUM_ENV": mode, variable: value}
+    result = subprocess.run([FORUM, "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 78, result.stderr
+    assert "Traceback" not in result.stderr
+    assert variables(result.stderr.splitlines()[:-1]) == [variable], result.stderr
+    check = subprocess.run([FORUM, "check"], env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1 and variable in variables(check.stdout.splitlines()), check.stdout
+
+
+def test_other_commands_name_the_variable_without_a_traceback(tmp_path):
+    env = _env(tmp_path, FORUM_METRICS_PORT="abc")
+    result = subprocess.run([FORUM, "db", "current"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 78 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "FORUM_METRICS_PORT: must be a port number (1-65535), not 'abc'."
+
+
+def test_placeholders_of_the_example_are_problems_in_production(tmp_path):
+    env = {**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), "FORUM_BASE_URL": "https://forum.braunschweig.example",
+           "FORUM_MAIL_URL": "smtp://forum:CHANGE-ME@mail.braunschweig.example:587?starttls=1",
+           "FORUM_MAIL_FROM": "Smart-City-Forum <forum@braunschweig.example>", "FORUM_METRICS_TOKEN": "CHANGE-ME"}
+    assert variables(problems(env)) == ["FORUM_MAIL_URL", "FORUM_METRICS_TOKEN", "FORUM_BASE_URL", "FORUM_MAIL_FROM"]
+    assert "secret" not in "".join(problems({**env, "FORUM_MAIL_URL": "smtp://u:secret@mail.example.org:25"}))
+    assert variables(problems({**env, "FORUM_ENV": "development"})) == ["FORUM_ENV"]
+
+
+def test_the_example_file_as_shipped_fails_the_check(tmp_path):
+    """Copied and not edited: the check names every value still to fill in."""
+    env = _documented_configuration(tmp_path)
+    for line in (ROOT / "deploy" / "forum.env.example").read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name in ("FORUM_SECRET_KEY", "FORUM_BASE_URL", "FORUM_MAIL_URL", "FORUM_MAIL_FROM"):
+            env[name] = value.strip('"')
+    result = subprocess.run([FORUM, "check"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert sorted(set(variables(result.stdout.splitlines()))) == [
+        "FORUM_BASE_URL", "FORUM_MAIL_FROM", "FORUM_MAIL_URL", "FORUM_SECRET_KEY"], result.stdout
