@@ -12,6 +12,8 @@ import pytest
 
 from forum.ops.check import problems
 
+from ..deploy.envfile import parse
+
 FORUM = str(Path(sys.executable).with_name("forum"))
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"FORUM_ENV": "production", "FORUM_SECRET_KEY": "k" * 64, "FORUM_BASE_URL": "https://forum.example.org",
@@ -105,11 +107,9 @@ def _env(tmp_path, **values) -> dict[str, str]:
 def _documented_configuration(tmp_path) -> dict[str, str]:
     """deploy/forum.env.example as an operator fills it in (the CHANGE-ME values replaced)."""
     values = {}
-    for line in (ROOT / "deploy" / "forum.env.example").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            value = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
-            values[name] = value.replace(".example", ".example.org")  # the real names
+    for name, value in parse((ROOT / "deploy" / "forum.env.example").read_text()).items():  # as systemd reads it
+        value = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
+        values[name] = value.replace(".example", ".example.org")  # the real names
     values["FORUM_INSTANCE_PATH"] = str(tmp_path / "instance")
     return _env(tmp_path, **values)
 
@@ -227,10 +227,9 @@ def test_placeholders_of_the_example_are_problems_in_production(tmp_path):
 def test_the_example_file_as_shipped_fails_the_check(tmp_path):
     """Copied and not edited: the check names every value still to fill in."""
     env = _documented_configuration(tmp_path)
-    for line in (ROOT / "deploy" / "forum.env.example").read_text().splitlines():
-        name, _, value = line.partition("=")
+    for name, value in parse((ROOT / "deploy" / "forum.env.example").read_text()).items():
         if name in ("FORUM_SECRET_KEY", "FORUM_BASE_URL", "FORUM_MAIL_URL", "FORUM_MAIL_FROM"):
-            env[name] = value.strip('"')
+            env[name] = value
     result = subprocess.run([FORUM, "check"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert sorted(set(variables(result.stdout.splitlines()))) == [
