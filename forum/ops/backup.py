@@ -13,7 +13,7 @@ an edited backup cannot plant markup in the pages.
 
 The dump is read in one snapshot (PostgreSQL REPEATABLE READ, an SQLite read transaction), so
 it is consistent while the forum keeps running. It is written to `FILE.partial` and renamed
-only when complete. Restore needs an empty database migrated to the backup's revision, loads
+only when complete; on any failure the partial file is removed. Restore needs an empty database migrated to the backup's revision, loads
 everything in one transaction (all or nothing), sets PostgreSQL's id sequences past the
 restored ids, and re-applies the account deletion ledgers it is given (see `ledger`).
 """
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from sqlalchemy import Table, func, inspect, select, text, types
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..text import render_markdown
@@ -143,10 +144,22 @@ def write_backup(path: str) -> dict[str, int]:
         with open(partial, "rb") as done:
             os.fsync(done.fileno())
         os.replace(partial, path)
-    except OSError as err:
+    except BaseException as err:
+        # whatever went wrong (full disk, database away, Ctrl-C): no half dump of personal data stays
         Path(partial).unlink(missing_ok=True)
-        raise BackupError(f"Sicherung konnte nicht geschrieben werden: {err.strerror or err}") from err
+        if isinstance(err, OSError):
+            raise BackupError(f"Sicherung konnte nicht geschrieben werden: {err.strerror or err}") from err
+        if isinstance(err, SQLAlchemyError):
+            raise BackupError(f"Sicherung fehlgeschlagen, die Datenbank antwortet nicht: {_first_line(err)}") from err
+        raise
     return counts
+
+
+def _first_line(err: SQLAlchemyError) -> str:
+    """The driver's own message, first line: never the statement or its parameters."""
+    cause = getattr(err, "orig", None) or err
+    lines = str(cause).strip().splitlines()
+    return f"{cause.__class__.__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def _items(path: str) -> Iterator[dict]:
