@@ -227,7 +227,7 @@ def test_a_backup_with_the_database_away_leaves_no_partial_file(app, tmp_path, m
     monkeypatch.setattr(type(db.engine), "connect", unreachable)
     folder = tmp_path / "backups"
     folder.mkdir()
-    with pytest.raises(ops_backup.BackupError, match="Datenbank antwortet nicht") as failed:
+    with pytest.raises(ops_backup.BackupError, match="Sicherung fehlgeschlagen, Fehler der Datenbank") as failed:
         ops_backup.write_backup(str(folder / "b.ndjson.gz"))
     assert "geheim" not in str(failed.value) and "\n" not in str(failed.value)
     assert list(folder.iterdir()) == []
@@ -252,5 +252,5 @@ def test_the_cli_reports_a_failed_backup_in_one_line(tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert "Datenbank antwortet nicht" in result.stderr
+    assert "Sicherung fehlgeschlagen, Fehler der Datenbank" in result.stderr
     assert not list(tmp_path.glob("*.partial")) and not (tmp_path / "b.ndjson.gz").exists()
