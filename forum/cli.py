@@ -66,7 +66,9 @@ def permissions_command():
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--password", required=True)
+@click.option("--password", prompt="Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen",
+              help="The password; without it the command asks for it (hidden, twice), so it stays out of the "
+                   "shell's history and the process list.")
 @click.option("--stakeholder", required=True,
               type=click.Choice(["citizen", "business", "research", "culture", "association"]))
 @click.option("--organisation", default=None)
