@@ -192,9 +192,9 @@ EX_CONFIG = 78  # sysexits.h; forum.service's RestartPreventExitStatus=78 stops 
 def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] | None = None) -> None:
     """Exit with status 78, after printing one line per problem, when FORUM_ENV=production fails the
     check, or (any FORUM_ENV) when a variable cannot be parsed at all (`forum serve` calls it before
-    the app is built, so no configuration error ends in a traceback). What the traffic showed (traffic_warnings) is
-    printed as a warning only: one request with an X-Forwarded-For header must not keep the forum
-    down after its next restart."""
+    the app is built, so no configuration error ends in a traceback). What the traffic showed
+    (traffic_warnings) is printed as a warning only: one request with an X-Forwarded-For header must
+    not keep the forum down after its next restart."""
     env = os.environ if env is None else env
     if (env.get("FORUM_ENV") or "").strip() != "production":
         found = [f"{name}: {message}." for name, message in Config.problems(env)]
