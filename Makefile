@@ -18,8 +18,9 @@ LOCK_FLAGS = --universal --python-version 3.11 --generate-hashes --custom-compil
 # builds the forum itself with a hash-checked setuptools.
 BUILD_REQUIRES = $(PYTHON) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
 
-.PHONY: install run test test-fast conformance translations lock lock-check check-publiccode bench bench-server clean
+.PHONY: help install run test test-fast conformance translations lock lock-check check-publiccode bench bench-server clean
 
+## install: create .venv with the forum and its test extras (LOCKED=1: the hash-checked lock file)
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml $(if $(LOCKED),requirements-test.lock)
@@ -102,5 +103,12 @@ $(LOCK_VENV)/bin/uv:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install -q 'uv==$(UV_VERSION)'
 
+## help: this list: every target with its `## target:` comment
+help:
+	@awk 'BEGIN { printf "make TARGET, where TARGET is one of:" } /^## [a-z-]+:/ { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); text = $$0; \
+	    sub(/^[a-z-]+: */, "", text); printf "\n  %-17s %s", name, text; next } \
+	  /^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(MAKEFILE_LIST)
+
+## clean: remove both virtual environments, the instance folder and pytest's cache
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance .pytest_cache

@@ -10,8 +10,22 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent
 
 
-def _instance_path() -> Path:
-    return Path(os.environ.get("FORUM_INSTANCE_PATH", ROOT / "instance"))
+class ConfigError(RuntimeError):
+    """One or more FORUM_* variables that cannot be used; `problems` holds one (variable, message)
+    pair each, and the text is one line per problem, starting with the variable's name."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{name}: {message}" for name, message in problems))
+
+
+class _Invalid(ValueError):
+    """A variable's value cannot be used (raised by the parsers below, collected by from_env)."""
+
+
+def _instance_path(env=None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("FORUM_INSTANCE_PATH") or ROOT / "instance")
 
 
 def _base_url(value: str | None) -> str | None:
@@ -31,13 +45,86 @@ def _base_url(value: str | None) -> str | None:
     return value
 
 
-def _whole_number(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
+def _whole_number(env, name: str, default: int, minimum: int = 0) -> int:
+    value = env.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit():
-        raise RuntimeError(f"{name} must be a whole number (0 or more)")
+    if not value.isdigit() or int(value) < minimum:
+        raise _Invalid(f"must be a whole number ({minimum} or more), not '{value}'")
     return int(value)
+
+
+def _port(env, name: str) -> int | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise _Invalid(f"must be a port number (1-65535), not '{value}'")
+    return int(value)
+
+
+_ON = {"on", "true", "yes", "1"}
+_OFF = {"off", "false", "no", "0"}
+
+
+def _switch(env, name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in _ON | _OFF:
+        raise _Invalid(f"must be 'on' or 'off' (or true/false, yes/no, 1/0), not '{value}'")
+    return value in _ON
+
+
+def _rate_limit(env, name: str, default: str) -> str:
+    """A limit string as Flask-Limiter reads it ("10 per minute", "5 per 15 minutes; 100 per day"),
+    checked with the `limits` library's own parser: Flask-Limiter only logs a string it cannot parse
+    and then limits nothing."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise _Invalid(f"'{value}' is no rate limit; write e.g. '10 per minute' or '5 per 15 minutes'") from None
+    return value
+
+
+def _live_limit(env, name: str, default: str) -> str:
+    """"<count>/<seconds>" (forum/live/guard.py), both at least 1."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    count, slash, window = value.partition("/")
+    if not (slash and count.strip().isdigit() and window.strip().isdigit()
+            and int(count) >= 1 and int(window) >= 1):
+        raise _Invalid(f"must be '<count>/<seconds>', e.g. '{default}', not '{value}'")
+    return value
+
+
+def _mail_url(env) -> str | None:
+    value = env.get("FORUM_MAIL_URL") or None
+    if value:
+        from forum.mail.transport import check_url
+
+        problem = check_url(value)
+        if problem:
+            raise _Invalid(problem.removeprefix("FORUM_MAIL_URL").strip())
+    return value
+
+
+def _database_url(env, instance: Path) -> str:
+    value = env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        raise _Invalid("is no SQLAlchemy URL (e.g. postgresql+psycopg://forum@/forum)") from None
+    return value
 
 
 def _persistent_secret(instance: Path) -> str:
@@ -98,80 +185,96 @@ class Config:
     OPEN_DATA_MAX_AGE = 300
 
     @classmethod
-    def from_env(cls, **overrides) -> "Config":
-        env = os.environ
+    def from_env(cls, env=None, *, check_only: bool = False, **overrides) -> "Config":
+        """The configuration of `env` (default: os.environ). Every variable is parsed, and all that
+        cannot be used are raised together as one ConfigError (a line per variable). `forum check`
+        calls it with `check_only` (no development key is written to the instance folder)."""
+        env = os.environ if env is None else env
         cfg = cls()
-        instance = _instance_path()
+        found: list[tuple[str, str]] = []
+
+        def read(name, parse, *args):
+            try:
+                return parse(env, name, *args)
+            except _Invalid as err:
+                found.append((name, str(err)))
+                return None  # never used: from_env raises ConfigError below
+
+        instance = _instance_path(env)
         cfg.INSTANCE_PATH = str(instance)
         cfg.ENV_NAME = env.get("FORUM_ENV", "development")
         if cfg.ENV_NAME not in ("development", "production"):
-            raise RuntimeError("FORUM_ENV must be 'development' or 'production'")
+            found.append(("FORUM_ENV", f"must be 'development' or 'production', not '{cfg.ENV_NAME}'"))
         secret = env.get("FORUM_SECRET_KEY")
         if not secret:
             if cfg.ENV_NAME == "production":
-                raise RuntimeError("FORUM_SECRET_KEY is required when FORUM_ENV=production")
-            secret = _persistent_secret(instance)
+                found.append(("FORUM_SECRET_KEY", "is required when FORUM_ENV=production"))
+            elif not check_only:
+                secret = _persistent_secret(instance)
         cfg.SECRET_KEY = secret
-        cfg.SQLALCHEMY_DATABASE_URI = env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
+        cfg.SQLALCHEMY_DATABASE_URI = read("FORUM_DATABASE_URL", lambda e, _n: _database_url(e, instance))
         cfg.MESSAGE_QUEUE = env.get("FORUM_MESSAGE_QUEUE") or None
         cfg.RATELIMIT_STORAGE_URI = env.get("FORUM_RATELIMIT_STORAGE_URL") or "memory://"
         if cfg.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
             # A dead Redis must cost a request a moment, not a hung socket.
             cfg.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
         cfg.METRICS_TOKEN = env.get("FORUM_METRICS_TOKEN") or None
-        metrics_port = env.get("FORUM_METRICS_PORT", "").strip()
-        cfg.METRICS_PORT = int(metrics_port) if metrics_port else None
+        cfg.METRICS_PORT = read("FORUM_METRICS_PORT", _port)
         cfg.METRICS_HOST = env.get("FORUM_METRICS_HOST", "").strip() or cls.METRICS_HOST
         origins = env.get("FORUM_ALLOWED_ORIGINS", "").strip()
         cfg.ALLOWED_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()] or None
-        cfg.MAIL_URL = env.get("FORUM_MAIL_URL") or None
-        if cfg.MAIL_URL:
-            from forum.mail.transport import check_url
-
-            problem = check_url(cfg.MAIL_URL)
-            if problem:
-                raise RuntimeError(problem)
+        cfg.MAIL_URL = read("FORUM_MAIL_URL", lambda e, _n: _mail_url(e))
         cfg.MAIL_SENDER = env.get("FORUM_MAIL_FROM", "").strip() or cls.MAIL_SENDER
-        worker = env.get("FORUM_MAIL_WORKER", "on").strip().lower()
-        if worker not in ("on", "off"):
-            raise RuntimeError("FORUM_MAIL_WORKER must be 'on' or 'off'")
-        cfg.MAIL_WORKER = worker == "on"
+        cfg.MAIL_WORKER = read("FORUM_MAIL_WORKER", _switch, True)
         poll = env.get("FORUM_MAIL_POLL_SECONDS", "").strip()
         try:
             cfg.MAIL_POLL_SECONDS = float(poll) if poll else cls.MAIL_POLL_SECONDS
+            if not cfg.MAIL_POLL_SECONDS > 0:
+                raise ValueError
         except ValueError:
-            raise RuntimeError("FORUM_MAIL_POLL_SECONDS must be a number of seconds") from None
-        cfg.BASE_URL = _base_url(env.get("FORUM_BASE_URL"))
-        if cfg.ENV_NAME == "production" and not cfg.BASE_URL:
-            # links in mails must never follow a request's Host header, and only this host is served
-            raise RuntimeError("FORUM_BASE_URL is required when FORUM_ENV=production")
-        cfg.TRUSTED_PROXIES = _whole_number("FORUM_TRUSTED_PROXIES", cls.TRUSTED_PROXIES)
-        cfg.OPEN_DATA_MAX_AGE = _whole_number("FORUM_OPEN_DATA_MAX_AGE", cls.OPEN_DATA_MAX_AGE)
+            found.append(("FORUM_MAIL_POLL_SECONDS", f"must be a number of seconds above 0, not '{poll}'"))
+            cfg.MAIL_POLL_SECONDS = cls.MAIL_POLL_SECONDS
+        try:
+            cfg.BASE_URL = _base_url(env.get("FORUM_BASE_URL"))
+        except RuntimeError as err:
+            found.append(("FORUM_BASE_URL", str(err).removeprefix("FORUM_BASE_URL ")))
+            cfg.BASE_URL = None
+        else:
+            if cfg.ENV_NAME == "production" and not cfg.BASE_URL:
+                # links in mails must never follow a request's Host header, and only this host is served
+                found.append(("FORUM_BASE_URL", "is required when FORUM_ENV=production"))
+        cfg.TRUSTED_PROXIES = read("FORUM_TRUSTED_PROXIES", _whole_number, cls.TRUSTED_PROXIES)
+        cfg.OPEN_DATA_MAX_AGE = read("FORUM_OPEN_DATA_MAX_AGE", _whole_number, cls.OPEN_DATA_MAX_AGE)
         # Seconds the anonymous proposal list and search are served from the per-process cache (0: off).
-        cfg.PROPOSAL_LIST_CACHE_SECONDS = _whole_number("FORUM_PROPOSAL_LIST_CACHE_SECONDS",
-                                                        cls.PROPOSAL_LIST_CACHE_SECONDS)
+        cfg.PROPOSAL_LIST_CACHE_SECONDS = read("FORUM_PROPOSAL_LIST_CACHE_SECONDS", _whole_number,
+                                               cls.PROPOSAL_LIST_CACHE_SECONDS)
         # live events per person: "<count>/<seconds>" (docs/live.md)
-        cfg.LIVE_POST_LIMIT = env.get("FORUM_LIVE_POST_LIMIT") or "10/10"
-        cfg.LIVE_EVENT_LIMIT = env.get("FORUM_LIVE_EVENT_LIMIT") or "60/10"
+        cfg.LIVE_POST_LIMIT = read("FORUM_LIVE_POST_LIMIT", _live_limit, "10/10")
+        cfg.LIVE_EVENT_LIMIT = read("FORUM_LIVE_EVENT_LIMIT", _live_limit, "60/10")
         cfg.SOCKETIO_ASYNC_MODE = env.get("FORUM_ASYNC_MODE", cls.SOCKETIO_ASYNC_MODE)
-        cfg.LOGIN_RATE_LIMIT = env.get("FORUM_LOGIN_RATE_LIMIT") or cls.LOGIN_RATE_LIMIT
-        cfg.ACCOUNT_PASSWORD_LIMIT = env.get("FORUM_ACCOUNT_PASSWORD_LIMIT") or cls.ACCOUNT_PASSWORD_LIMIT
-        cfg.PASSWORD_RESET_LIMIT = env.get("FORUM_PASSWORD_RESET_LIMIT") or cls.PASSWORD_RESET_LIMIT
-        cfg.UPLOAD_MAX_MB = _whole_number("FORUM_UPLOAD_MAX_MB", cls.UPLOAD_MAX_MB)
-        if cfg.UPLOAD_MAX_MB < 1:
-            raise RuntimeError("FORUM_UPLOAD_MAX_MB must be a whole number of at least 1")
+        cfg.LOGIN_RATE_LIMIT = read("FORUM_LOGIN_RATE_LIMIT", _rate_limit, cls.LOGIN_RATE_LIMIT)
+        cfg.ACCOUNT_PASSWORD_LIMIT = read("FORUM_ACCOUNT_PASSWORD_LIMIT", _rate_limit, cls.ACCOUNT_PASSWORD_LIMIT)
+        cfg.PASSWORD_RESET_LIMIT = read("FORUM_PASSWORD_RESET_LIMIT", _rate_limit, cls.PASSWORD_RESET_LIMIT)
+        cfg.UPLOAD_MAX_MB = read("FORUM_UPLOAD_MAX_MB", _whole_number, cls.UPLOAD_MAX_MB, 1)
         cfg.UPLOAD_PATH = env.get("FORUM_UPLOAD_PATH", "").strip() or None
-        threshold = env.get("FORUM_REPORT_THRESHOLD", "").strip()
-        if threshold:
-            if not threshold.isdigit() or int(threshold) < 1:
-                raise RuntimeError("FORUM_REPORT_THRESHOLD must be a whole number of at least 1")
-            cfg.REPORT_THRESHOLD = int(threshold)
+        cfg.REPORT_THRESHOLD = read("FORUM_REPORT_THRESHOLD", _whole_number, cls.REPORT_THRESHOLD, 1)
         if cfg.ENV_NAME == "production":
             cfg.SESSION_COOKIE_SECURE = True
             cfg.REMEMBER_COOKIE_SECURE = True
+        if found:
+            raise ConfigError(found)
         for key, value in overrides.items():
             setattr(cfg, key, value)
         return cfg
+
+    @classmethod
+    def problems(cls, env=None) -> list[tuple[str, str]]:
+        """(variable, message) for every FORUM_* variable `from_env` could not use; nothing is written."""
+        try:
+            cls.from_env(env, check_only=True)
+        except ConfigError as err:
+            return err.problems
+        return []
 
 
 class TestConfig(Config):

@@ -35,8 +35,8 @@ def _patch_config() -> None:
     overrides = json.loads(os.environ.get("FORUM_BENCH_CONFIG") or "{}")
     original = config.Config.from_env.__func__
 
-    def from_env(cls, **given):
-        cfg = original(cls, **given)
+    def from_env(cls, env=None, **given):
+        cfg = original(cls, env, **given)
         for key, value in overrides.items():
             if key not in given and key not in vars(cfg):
                 setattr(cfg, key, value)

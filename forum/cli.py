@@ -25,9 +25,16 @@ def main() -> None:
 
     from .ops.check import check_command
 
+    from config import ConfigError
+
     cli = FlaskGroup(create_app=lambda: create_app(), help="Smart-City-Forum")
     cli.add_command(check_command)  # on the group itself: it must run when the app cannot be built
-    cli.main(prog_name="forum")
+    try:
+        cli.main(prog_name="forum")
+    except ConfigError as err:  # any other command: one line per variable, no traceback
+        for line in str(err).splitlines():
+            click.echo(f"{line}.", err=True)
+        sys.exit(EX_CONFIG)
 
 
 def register_commands(app: Flask) -> None:
@@ -59,7 +66,9 @@ def permissions_command():
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--password", required=True)
+@click.option("--password", prompt="Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen",
+              help="The password; without it the command asks for it (hidden, twice), so it stays out of the "
+                   "shell's history and the process list.")
 @click.option("--stakeholder", required=True,
               type=click.Choice(["citizen", "business", "research", "culture", "association"]))
 @click.option("--organisation", default=None)

@@ -88,6 +88,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):
+        # Why, for the operator: a missing session token (cookies blocked, a Secure cookie over http),
+        # an expired or wrong token, a referrer of another host (a proxy FORUM_TRUSTED_PROXIES does not
+        # count). Flask-WTF's fixed description and the endpoint only: never the token or the path.
+        log.warning("CSRF check failed on %s %s: %s", request.method, request.endpoint or "?", err.description)
         return error_response(400, "csrf_failed", _("Das Formular ist abgelaufen. Bitte lade die Seite neu und sende es erneut."))
 
     @app.errorhandler(HTTPException)

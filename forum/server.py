@@ -89,10 +89,10 @@ def metrics_server(app: Flask, listener=None):
     metrics_port = app.config.get("METRICS_PORT")
     if not metrics_port:
         return None
-    metrics_host = app.config.get("METRICS_HOST") or "127.0.0.1"
-    print(f"Metriken auf http://{metrics_host}:{metrics_port}/metrics", file=sys.stderr, flush=True)
-    return pywsgi.WSGIServer(listener if listener is not None else (metrics_host, int(metrics_port)),
-                             metrics_wsgi_app(app), log=None, error_log=log)
+    address = listener if listener is not None else (app.config.get("METRICS_HOST") or "127.0.0.1", int(metrics_port))
+    if isinstance(address, tuple):  # the address this process really listens on (worker k: port + k)
+        print(f"Metriken auf http://{address[0]}:{address[1]}/metrics", file=sys.stderr, flush=True)
+    return pywsgi.WSGIServer(address, metrics_wsgi_app(app), log=None, error_log=log)
 
 
 def run_worker(app: Flask, server, extra=(), grace: float = GRACE_SECONDS) -> None:

@@ -40,6 +40,27 @@ def test_create_user_prints_id_last(forum_env):
     assert int(second.stdout.strip().splitlines()[-1]) == first_id + 1
 
 
+def test_create_user_asks_for_the_password_when_it_is_not_given(forum_env):
+    """The first managing director without the password on the command line: asked twice, hidden."""
+    asked = subprocess.run([FORUM, "create-user", "chefin@example.org", "--name", "Chefin", "--stakeholder",
+                            "citizen", "--role", "managing_director"], env=forum_env, input="geheim-genug\nanders\n"
+                           "geheim-genug\ngeheim-genug\n", capture_output=True, text=True, timeout=120)
+    assert asked.returncode == 0, asked.stderr
+    assert "geheim-genug" not in asked.stdout + asked.stderr
+    assert asked.stderr.count("Passwort wiederholen") == 2  # the first repetition did not match
+    user_id = int(asked.stdout.strip().splitlines()[-1])
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(forum_env["FORUM_DATABASE_URL"])
+    with engine.connect() as conn:
+        role, password_hash = conn.execute(text("SELECT role, password_hash FROM users WHERE id = :i"),
+                                           {"i": user_id}).one()
+    engine.dispose()
+    from werkzeug.security import check_password_hash
+
+    assert role == "managing_director" and check_password_hash(password_hash, "geheim-genug")
+
+
 def test_seed_demo_is_idempotent(forum_env):
     first = forum(forum_env, "seed-demo")
     assert first.returncode == 0, first.stderr

@@ -16,6 +16,7 @@ log = logging.getLogger("forum.mail")
 
 _wakers: list[Callable[[], None]] = []
 HOUSEKEEPING = 3600.0
+REPORT_INTERVAL = 30.0  # seconds between two reports of failing rounds
 
 
 def wake() -> None:
@@ -38,11 +39,40 @@ def _round(app: Flask, housekeeping: dict) -> None:
                 prune()
             for job in hooks.scheduled():
                 job()
-        except Exception:  # noqa: BLE001 - the database may be away: try again next round
-            log.exception("mail worker round failed")
-            db.session.rollback()
+        except Exception as err:  # noqa: BLE001 - the database may be away: try again next round
+            _report_failure(err, housekeeping)
+            try:
+                db.session.rollback()
+            except Exception:  # noqa: BLE001 - the connection itself may be gone
+                pass
+        else:
+            if housekeeping.get("failed"):
+                log.warning("mail worker rounds work again (after %s failed rounds)", housekeeping["failed"])
+            housekeeping.update(failed=0, reported=None, suppressed=0)
         finally:
             db.session.remove()
+
+
+def _report_failure(err: Exception, state: dict) -> None:
+    """At most one line per REPORT_INTERVAL, with how many failed rounds it stands for (like the
+    forum.outage reports), not a traceback every poll: a database outage of a minute was hundreds
+    of lines. An unreachable database is one line; anything else keeps its traceback (a bug)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    state["failed"] = state.get("failed", 0) + 1
+    now = time.monotonic()
+    if state.get("reported") is not None and now - state["reported"] < REPORT_INTERVAL:
+        state["suppressed"] = state.get("suppressed", 0) + 1
+        return
+    more = state.get("suppressed", 0)
+    state.update(reported=now, suppressed=0)
+    since = f" (and {more} more failed rounds since the last report)" if more else ""
+    if isinstance(err, (OperationalError, InterfaceError)):
+        cause = str(getattr(err, "orig", None) or err).strip().splitlines()
+        log.error("mail worker round failed, database unavailable: %s: %s%s", err.__class__.__name__,
+                  cause[0][:200] if cause else "", since)
+    else:
+        log.exception("mail worker round failed%s", since)
 
 
 def run(app: Flask, *, poll: float, stop: threading.Event | None = None, event=None, once: bool = False) -> None:

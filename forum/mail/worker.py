@@ -9,6 +9,7 @@ locks: run one worker there (the one `forum serve` starts)."""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,28 +50,68 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY))
 
 
-def _give_up(row: OutboxMail, error: str, outcome: Outcome) -> None:
-    row.status, row.last_error, row.attempts = "failed", error[:300], row.attempts + 1
+def _give_up(row: OutboxMail, err: BaseException, outcome: Outcome) -> None:
+    error = _describe(err)
+    row.status, row.last_error, row.attempts = "failed", error, row.attempts + 1
     outcome.failed += 1
     outcome.errors.append(error)
-    log.error("mail %s to %s failed for good: %s", row.id, row.to_addr, error)
+    log.error("mail %s to %s failed for good: %s", row.id, row.to_addr, _detail(err))
 
 
-def _retry(row: OutboxMail, error: str, now, outcome: Outcome) -> None:
+def _retry(row: OutboxMail, err: BaseException, now, outcome: Outcome, *, quiet: bool = False) -> None:
+    """Another attempt later (or give up after MAX_ATTEMPTS). `quiet`: the caller logged the cause
+    once for a whole batch (the server is away)."""
+    error = _describe(err)
     row.attempts += 1
-    row.last_error = error[:300]
+    row.last_error = error
     if row.attempts >= MAX_ATTEMPTS:
         row.status = "failed"
         outcome.failed += 1
-        log.error("mail %s to %s failed after %s attempts: %s", row.id, row.to_addr, row.attempts, error)
+        log.error("mail %s to %s failed after %s attempts: %s", row.id, row.to_addr, row.attempts, _detail(err))
     else:
         row.next_attempt_at = now + backoff(row.attempts)
         outcome.retrying += 1
+        if not quiet:
+            log.warning("mail %s to %s will be tried again: %s", row.id, row.to_addr, _detail(err))
     outcome.errors.append(error)
 
 
+def _codes(err: BaseException) -> list[int]:
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        return sorted({code for code, _msg in err.recipients.values()})
+    code = getattr(err, "smtp_code", None)
+    return [code] if isinstance(code, int) and code > 0 else []
+
+
 def _describe(err: BaseException) -> str:
+    """What is stored in `mail_outbox.last_error` and shown on the public `GET /healthz`: the
+    error's class and SMTP code(s) only, e.g. `SMTPRecipientsRefused: 550`. Never the server's text
+    or the exception's message: they name recipients (`{'maria@…': (550, …)}`) or addresses of a
+    malformed header. The full detail goes to the log (`_detail`)."""
+    codes = _codes(err)
+    name = err.__class__.__name__
+    return f"{name}: {', '.join(map(str, codes))}" if codes else name
+
+
+def _detail(err: BaseException) -> str:
+    """The whole error, for the log (stderr) only."""
     return f"{err.__class__.__name__}: {err}".strip()
+
+
+_PUBLIC = re.compile(r"[A-Za-z_]\w*(: \d{3}(, \d{3})*)?")
+_SMTP_CODE = re.compile(r"\((\d{3}),")
+
+
+def public_error(stored: str | None) -> str | None:
+    """A stored `last_error` as /healthz may show it. Rows written before errors were stored as
+    `_describe` makes them hold the whole message (with recipients): only its class and the SMTP
+    codes in it are kept."""
+    if not stored or _PUBLIC.fullmatch(stored):
+        return stored
+    name = re.match(r"[A-Za-z_]\w*", stored)
+    codes = sorted({int(code) for code in _SMTP_CODE.findall(stored)})
+    label = name.group(0) if name else "Error"
+    return f"{label}: {', '.join(map(str, codes))}" if codes else label
 
 
 def _permanent(err: smtplib.SMTPException) -> bool:
@@ -97,7 +138,7 @@ def deliver_batch(limit: int = BATCH, now=None) -> Outcome:
         log.exception("could not render mails")
         rendered = {}
         for row in rows:
-            _retry(row, _describe(err), now, outcome)
+            _retry(row, err, now, outcome, quiet=True)
         db.session.commit()
         return outcome
     waiting = list(rows)
@@ -114,27 +155,27 @@ def deliver_batch(limit: int = BATCH, now=None) -> Outcome:
                 try:
                     send(build(row.to_addr, mail))
                 except (ValueError, TypeError) as err:  # a malformed address or header: this mail alone
-                    _give_up(row, _describe(err), outcome)
+                    _give_up(row, err, outcome)
                 except smtplib.SMTPServerDisconnected:
                     raise  # the connection is gone: this row and the rest wait for the next round
                 except smtplib.SMTPException as err:  # (an OSError too: handled before the next line)
                     if _permanent(err):
-                        _give_up(row, _describe(err), outcome)
+                        _give_up(row, err, outcome)
                     else:
-                        _retry(row, _describe(err), now, outcome)
+                        _retry(row, err, now, outcome)
                 except OSError:
                     raise
                 except Exception as err:  # noqa: BLE001 - one mail's surprise must not cost the others
                     log.exception("mail %s to %s could not be sent", row.id, row.to_addr)
-                    _retry(row, _describe(err), now, outcome)
+                    _retry(row, err, now, outcome, quiet=True)
                 else:
                     row.status, row.sent_at = "sent", utcnow()
                     outcome.sent += 1
                 waiting.pop(0)
     except (OSError, smtplib.SMTPException, ValueError) as err:  # the server is away or refused us
-        log.warning("mail server unavailable, %s mails wait: %s", len(waiting), _describe(err))
+        log.warning("mail server unavailable, %s mails wait: %s", len(waiting), _detail(err))
         for row in waiting:
-            _retry(row, _describe(err), now, outcome)
+            _retry(row, err, now, outcome, quiet=True)
     db.session.commit()
     return outcome
 
@@ -186,5 +227,5 @@ def status() -> dict:
         select(OutboxMail.last_error).where(OutboxMail.status != "sent", OutboxMail.last_error.is_not(None))
         .order_by(OutboxMail.id.desc()).limit(1)) if counts["retrying"] or counts["failed"] else None
     counts["oldest_pending_seconds"] = int((now - oldest).total_seconds()) if oldest else 0
-    counts["last_error"] = last_error
+    counts["last_error"] = public_error(last_error)
     return counts

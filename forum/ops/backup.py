@@ -13,7 +13,9 @@ an edited backup cannot plant markup in the pages.
 
 The dump is read in one snapshot (PostgreSQL REPEATABLE READ, an SQLite read transaction), so
 it is consistent while the forum keeps running. It is written to `FILE.partial` and renamed
-only when complete. Restore needs an empty database migrated to the backup's revision, loads
+only when complete; on any failure the partial file is removed. Restore needs an empty database
+migrated to the backup's revision and inserts the columns that database has (its tables are
+reflected, so a backup of an older revision fits although the models moved on); it loads
 everything in one transaction (all or nothing), sets PostgreSQL's id sequences past the
 restored ids, and re-applies the account deletion ledgers it is given (see `ledger`).
 """
@@ -24,12 +26,14 @@ import datetime as dt
 import decimal
 import gzip
 import json
+import logging
 import os
 import uuid
 from pathlib import Path
 from typing import IO, Any, Iterator
 
 from sqlalchemy import Table, func, inspect, select, text, types
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..text import render_markdown
@@ -128,7 +132,10 @@ def write_backup(path: str) -> dict[str, int]:
         with engine.connect().execution_options(**options) as connection, _open(partial, "w", path.endswith(".gz")) as out:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN")  # one snapshot for every table (WAL)
-            tables = _tables()
+            # the forum's tables with the columns this database has: a database not yet migrated to
+            # the code's revision is dumped as it is (and restores into that revision)
+            present = set(inspect(connection).get_table_names())
+            tables = list(_target_tables(connection, [t.name for t in _tables() if t.name in present]).values())
             header = {"format": FORMAT, "version": VERSION, "revision": current_revision(connection),
                       "dialect": engine.dialect.name, "tables": [t.name for t in tables],
                       "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
@@ -143,10 +150,22 @@ def write_backup(path: str) -> dict[str, int]:
         with open(partial, "rb") as done:
             os.fsync(done.fileno())
         os.replace(partial, path)
-    except OSError as err:
+    except BaseException as err:
+        # whatever went wrong (full disk, database away, Ctrl-C): no half dump of personal data stays
         Path(partial).unlink(missing_ok=True)
-        raise BackupError(f"Sicherung konnte nicht geschrieben werden: {err.strerror or err}") from err
+        if isinstance(err, OSError):
+            raise BackupError(f"Sicherung konnte nicht geschrieben werden: {err.strerror or err}") from err
+        if isinstance(err, SQLAlchemyError):
+            raise BackupError(f"Sicherung fehlgeschlagen, Fehler der Datenbank: {_first_line(err)}") from None
+        raise
     return counts
+
+
+def _first_line(err: SQLAlchemyError) -> str:
+    """The driver's own message, first line: never the statement or its parameters."""
+    cause = getattr(err, "orig", None) or err
+    lines = str(cause).strip().splitlines()
+    return f"{cause.__class__.__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def _items(path: str) -> Iterator[dict]:
@@ -209,23 +228,70 @@ def _fix_sequences(connection, tables: list[Table]) -> None:
                                {"s": sequence, "v": top or 1, "called": top is not None})
 
 
+def _target_tables(connection, names: list[str]) -> dict[str, Table]:
+    """The tables `names` as this database has them (reflected): only the columns that exist here,
+    typed as the models type them where the models know the column (the same values as ever), as
+    reflected otherwise; no defaults, so an INSERT names exactly the columns of the row. A backup
+    taken at an older revision thus restores into a database migrated to that revision, although
+    today's models have columns it did not have yet."""
+    from sqlalchemy import Column, MetaData
+
+    inspector = inspect(connection)
+    models = {t.name: t for t in _tables()}
+    metadata = MetaData()
+    found: dict[str, Table] = {}
+    for name in names:
+        primary = set(inspector.get_pk_constraint(name).get("constrained_columns") or ())
+        model = models.get(name)
+        here = {c["name"]: c["type"] for c in inspector.get_columns(name)}
+        known = [c.name for c in model.columns if c.name in here] if model is not None else []
+        order = known + [column for column in here if column not in known]  # the models' order first
+        columns = [Column(column, model.columns[column].type if column in known else here[column],
+                          primary_key=column in primary) for column in order]
+        found[name] = Table(name, metadata, *columns)
+    return found
+
+
+def _failure(err: SQLAlchemyError, table: str | None = None) -> BackupError:
+    """One line for the operator; never the statement's parameters (password hashes, addresses)."""
+    where = f"Tabelle {table}: " if table else ""
+    return BackupError(f"Einspielen fehlgeschlagen, nichts wurde geändert. {where}{_first_line(err)}")
+
+
 def restore_backup(path: str, reapply_from: tuple[str, ...] = ()) -> dict[str, int]:
-    """Load `path` into this empty, migrated database and re-apply the deletion ledgers of the
-    `reapply_from` backups. Returns rows per table plus `reapplied_deletions`. Flushes, never
-    commits; raises BackupError and leaves the database untouched when anything is wrong."""
+    """Load `path` into this empty database, migrated to the backup's revision, and re-apply the
+    deletion ledgers of the `reapply_from` backups. Returns rows per table plus
+    `reapplied_deletions`. Flushes, never commits; raises BackupError (one line, never a row's
+    values) and leaves the database untouched when anything is wrong."""
+    # psycopg logs a second, redundant line ("error ignored terminating <Pipeline …>") when an
+    # INSERT of a batch fails; the BackupError says it all
+    driver_log = logging.getLogger("psycopg")
+    level = driver_log.level
+    driver_log.setLevel(logging.ERROR)
+    try:
+        return _restore(path, reapply_from)
+    except SQLAlchemyError as err:
+        raise _failure(err) from None
+    finally:
+        driver_log.setLevel(level)
+
+
+def _restore(path: str, reapply_from: tuple[str, ...]) -> dict[str, int]:
     from .ledger import reapply
 
     header, counts = check_backup(path)
     later_deletions = [uid for other in reapply_from for uid in deletion_ledger(other)]
-    tables = {t.name: t for t in _tables()}
-    unknown = [name for name in header["tables"] if name not in tables]
-    if unknown:
-        raise BackupError(f"Die Sicherung enthält unbekannte Tabellen: {', '.join(unknown)}")
     connection = db.session.connection()
     revision = current_revision(connection)
     if revision != header.get("revision"):
         raise BackupError(f"Die Datenbank ist auf Stand {revision or 'leer (nicht migriert)'}, die Sicherung "
                           f"auf {header.get('revision')}: erst `forum db upgrade {header.get('revision')}`.")
+    present = set(inspect(connection).get_table_names()) - {"alembic_version"}
+    unknown = [name for name in header["tables"] if name not in present]
+    if unknown:
+        raise BackupError(f"Die Sicherung enthält Tabellen, die diese Datenbank nicht hat: {', '.join(unknown)}")
+    # the forum's tables as this database has them (not SQLite's full-text shadow tables)
+    tables = _target_tables(connection, sorted(({t.name for t in _tables()} | set(header["tables"])) & present))
     filled = [name for name, table in tables.items()
               if connection.execute(select(func.count()).select_from(table)).scalar()]
     if filled:
@@ -234,12 +300,19 @@ def restore_backup(path: str, reapply_from: tuple[str, ...] = ()) -> dict[str, i
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     decoders = {name: {c.name: _decoder(c.type) for c in tables[name].columns} for name in header["tables"]}
     rendered = derived_html_columns()
+
+    def insert(name: str, rows: list[dict]) -> None:
+        try:
+            connection.execute(tables[name].insert(), rows)
+        except SQLAlchemyError as err:
+            raise _failure(err, name) from None
+
     batch: list[dict] = []
     batch_table: str | None = None
     for name, raw in backup_rows(path):
         if name != batch_table or len(batch) >= BATCH:
             if batch:
-                connection.execute(tables[batch_table].insert(), batch)
+                insert(batch_table, batch)
             batch, batch_table = [], name
         columns = decoders[name]
         row = {key: (columns[key](value) if value is not None and columns.get(key) else value)
@@ -249,7 +322,7 @@ def restore_backup(path: str, reapply_from: tuple[str, ...] = ()) -> dict[str, i
                 row[html] = str(render_markdown(row.get(source)))
         batch.append(row)
     if batch:
-        connection.execute(tables[batch_table].insert(), batch)
+        insert(batch_table, batch)
     if connection.dialect.name == "postgresql":
         _fix_sequences(connection, [tables[name] for name in header["tables"]])
     result = dict(counts)

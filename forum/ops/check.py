@@ -7,7 +7,8 @@ serve` runs the same check in production and refuses to start when it finds anyt
 What a command line cannot see is the traffic: whether requests arrive with `X-Forwarded-*` headers
 while `FORUM_TRUSTED_PROXIES` is 0 (a proxy in front, whose client addresses the rate limits then
 never see). The running forum notes that once per process (forum/urls.py) in a file in the instance
-folder, `forwarded-headers-seen`, and in `GET /healthz`; the check reads the file.
+folder, `forwarded-headers-seen`, and in `GET /healthz`; the check reads the file. Since any
+visitor can send such a header, `forum serve` only warns about it and starts.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from config import ROOT, _base_url
+from config import ROOT, Config, _base_url
 
 from ..urls import FORWARDED_MARKER
 SECRET_MIN_LENGTH = 32
@@ -57,9 +58,10 @@ def _whole(env: Mapping[str, str], name: str, default: int, found: list[str], mi
     return int(value)
 
 
-def problems(env: Mapping[str, str] | None = None, workers: int | None = None) -> list[str]:
+def problems(env: Mapping[str, str] | None = None, workers: int | None = None, traffic: bool = True) -> list[str]:
     """Every problem of the configuration in `env` (default: os.environ) for production, one line each.
-    `workers`: the number of `forum serve` processes; default FORUM_WORKERS (1)."""
+    `workers`: the number of `forum serve` processes; default FORUM_WORKERS (1). `traffic`: also what
+    the running forum noticed (traffic_warnings); `forum serve` asks without it."""
     env = os.environ if env is None else env
     found: list[str] = []
     mode = (env.get("FORUM_ENV") or "development").strip()
@@ -107,14 +109,71 @@ def problems(env: Mapping[str, str] | None = None, workers: int | None = None) -
         found.append(f"FORUM_MAIL_URL: missing; mails are written to {instance_folder(env) / 'outbox'} "
                      "instead of being sent (smtp://user:password@host:587).")
 
-    proxies = _whole(env, "FORUM_TRUSTED_PROXIES", 0, found)
-    seen = forwarded_headers_seen(env)
-    if proxies == 0 and seen:
-        found.append(f"FORUM_TRUSTED_PROXIES: is 0, but requests with {', '.join(seen.get('headers', []))} arrived "
-                     f"(first at {seen.get('at', '?')}, noted in {instance_folder(env) / FORWARDED_MARKER}): "
-                     "set it to the number of proxies in front (1 for deploy/nginx/forum.conf), so rate limits "
-                     "see the clients' addresses; delete that file once no proxy stands in front.")
+    _whole(env, "FORUM_TRUSTED_PROXIES", 0, found)
+    named = {line.split(":", 1)[0] for line in found}
+    if production:
+        found += placeholders(env)
+    # everything the app's own configuration (config.py, Config.from_env) cannot use: the same parsing
+    # `forum serve` does, so what passes here also starts; what the lines above said is not said twice
+    found += [f"{name}: {message}." for name, message in Config.problems(env) if name not in named]
+    if traffic:
+        found += traffic_warnings(env)
     return found
+
+
+PLACEHOLDER = "CHANGE-ME"
+# RFC 2606/6761: names under .example never resolve; deploy/forum.env.example uses them as placeholders.
+EXAMPLE_DOMAIN = ".example"
+
+
+def _example_host(host: str | None) -> bool:
+    host = (host or "").strip().rstrip(".").lower()
+    return host == EXAMPLE_DOMAIN[1:] or host.endswith(EXAMPLE_DOMAIN)
+
+
+def placeholders(env: Mapping[str, str]) -> list[str]:
+    """Values still as deploy/forum.env.example has them (production only): any FORUM_* value with
+    CHANGE-ME, and the public address or the mail server or sender under the reserved .example
+    domain, which never resolves (nobody could reach the forum, no mail would arrive). Problems,
+    not warnings: with them the forum cannot do its job."""
+    from email.utils import parseaddr
+    from urllib.parse import urlsplit
+
+    found = []
+    for name in sorted(env):
+        if name.startswith("FORUM_") and name != "FORUM_SECRET_KEY" and PLACEHOLDER in (env.get(name) or ""):
+            found.append(f"{name}: still holds the example's placeholder {PLACEHOLDER}; fill in the real value.")
+    hosts = {"FORUM_BASE_URL": (env.get("FORUM_BASE_URL") or "", "the public address"),
+             "FORUM_MAIL_URL": (env.get("FORUM_MAIL_URL") or "", "the mail server")}
+    for name, (value, what) in hosts.items():
+        try:
+            host = urlsplit(value.strip()).hostname
+        except ValueError:
+            continue
+        if _example_host(host) and not any(line.startswith(f"{name}:") for line in found):
+            found.append(f"{name}: {what} '{host}' is the example's; names under .example never resolve.")
+    sender = parseaddr(env.get("FORUM_MAIL_FROM") or "")[1]
+    if _example_host(sender.rpartition("@")[2]):
+        found.append(f"FORUM_MAIL_FROM: the sender '{sender}' is the example's; names under .example never "
+                     "resolve, so mail servers refuse or bin its mails.")
+    return found
+
+
+def traffic_warnings(env: Mapping[str, str]) -> list[str]:
+    """What the running forum noticed about its traffic (forum/urls.py): requests with X-Forwarded-*
+    headers while FORUM_TRUSTED_PROXIES is 0. Anyone can send such a header, so this is never a
+    reason for `forum serve` to refuse to start (it prints it as a warning); `forum check` reports it."""
+    value = (env.get("FORUM_TRUSTED_PROXIES") or "").strip()
+    if value and (not value.isdigit() or int(value) > 0):
+        return []  # proxies counted, or a value problems() names on its own
+    seen = forwarded_headers_seen(env)
+    if not seen:
+        return []
+    return [f"FORUM_TRUSTED_PROXIES: is 0, but requests with {', '.join(seen.get('headers', []))} arrived "
+            f"(first at {seen.get('at', '?')}, noted in {instance_folder(env) / FORWARDED_MARKER}): "
+            "set it to the number of proxies in front (1 for deploy/nginx/forum.conf), so rate limits "
+            "see the clients' addresses; if no proxy stands in front (a visitor sent the header), delete "
+            "that file (docs/operations.md, \"A proxy the forum does not count\")."]
 
 
 def forwarded_headers_seen(env: Mapping[str, str]) -> dict | None:
@@ -131,17 +190,23 @@ EX_CONFIG = 78  # sysexits.h; forum.service's RestartPreventExitStatus=78 stops 
 
 
 def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] | None = None) -> None:
-    """Exit with status 78, after printing the problems, when FORUM_ENV=production fails the check
-    (`forum serve` calls it before the app is built)."""
+    """Exit with status 78, after printing one line per problem, when FORUM_ENV=production fails the
+    check, or (any FORUM_ENV) when a variable cannot be parsed at all (`forum serve` calls it before
+    the app is built, so no configuration error ends in a traceback). What the traffic showed
+    (traffic_warnings) is printed as a warning only: one request with an X-Forwarded-For header must
+    not keep the forum down after its next restart."""
     env = os.environ if env is None else env
     if (env.get("FORUM_ENV") or "").strip() != "production":
-        return
-    found = problems(env, workers)
+        found = [f"{name}: {message}." for name, message in Config.problems(env)]
+    else:
+        found = problems(env, workers, traffic=False)
     if found:
         for line in found:
             click.echo(line, err=True)
         click.echo("forum serve: not started, the configuration fails `forum check` (see above).", err=True)
         raise SystemExit(EX_CONFIG)
+    for line in traffic_warnings(env):  # what a visitor's request can cause never keeps the forum down
+        click.echo(f"warning: {line}", err=True)
 
 
 @click.command("check")

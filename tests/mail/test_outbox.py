@@ -28,7 +28,7 @@ def test_mails_wait_while_the_server_is_away_and_arrive_once_when_it_is_back(
     assert first.sent == 0 and first.retrying == 3
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["mail"]["retrying"] == 3
-    assert "Connection" in health["mail"]["last_error"] or "refused" in health["mail"]["last_error"].lower()
+    assert health["mail"]["last_error"] == "ConnectionRefusedError"
     smtp.start()
     assert deliver().sent == 0  # not due yet: the backoff holds the next attempt back
     later = utcnow() + timedelta(minutes=5)
@@ -86,7 +86,7 @@ def test_a_refused_recipient_fails_alone_and_shows_in_health_and_metrics(app, cl
     assert (outcome.sent, outcome.failed) == (2, 1)
     assert {m["To"] for m in smtp.messages} == {"erste@example.org", "dritte@example.org"}
     health = client.get("/healthz").get_json()["mail"]
-    assert health["failed"] == 1 and "550" in health["last_error"]
+    assert health["failed"] == 1 and health["last_error"] == "SMTPRecipientsRefused: 550"
     assert _metric(client, 'forum_mail_outbox{state="failed"}') == 1
     assert _metric(client, "forum_mail_sent_total") == sent_before + 2
     assert _metric(client, "forum_mail_failed_total") == failed_before + 1
@@ -140,3 +140,35 @@ def test_the_mail_url_is_checked_and_a_password_never_travels_in_clear():
     assert "unencrypted" in check_url("smtp://u:p@mail.example.org:587")
     assert "smtp://" in check_url("http://mail.example.org")
     assert "port" in check_url("smtp://mail.example.org:zwei")
+
+
+def test_no_recipient_address_reaches_the_health_report_only_the_log(app, client, smtp, deliver, caplog):
+    """/healthz is public: a refused recipient shows as its error class and SMTP code only; the
+    whole error (with the address) is in the log (stderr)."""
+    smtp.handler.refuse.add("maria.muster@web.example")
+    queue_mail("maria.muster@web.example", "Eins", "Text")
+    db.session.commit()
+    with caplog.at_level("WARNING", logger="forum.mail"):
+        assert deliver().failed == 1
+    report = client.get("/healthz").get_data(as_text=True)
+    assert "maria.muster" not in report and "web.example" not in report
+    assert client.get("/healthz").get_json()["mail"]["last_error"] == "SMTPRecipientsRefused: 550"
+    assert db.session.scalar(select(OutboxMail.last_error)) == "SMTPRecipientsRefused: 550"
+    assert "maria.muster@web.example" in caplog.text and "no such mailbox" in caplog.text
+
+
+def test_errors_stored_before_the_fix_are_shown_without_their_addresses(app, client):
+    """Rows that already hold a whole message (as stored before) are cut down when shown."""
+    from forum.mail.worker import public_error
+
+    queue_mail("maria.muster@web.example", "Eins", "Text")
+    db.session.flush()
+    row = db.session.scalar(select(OutboxMail))
+    row.status, row.attempts = "failed", 1
+    row.last_error = "SMTPRecipientsRefused: {'maria.muster@web.example': (550, b'5.1.1 no such mailbox')}"
+    db.session.commit()
+    mail = client.get("/healthz").get_json()["mail"]
+    assert mail["last_error"] == "SMTPRecipientsRefused: 550"
+    assert public_error("ValueError: Invalid address 'a@b.example'") == "ValueError"
+    assert public_error("SMTPDataError: (554, b'no <x@y.example>')") == "SMTPDataError: 554"
+    assert public_error("ConnectionRefusedError") == "ConnectionRefusedError" and public_error(None) is None

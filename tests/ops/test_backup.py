@@ -214,3 +214,43 @@ def test_cli_commands_report_success_and_refusal(app, tmp_path, forum_data):
     assert done.exit_code == 0 and "Sicherung geschrieben" in done.output
     refused = runner.invoke(args=["restore", path])
     assert refused.exit_code != 0 and "nicht leer" in refused.output
+
+
+def test_a_backup_with_the_database_away_leaves_no_partial_file(app, tmp_path, monkeypatch):
+    """Any failure, not only a full disk: the half-written dump (personal data) is removed."""
+    from sqlalchemy.exc import OperationalError
+
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("SELECT secret", {"password": "scrypt$geheim"},
+                               Exception("connection to server at \"10.0.0.9\", port 5432 failed: refused\nmore"))
+
+    monkeypatch.setattr(type(db.engine), "connect", unreachable)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with pytest.raises(ops_backup.BackupError, match="Sicherung fehlgeschlagen, Fehler der Datenbank") as failed:
+        ops_backup.write_backup(str(folder / "b.ndjson.gz"))
+    assert "geheim" not in str(failed.value) and "\n" not in str(failed.value)
+    assert list(folder.iterdir()) == []
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupted(*_args, **_kwargs):
+        raise Interrupted
+
+    monkeypatch.setattr(type(db.engine), "connect", interrupted)
+    with pytest.raises(Interrupted):
+        ops_backup.write_backup(str(folder / "b.ndjson.gz"))
+    assert list(folder.iterdir()) == []
+
+
+def test_the_cli_reports_a_failed_backup_in_one_line(tmp_path):
+    """`forum backup` against a database nobody answers: one line, exit status 1, no partial file."""
+    env = {**os.environ, "FORUM_INSTANCE_PATH": str(tmp_path / "inst"), "FORUM_SECRET_KEY": "backup-test",
+           "FORUM_DATABASE_URL": "postgresql+psycopg://forum@127.0.0.1:1/forum?connect_timeout=2"}
+    result = subprocess.run([FORUM, "backup", str(tmp_path / "b.ndjson.gz")], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Sicherung fehlgeschlagen, Fehler der Datenbank" in result.stderr
+    assert not list(tmp_path.glob("*.partial")) and not (tmp_path / "b.ndjson.gz").exists()

@@ -12,6 +12,8 @@ import pytest
 
 from forum.ops.check import problems
 
+from ..deploy.envfile import parse
+
 FORUM = str(Path(sys.executable).with_name("forum"))
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"FORUM_ENV": "production", "FORUM_SECRET_KEY": "k" * 64, "FORUM_BASE_URL": "https://forum.example.org",
@@ -105,10 +107,9 @@ def _env(tmp_path, **values) -> dict[str, str]:
 def _documented_configuration(tmp_path) -> dict[str, str]:
     """deploy/forum.env.example as an operator fills it in (the CHANGE-ME values replaced)."""
     values = {}
-    for line in (ROOT / "deploy" / "forum.env.example").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            values[name] = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
+    for name, value in parse((ROOT / "deploy" / "forum.env.example").read_text()).items():  # as systemd reads it
+        value = value.replace("CHANGE-ME", "x" * 64 if name == "FORUM_SECRET_KEY" else "secret")
+        values[name] = value.replace(".example", ".example.org")  # the real names
     values["FORUM_INSTANCE_PATH"] = str(tmp_path / "instance")
     return _env(tmp_path, **values)
 
@@ -134,3 +135,102 @@ def test_serve_in_production_refuses_a_configuration_that_fails_the_check(tmp_pa
     assert result.returncode == 78  # EX_CONFIG: forum.service does not restart it in a loop
     assert result.stderr.splitlines()[0].startswith("FORUM_MAIL_URL:"), result.stderr
     assert "forum check" in result.stderr
+
+
+def test_forwarded_headers_noted_by_the_app_do_not_keep_serve_from_starting(tmp_path, capsys):
+    """Any visitor can send X-Forwarded-For: the marker it leaves is a warning for `forum serve`
+    (which would otherwise exit 78 and stay down under RestartPreventExitStatus=78), while `forum
+    check` still names it."""
+    from forum.ops.check import refuse_unsafe_production
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "forwarded-headers-seen").write_text(json.dumps({"at": "2026-12-07T03:00:00Z",
+                                                                 "headers": ["X-Forwarded-For"]}))
+    env = {**GOOD, "FORUM_INSTANCE_PATH": str(instance), "FORUM_TRUSTED_PROXIES": "0"}
+    assert variables(problems(env)) == ["FORUM_TRUSTED_PROXIES"]
+    refuse_unsafe_production(env=env)  # no SystemExit
+    warning = capsys.readouterr().err
+    assert warning.startswith("warning: FORUM_TRUSTED_PROXIES:") and "delete that file" in warning
+    # a real configuration problem beside it still refuses, and names only the problem
+    with pytest.raises(SystemExit) as refused:
+        refuse_unsafe_production(env={**env, "FORUM_MAIL_URL": ""})
+    assert refused.value.code == 78
+    assert variables(capsys.readouterr().err.splitlines()[:-1]) == ["FORUM_MAIL_URL"]
+
+
+# Values `forum check` used to pass and `forum serve` then died on (traceback, exit 1), or that
+# silently disabled a limit: the check runs the app's own parsing (Config.from_env).
+UNUSABLE = [
+    ("FORUM_MAIL_WORKER", "maybe"),
+    ("FORUM_METRICS_PORT", "abc"),
+    ("FORUM_METRICS_PORT", "70000"),
+    ("FORUM_MAIL_URL", "smtp://u:p@mail.example.org:25"),
+    ("FORUM_MAIL_URL", "mail.example.org"),
+    ("FORUM_LOGIN_RATE_LIMIT", "10 pro Minute"),
+    ("FORUM_ACCOUNT_PASSWORD_LIMIT", "zehn"),
+    ("FORUM_PASSWORD_RESET_LIMIT", "5 per fortnight"),
+    ("FORUM_LIVE_POST_LIMIT", "10 per 10"),
+    ("FORUM_MAIL_POLL_SECONDS", "bald"),
+    ("FORUM_UPLOAD_MAX_MB", "0"),
+    ("FORUM_REPORT_THRESHOLD", "drei"),
+    ("FORUM_OPEN_DATA_MAX_AGE", "-5"),
+    ("FORUM_DATABASE_URL", "nicht eine URL"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value"), UNUSABLE)
+def test_the_check_refuses_what_the_app_cannot_parse(tmp_path, variable, value):
+    found = problems({**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), variable: value})
+    assert variables(found) == [variable], found
+    # the value is quoted, except in the URLs, which may hold a password
+    assert value in found[0] or variable in ("FORUM_MAIL_URL", "FORUM_DATABASE_URL"), found
+
+
+def test_mail_worker_takes_the_usual_words_for_on_and_off(tmp_path):
+    from config import Config
+
+    for value, on in (("false", False), ("no", False), ("0", False), ("OFF", False), ("true", True), ("on", True)):
+        env = {**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), "FORUM_MAIL_WORKER": value}
+        assert problems(env) == []
+        assert Config.from_env(env).MAIL_WORKER is on
+
+
+@pytest.mark.parametrize(("variable", "value"), [UNUSABLE[1], UNUSABLE[3], UNUSABLE[5]])
+@pytest.mark.parametrize("mode", ["production", "development"])
+def test_serve_turns_a_configuration_error_into_one_line_and_status_78(tmp_path, variable, value, mode):
+    env = {**_documented_configuration(tmp_path), "FORUM_ENV": mode, variable: value}
+    result = subprocess.run([FORUM, "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 78, result.stderr
+    assert "Traceback" not in result.stderr
+    assert variables(result.stderr.splitlines()[:-1]) == [variable], result.stderr
+    check = subprocess.run([FORUM, "check"], env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1 and variable in variables(check.stdout.splitlines()), check.stdout
+
+
+def test_other_commands_name_the_variable_without_a_traceback(tmp_path):
+    env = _env(tmp_path, FORUM_METRICS_PORT="abc")
+    result = subprocess.run([FORUM, "db", "current"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 78 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "FORUM_METRICS_PORT: must be a port number (1-65535), not 'abc'."
+
+
+def test_placeholders_of_the_example_are_problems_in_production(tmp_path):
+    env = {**GOOD, "FORUM_INSTANCE_PATH": str(tmp_path), "FORUM_BASE_URL": "https://forum.braunschweig.example",
+           "FORUM_MAIL_URL": "smtp://forum:CHANGE-ME@mail.braunschweig.example:587?starttls=1",
+           "FORUM_MAIL_FROM": "Smart-City-Forum <forum@braunschweig.example>", "FORUM_METRICS_TOKEN": "CHANGE-ME"}
+    assert variables(problems(env)) == ["FORUM_MAIL_URL", "FORUM_METRICS_TOKEN", "FORUM_BASE_URL", "FORUM_MAIL_FROM"]
+    assert "secret" not in "".join(problems({**env, "FORUM_MAIL_URL": "smtp://u:secret@mail.example.org:25"}))
+    assert variables(problems({**env, "FORUM_ENV": "development"})) == ["FORUM_ENV"]
+
+
+def test_the_example_file_as_shipped_fails_the_check(tmp_path):
+    """Copied and not edited: the check names every value still to fill in."""
+    env = _documented_configuration(tmp_path)
+    for name, value in parse((ROOT / "deploy" / "forum.env.example").read_text()).items():
+        if name in ("FORUM_SECRET_KEY", "FORUM_BASE_URL", "FORUM_MAIL_URL", "FORUM_MAIL_FROM"):
+            env[name] = value
+    result = subprocess.run([FORUM, "check"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert sorted(set(variables(result.stdout.splitlines()))) == [
+        "FORUM_BASE_URL", "FORUM_MAIL_FROM", "FORUM_MAIL_URL", "FORUM_SECRET_KEY"], result.stdout

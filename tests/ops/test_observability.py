@@ -94,3 +94,15 @@ def test_config_reads_the_metrics_variables(monkeypatch, tmp_path):
     monkeypatch.setenv("FORUM_METRICS_TOKEN", "t0ken")
     cfg = Config.from_env()
     assert cfg.METRICS_PORT == 9464 and cfg.METRICS_TOKEN == "t0ken" and cfg.METRICS_HOST == "127.0.0.1"
+
+
+def test_each_worker_names_the_metrics_port_it_listens_on(app, capsys):
+    """`forum serve --workers N`: worker k listens on FORUM_METRICS_PORT + k and says so."""
+    from forum.prefork import _metrics_listener
+    from forum.server import metrics_server
+
+    app.config["METRICS_PORT"] = 9464
+    for slot in (0, 1):
+        metrics_server(app, _metrics_listener(app, slot))
+    assert capsys.readouterr().err.splitlines() == ["Metriken auf http://127.0.0.1:9464/metrics",
+                                                    "Metriken auf http://127.0.0.1:9465/metrics"]
