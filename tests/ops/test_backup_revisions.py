@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
@@ -20,16 +19,12 @@ from forum.extensions import db
 
 from .services import FORUM
 
-def _previous_revision() -> str:
-    """The revision before head (what a database of the last release is at); in an app context."""
-    from flask import current_app
+OLD_REVISION = "0014_mail"  # before users.public_listing (0015) and the later revisions
 
-    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
-    return script.get_revision(script.get_current_head()).down_revision
 
 
 def _old_backup(tmp_path: Path) -> tuple[Path, str]:
-    """A forum with data, migrated back to the revision before head, backed up there by `forum backup`."""
+    """A forum with data, migrated back to OLD_REVISION, backed up there by `forum backup`."""
     from ..conftest import _make_app
 
     source = _make_app(tmp_path / "source", f"sqlite:///{tmp_path / 'source.db'}")
@@ -37,7 +32,7 @@ def _old_backup(tmp_path: Path) -> tuple[Path, str]:
         upgrade()
         runner = source.test_cli_runner()
         assert runner.invoke(args=["seed-demo"]).exit_code == 0
-        revision = _previous_revision()
+        revision = OLD_REVISION
         downgrade(revision=revision)
         path = tmp_path / "old.ndjson.gz"
         result = runner.invoke(args=["backup", str(path)])
