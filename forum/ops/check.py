@@ -193,7 +193,7 @@ def refuse_unsafe_production(workers: int | None = None, env: Mapping[str, str] 
     """Exit with status 78, after printing one line per problem, when FORUM_ENV=production fails the
     check, or (any FORUM_ENV) when a variable cannot be parsed at all (`forum serve` calls it before
     the app is built, so no configuration error ends in a traceback). What the traffic showed
-    (traffic_warnings) is printed as a warning only: one request with an X-Forwarded-For header must
+    (traffic_warnings) is printed as a warning only: one request with a forwarding header must
     not keep the forum down after its next restart."""
     env = os.environ if env is None else env
     if (env.get("FORUM_ENV") or "").strip() != "production":
