@@ -10,7 +10,7 @@ from flask_login import current_user, logout_user
 
 from ..accounts.models import User
 from ..audit import entries_query
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, Invalid, NotFound
 from ..extensions import db
 from ..moderation import privacy, queue, services, suspensions
 from ..moderation.schemas import audit_entry, moderation_queue_item
@@ -82,8 +82,8 @@ def _until(value) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until") from exc
-    if not plausible_year(parsed):
-        raise BadRequest(_("'until' muss ein Datum nach ISO 8601 sein."), "invalid_until")
+    if not plausible_year(parsed):  # well-formed but out of range, like a date in the past: 422
+        raise Invalid(_("'until' liegt außerhalb des erlaubten Bereichs."), "invalid_until")
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
     return parsed
@@ -215,7 +215,7 @@ PATHS = {
                      "until": {**_TIME, "nullable": True, "maxLength": 40,
                                "description": "ISO 8601 (a date: the end of that day); absent or null: for good"},
                      "reason": _REASON}, ["reason"])),
-                 "x-unprocessable": "an `until` that is not in the future",
+                 "x-unprocessable": "an `until` that is not in the future, or not in the years 1901-2199",
                  "responses": {"201": json_response(ref("Suspension"), "The suspension"), **errors(403)}},
         "delete": {"summary": "Lift the suspension in force", "parameters": _USER_PARAM,
                    "requestBody": json_request(obj({"reason": reason(1000, required=False)}),
