@@ -45,11 +45,10 @@ def _hidden_council_proposals(user) -> Select:
 def projects_with_hidden_origin(user) -> Select:
     """The ids of projects that came from a council `user` may not see: linked to it, or linked to
     one of its proposals."""
-    hidden = not_(visible_council_filter(user))
     via_council = (select(ProjectCouncil.project_id).join(Council, Council.id == ProjectCouncil.council_id)
-                   .where(hidden))
-    via_proposal = (select(ProjectProposal.project_id).join(Proposal, Proposal.id == ProjectProposal.proposal_id)
-                    .join(Council, Council.id == Proposal.council_id).where(hidden))
+                   .where(not_(visible_council_filter(user))))
+    via_proposal = select(ProjectProposal.project_id).where(
+        ProjectProposal.proposal_id.in_(_hidden_council_proposals(user)))
     return union(via_council, via_proposal)
 
 

@@ -48,7 +48,8 @@ def _round(app: Flask, housekeeping: dict) -> None:
         else:
             if housekeeping.get("failed"):
                 log.warning("mail worker rounds work again (after %s failed rounds)", housekeeping["failed"])
-            housekeeping.update(failed=0, reported=None, suppressed=0)
+            housekeeping["failed"] = 0
+            housekeeping.pop("throttle", None)
         finally:
             db.session.remove()
 
@@ -59,18 +60,16 @@ def _report_failure(err: Exception, state: dict) -> None:
     of lines. An unreachable database is one line; anything else keeps its traceback (a bug)."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
+    from ..ops.outage import Throttle, first_line
+
     state["failed"] = state.get("failed", 0) + 1
-    now = time.monotonic()
-    if state.get("reported") is not None and now - state["reported"] < REPORT_INTERVAL:
-        state["suppressed"] = state.get("suppressed", 0) + 1
+    more = state.setdefault("throttle", Throttle(REPORT_INTERVAL)).due()
+    if more is None:
         return
-    more = state.get("suppressed", 0)
-    state.update(reported=now, suppressed=0)
     since = f" (and {more} more failed rounds since the last report)" if more else ""
     if isinstance(err, (OperationalError, InterfaceError)):
-        cause = str(getattr(err, "orig", None) or err).strip().splitlines()
         log.error("mail worker round failed, database unavailable: %s: %s%s", err.__class__.__name__,
-                  cause[0][:200] if cause else "", since)
+                  first_line(err), since)
     else:
         log.exception("mail worker round failed%s", since)
 

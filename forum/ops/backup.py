@@ -162,10 +162,10 @@ def write_backup(path: str) -> dict[str, int]:
 
 
 def _first_line(err: SQLAlchemyError) -> str:
-    """The driver's own message, first line: never the statement or its parameters."""
-    cause = getattr(err, "orig", None) or err
-    lines = str(cause).strip().splitlines()
-    return f"{cause.__class__.__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    """The driver's error class and the first line of its message: never the statement or its parameters."""
+    from .outage import first_line
+
+    return f"{(getattr(err, 'orig', None) or err).__class__.__name__}: {first_line(err)}".rstrip(": ")
 
 
 def _items(path: str) -> Iterator[dict]:

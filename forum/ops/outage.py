@@ -29,21 +29,42 @@ STATIC_PAGE = """<!doctype html>
 """
 
 
-_throttle = {"last": 0.0, "suppressed": 0}
+class Throttle:
+    """At most one report per `interval` seconds, counting what it held back in between: an outage
+    is one line now and then, not one per request (here) or per mail worker round (forum/mail/loop.py)."""
+
+    def __init__(self, interval: float):
+        self.interval, self.last, self.suppressed = interval, None, 0
+
+    def due(self) -> int | None:
+        """None while the last report is younger than the interval (this one is held back); otherwise
+        how many were held back since it, and the report counts as made now."""
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.interval:
+            self.suppressed += 1
+            return None
+        held, self.last, self.suppressed = self.suppressed, now, 0
+        return held
+
+
+def first_line(err: Exception) -> str:
+    """The first line of what the database driver said (at most 200 characters): never the statement
+    or its parameters."""
+    lines = str(getattr(err, "orig", None) or err).strip().splitlines()
+    return lines[0][:200] if lines else ""
+
+
 LOG_INTERVAL = 10.0
+_throttle = Throttle(LOG_INTERVAL)
 
 
 def _log_throttled(err: Exception) -> None:
     """One error line per interval (with how many failures it stands for), not one per request."""
-    now = time.monotonic()
-    if now - _throttle["last"] < LOG_INTERVAL:
-        _throttle["suppressed"] += 1
+    more = _throttle.due()
+    if more is None:
         return
-    more = _throttle["suppressed"]
-    _throttle.update(last=now, suppressed=0)
     log.error("database unavailable on %s %s: %s: %s%s", request.method, request.path, err.__class__.__name__,
-              str(getattr(err, "orig", err)).strip().splitlines()[0][:200] if str(err) else "",
-              f" (and {more} more failed requests since the last report)" if more else "")
+              first_line(err), f" (and {more} more failed requests since the last report)" if more else "")
 
 
 def forget_user() -> None:
